@@ -1,0 +1,71 @@
+/**
+ * Every failure a user can meet is an LlmuxError: one line saying what happened and what to
+ * do (`message` + `hint`), and a distinct process exit code per kind. The table below is the
+ * single source of the exit codes; the README documents it.
+ */
+export const EXIT_CODES = {
+  internal: 1,
+  usage: 2,
+  config: 3,
+  missing_key: 4,
+  auth: 5,
+  model_not_found: 6,
+  rate_limited: 7,
+  provider_error: 8,
+  bad_request: 9,
+  timeout: 10,
+  network: 11,
+  aborted: 12,
+  invalid_output: 13,
+  unsupported: 14,
+  // local models (embedded engine, model store)
+  model_file_missing: 20,
+  not_gguf: 21,
+  corrupt_gguf: 22,
+  unsupported_architecture: 23,
+  insufficient_memory: 24,
+  download_failed: 25,
+  checksum_mismatch: 26,
+  // reader (fetching and extracting pages)
+  dns: 30,
+  connection_refused: 31,
+  tls: 32,
+  http_status: 33,
+  fetch_timeout: 34,
+  too_large: 35,
+  blocked_address: 36,
+  unsupported_content: 37,
+  nothing_extracted: 38,
+  // some of several sources failed (summarize A B C)
+  partial_failure: 40,
+  interrupted: 130,
+} as const;
+
+export type ErrorKind = keyof typeof EXIT_CODES;
+
+export class LlmuxError extends Error {
+  readonly kind: ErrorKind;
+  readonly hint: string | undefined;
+  readonly status: number | undefined;
+
+  constructor(kind: ErrorKind, message: string, options: { hint?: string; cause?: unknown; status?: number } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "LlmuxError";
+    this.kind = kind;
+    this.hint = options.hint;
+    this.status = options.status;
+  }
+
+  get exitCode(): number {
+    return EXIT_CODES[this.kind];
+  }
+
+  /** The one line shown to users: what happened, then what to do. */
+  get userMessage(): string {
+    return this.hint ? `${this.message}. ${this.hint}` : this.message;
+  }
+}
+
+export function isLlmuxError(error: unknown): error is LlmuxError {
+  return error instanceof LlmuxError;
+}
