@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { listCatalog } from "./catalog.ts";
+
+const PROVIDERS = [
+  "openai",
+  "anthropic",
+  "google",
+  "cohere",
+  "perplexity",
+  "mistral",
+  "deepseek",
+  "groq",
+  "xai",
+  "openrouter",
+  "together",
+  "azure",
+  "bedrock",
+  "vertex",
+  "ollama",
+  "local",
+];
+
+test("the data file loads and validates", () => {
+  assert.ok(listCatalog().length > 50);
+});
+
+test("every provider has at least one model", () => {
+  const present = new Set<string>(listCatalog().map((entry) => entry.provider));
+  for (const provider of PROVIDERS) assert.ok(present.has(provider), `no catalog entry for ${provider}`);
+});
+
+test("every entry has a context window and a source; hosted prices carry no zero", () => {
+  for (const entry of listCatalog()) {
+    const id = `${entry.provider}:${entry.model}`;
+    assert.ok(entry.contextWindow > 0, id);
+    assert.ok(entry.source.length > 0, id);
+    if (entry.source !== "runs locally" && entry.pricing && !entry.embedding) {
+      // A hosted chat model that costs nothing would be a typo for "unknown" (null).
+      assert.ok(entry.pricing.inputPerMTok > 0 && entry.pricing.outputPerMTok > 0, id);
+    }
+  }
+});
+
+test("the embedded engine's models each name a Q4_K_M GGUF file on Hugging Face", () => {
+  const local = listCatalog().filter((entry) => entry.provider === "local");
+  assert.deepEqual(local.map((entry) => entry.model).sort(), [
+    "deepseek-r1:1.5b",
+    "gemma3:1b",
+    "llama3.2:1b",
+    "llama3.2:3b",
+    "phi4-mini",
+    "qwen2.5:0.5b",
+    "qwen2.5:1.5b",
+    "qwen2.5:3b",
+  ]);
+  for (const entry of local) {
+    assert.match(entry.gguf?.file ?? "", /q4_k_m\.gguf$/i, entry.model);
+    assert.deepEqual(entry.pricing, { inputPerMTok: 0, outputPerMTok: 0 });
+  }
+});
+
+test("no model is listed twice for one provider", () => {
+  const keys = listCatalog().map((entry) => `${entry.provider}:${entry.model}`);
+  assert.equal(new Set(keys).size, keys.length);
+});

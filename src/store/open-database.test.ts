@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, test } from "node:test";
+import Database from "better-sqlite3";
+import { LlmuxError } from "../core/errors.ts";
+import { openDatabase } from "./open-database.ts";
+
+const dirs: string[] = [];
+function tempDbPath(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmux-open-db-"));
+  dirs.push(dir);
+  return path.join(dir, "nested", "llmux.db");
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("creates the folder and the usage table, in WAL mode with foreign keys and a busy timeout", () => {
+  const file = tempDbPath();
+  const db = openDatabase(file);
+  try {
+    assert.ok(fs.existsSync(file));
+    assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
+    assert.equal(db.pragma("foreign_keys", { simple: true }), 1);
+    assert.ok((db.pragma("busy_timeout", { simple: true }) as number) > 0);
+    assert.equal(db.pragma("user_version", { simple: true }), 1);
+    const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'usage'").get();
+    assert.deepEqual(table, { name: "usage" });
+  } finally {
+    db.close();
+  }
+});
+
+test("reopening applies nothing twice and keeps the data", () => {
+  const file = tempDbPath();
+  const first = openDatabase(file);
+  first
+    .prepare(
+      "INSERT INTO usage (time_ms, provider, model, latency_ms, outcome, source) VALUES (0, 'openai', 'gpt-4o', 5, 'ok', 'cli')",
+    )
+    .run();
+  first.close();
+  const second = openDatabase(file);
+  try {
+    assert.equal(second.pragma("user_version", { simple: true }), 1);
+    assert.deepEqual(second.prepare("SELECT COUNT(*) AS n FROM usage").get(), { n: 1 });
+  } finally {
+    second.close();
+  }
+});
+
+test("a database from a newer llmux is refused with a hint to upgrade", () => {
+  const file = tempDbPath();
+  openDatabase(file).close();
+  const raw = new Database(file);
+  raw.pragma("user_version = 99");
+  raw.close();
+  assert.throws(
+    () => openDatabase(file),
+    (error: unknown) =>
+      error instanceof LlmuxError &&
+      error.kind === "config" &&
+      /newer llmux/.test(error.message) &&
+      /99/.test(error.message) &&
+      /[Uu]pgrade llmux/.test(error.hint ?? ""),
+  );
+});
+
+test("a file that is not a SQLite database gives a clear error", () => {
+  const file = tempDbPath();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, "this is a text file, not a database\n".repeat(200));
+  assert.throws(
+    () => openDatabase(file),
+    (error: unknown) =>
+      error instanceof LlmuxError &&
+      error.kind === "config" &&
+      error.message.includes(file) &&
+      /not an llmux database/.test(error.message),
+  );
+  // The file the user had is left as it was.
+  assert.match(fs.readFileSync(file, "utf8"), /^this is a text file/);
+});

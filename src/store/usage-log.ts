@@ -1,0 +1,112 @@
+import type Database from "better-sqlite3";
+import { LlmuxError } from "../core/errors.ts";
+
+/**
+ * One model call, as the usage log keeps it. There is deliberately no prompt, answer or API key
+ * here (nor a column for them): the log records what was spent, never what was said or with
+ * which secret. `gatewayKeyId` is the id of a gateway key, never the key itself.
+ */
+export interface UsageRow {
+  time: Date;
+  provider: string;
+  model: string;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** USD; null when the price or the token counts were unknown (unknown is never 0). */
+  costUsd: number | null;
+  latencyMs: number;
+  outcome: "ok" | "error" | "aborted";
+  errorKind: string | null;
+  source: "cli" | "library" | "gateway";
+  gatewayKeyId: string | null;
+}
+
+/** Calls of one model from one provider on one UTC day. */
+export interface UsageSummaryRow {
+  /** UTC, YYYY-MM-DD. */
+  day: string;
+  provider: string;
+  model: string;
+  calls: number;
+  errors: number;
+  /** Sum of the known counts; null when no call reported one. */
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** Sum of the known costs; null when no call's cost was known. */
+  costUsd: number | null;
+  /** True when some calls had a known cost and others did not, so `costUsd` is a lower bound. */
+  costPartial: boolean;
+  avgLatencyMs: number;
+}
+
+const INSERT_SQL = `INSERT INTO usage
+  (time_ms, provider, model, input_tokens, output_tokens, cost_usd, latency_ms, outcome, error_kind, source, gateway_key_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+const SUMMARY_SQL = `SELECT
+    strftime('%Y-%m-%d', time_ms / 1000, 'unixepoch') AS day,
+    provider,
+    model,
+    COUNT(*) AS calls,
+    SUM(outcome = 'error') AS errors,
+    SUM(input_tokens) AS inputTokens,
+    SUM(output_tokens) AS outputTokens,
+    SUM(cost_usd) AS costUsd,
+    COUNT(cost_usd) AS costKnown,
+    AVG(latency_ms) AS avgLatencyMs
+  FROM usage
+  WHERE time_ms >= ?
+  GROUP BY day, provider, model
+  ORDER BY day, provider, model`;
+
+// Preparing a statement costs more than running it; the gateway records on every request.
+const insertStatements = new WeakMap<Database.Database, Database.Statement>();
+
+export function recordUsage(db: Database.Database, row: UsageRow): void {
+  const timeMs = row.time.getTime();
+  if (Number.isNaN(timeMs)) throw new LlmuxError("internal", "A usage row has an invalid time");
+  let insert = insertStatements.get(db);
+  if (!insert) {
+    insert = db.prepare(INSERT_SQL);
+    insertStatements.set(db, insert);
+  }
+  insert.run(
+    timeMs,
+    row.provider,
+    row.model,
+    row.inputTokens,
+    row.outputTokens,
+    row.costUsd,
+    Math.round(row.latencyMs),
+    row.outcome,
+    row.errorKind,
+    row.source,
+    row.gatewayKeyId,
+  );
+}
+
+interface SummarySqlRow {
+  day: string;
+  provider: string;
+  model: string;
+  calls: number;
+  errors: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  costKnown: number;
+  avgLatencyMs: number;
+}
+
+/** Usage grouped by UTC day, provider and model, oldest day first. */
+export function queryUsage(db: Database.Database, options: { since?: Date } = {}): UsageSummaryRow[] {
+  const sinceMs = options.since ? options.since.getTime() : Number.MIN_SAFE_INTEGER;
+  const rows = db.prepare(SUMMARY_SQL).all(sinceMs) as SummarySqlRow[];
+  return rows.map(({ costKnown, ...row }) => ({
+    ...row,
+    // Summing floats in SQL leaves binary noise (0.1 + 0.2); costs are kept to 1e-9 USD.
+    costUsd: row.costUsd === null ? null : Math.round(row.costUsd * 1e9) / 1e9,
+    costPartial: costKnown > 0 && costKnown < row.calls,
+    avgLatencyMs: Math.round(row.avgLatencyMs),
+  }));
+}
