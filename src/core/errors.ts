@@ -48,7 +48,11 @@ export class LlmuxError extends Error {
   readonly hint: string | undefined;
   readonly status: number | undefined;
 
-  constructor(kind: ErrorKind, message: string, options: { hint?: string; cause?: unknown; status?: number } = {}) {
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    options: { hint?: string; cause?: unknown; status?: number } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "LlmuxError";
     this.kind = kind;

@@ -1,0 +1,40 @@
+// Pages per second of our extractor vs plain Readability on linkedom, same pages, same run.
+//   node --import tsx bench/extract.bench.ts [rounds=2]
+// Reads ../shared/corpus/dev (192 real pages). CPU-bound; run it on an otherwise idle machine.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { Readability } from "@mozilla/readability";
+import { parseHTML } from "linkedom";
+import { extractContent } from "../src/reader/extract-content.ts";
+
+const DEV = "../shared/corpus/dev";
+const rounds = Number(process.argv[2] ?? 2);
+const pages = readdirSync(DEV)
+  .filter((name) => !name.endsWith(".json"))
+  .map((name) => ({
+    html: readFileSync(join(DEV, name, "page.html"), "utf8"),
+    url: (JSON.parse(readFileSync(join(DEV, name, "meta.json"), "utf8")) as { url?: string }).url,
+  }));
+
+const extractors: Record<string, (html: string, url?: string) => number> = {
+  "llmux extractContent (markdown + text)": (html, url) => extractContent(html, { url }).wordCount,
+  "Readability + linkedom": (html) => {
+    const { document } = parseHTML(html);
+    return new Readability(document as unknown as Document).parse()?.textContent?.length ?? 0;
+  },
+};
+
+for (const [name, extract] of Object.entries(extractors)) {
+  extract(pages[0]?.html ?? "", pages[0]?.url); // warm up the JIT a little
+  let ms = 0;
+  for (let round = 0; round < rounds; round++) {
+    for (const { html, url } of pages) {
+      const started = performance.now();
+      extract(html, url);
+      ms += performance.now() - started;
+    }
+  }
+  const count = pages.length * rounds;
+  console.log(`${name.padEnd(40)} ${(count / (ms / 1000)).toFixed(1).padStart(6)} pages/s  (${count} pages)`);
+}

@@ -1,0 +1,122 @@
+// Throughput of the local engine through llmux (LanguageModelV3 doStream, and the AI SDK's
+// streamText) against node-llama-cpp's own LlamaCompletion, same model and settings, same run.
+// Run: node --import tsx bench/local-engine.bench.ts
+import { resolve } from "node:path";
+import type { LanguageModelV3StreamPart } from "@ai-sdk/provider";
+import { streamText } from "ai";
+import { getLlama, LlamaCompletion, LlamaLogLevel } from "node-llama-cpp";
+import { createLocalLanguageModel } from "../src/local/create-local-language-model.ts";
+import { LocalEngine } from "../src/local/local-engine.ts";
+
+const MODEL = resolve("../shared/models/stories260K.gguf");
+const PROMPT = "Once upon a time";
+const RUNS = 5;
+
+interface Sample {
+  ttftMs: number;
+  tokensPerSecond: number;
+}
+
+async function measure(run: (onFirst: () => void) => Promise<number>): Promise<Sample> {
+  const start = performance.now();
+  let first = 0;
+  const tokens = await run(() => {
+    first ||= performance.now() - start;
+  });
+  const seconds = (performance.now() - start) / 1000;
+  return { ttftMs: first, tokensPerSecond: tokens / seconds };
+}
+
+function median(samples: Sample[]): Sample {
+  const pick = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  return {
+    ttftMs: pick(samples.map((s) => s.ttftMs)),
+    tokensPerSecond: pick(samples.map((s) => s.tokensPerSecond)),
+  };
+}
+
+async function repeat(runs: number, run: (onFirst: () => void) => Promise<number>): Promise<Sample> {
+  await measure(run); // warm-up
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await measure(run));
+  return median(samples);
+}
+
+const llama = await getLlama({ build: "never", gpu: "auto", logLevel: LlamaLogLevel.error });
+const nativeModel = await llama.loadModel({ modelPath: MODEL });
+const rows: string[][] = [];
+
+// "auto" is node-llama-cpp's default: as many threads as the Llama instance allows.
+for (const [label, threads] of [
+  ["1", 1],
+  ["2", 2],
+  [`auto (${llama.maxThreads})`, llama.maxThreads],
+] as const) {
+  const slow = threads > 2; // the default collapses to ~1 token/s on 2 vCPUs; keep the run short
+  const maxTokens = slow ? 16 : 256;
+  const runs = slow ? 1 : RUNS;
+  const settings = { temperature: 0, maxTokens, repeatPenalty: false as const };
+
+  const context = await nativeModel.createContext({ threads, contextSize: 2048 });
+  const completion = new LlamaCompletion({ contextSequence: context.getSequence() });
+  const native = await repeat(runs, async (onFirst) => {
+    let tokens = 0;
+    await completion.generateCompletion(PROMPT, {
+      ...settings,
+      onToken: (chunk) => {
+        onFirst();
+        tokens += chunk.length;
+      },
+    });
+    return tokens;
+  });
+  await context.dispose();
+
+  const engine = new LocalEngine({ threads, parallel: 1 });
+  const model = createLocalLanguageModel(MODEL, { engine });
+  const callOptions = { temperature: 0, maxOutputTokens: maxTokens };
+  const viaModel = await repeat(runs, async (onFirst) => {
+    const { stream } = await model.doStream({
+      ...callOptions,
+      prompt: [{ role: "user", content: [{ type: "text", text: PROMPT }] }],
+    });
+    const reader = stream.getReader();
+    let tokens = 0;
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      const part: LanguageModelV3StreamPart = next.value;
+      if (part.type === "text-delta") onFirst();
+      if (part.type === "finish") tokens = part.usage.outputTokens.total ?? 0;
+    }
+    return tokens;
+  });
+  const viaSdk = await repeat(runs, async (onFirst) => {
+    const result = streamText({ model, prompt: PROMPT, ...callOptions });
+    for await (const _delta of result.textStream) onFirst();
+    return (await result.usage).outputTokens ?? 0;
+  });
+  await engine.dispose();
+
+  const ratio = (sample: Sample) => (sample.tokensPerSecond / native.tokensPerSecond).toFixed(2);
+  for (const [name, sample] of [
+    ["node-llama-cpp", native],
+    ["llmux doStream", viaModel],
+    ["AI SDK streamText", viaSdk],
+  ] as const) {
+    rows.push([
+      label,
+      name,
+      String(maxTokens),
+      sample.ttftMs.toFixed(1),
+      sample.tokensPerSecond.toFixed(0),
+      name === "node-llama-cpp" ? "1.00" : ratio(sample),
+    ]);
+  }
+}
+await llama.dispose();
+
+const header = ["threads", "path", "tokens", "ttft ms", "tokens/s", "vs native"];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
+console.log(`model ${MODEL}, prompt "${PROMPT}", greedy, median of ${RUNS} runs (1 for auto)`);
+console.log(line(header));
+for (const row of rows) console.log(line(row));

@@ -1,0 +1,118 @@
+import { readFileSync } from "node:fs";
+import type { CallOptions, CallResult } from "../api/call-options.ts";
+import { LlmuxError } from "../core/errors.ts";
+import type { Command } from "./command.ts";
+import { createCliLlmux } from "./create-cli-llmux.ts";
+import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
+import { describeCall } from "./describe-call.ts";
+import { parseNumberOption } from "./parse-number-option.ts";
+import { readStdin } from "./read-stdin.ts";
+
+export const askCommand: Command = {
+  name: "ask",
+  summary: "ask a model one question; the answer streams (stdin, when piped, is added as context)",
+  usage: `[prompt...] [options]
+
+  -m, --model REF          model reference, e.g. openai:gpt-4.1-mini, ollama:llama3.2:1b (default: LLMUX_MODEL, config, local:llama3.2:1b)
+  -s, --system TEXT        system prompt
+  -t, --temperature N      sampling temperature
+      --max-tokens N       most tokens in the answer
+      --schema FILE        answer with JSON valid against this JSON Schema file
+      --json               print one JSON object: text, model, provider, usage, costUsd, latencyMs
+      --timeout SECONDS    give up after this long (default 600)
+
+Examples:
+  llmux ask "Why is the sky blue?" --model anthropic:claude-haiku-4-5
+  git diff | llmux ask "Write a commit message for this change"`,
+  options: {
+    model: { type: "string", short: "m" },
+    system: { type: "string", short: "s" },
+    temperature: { type: "string", short: "t" },
+    "max-tokens": { type: "string" },
+    schema: { type: "string" },
+    json: { type: "boolean" },
+    timeout: { type: "string" },
+  },
+  async run({ values, positionals, io, config }) {
+    const question = positionals.join(" ").trim();
+    const piped = await readStdin(io.stdin);
+    const context = piped?.trim();
+    if (!question && !context) {
+      throw new LlmuxError("usage", "Nothing to ask", {
+        hint: 'Give a prompt (llmux ask "...") or pipe text into llmux ask',
+      });
+    }
+    const prompt = question && context ? `${question}\n\n${context}` : question || context || "";
+    const call: CallOptions = {
+      model: values.model as string | undefined,
+      prompt,
+      system: values.system as string | undefined,
+      temperature: parseNumberOption("temperature", values.temperature, { min: 0, max: 2 }),
+      maxTokens: parseNumberOption("max-tokens", values["max-tokens"], { min: 1, integer: true }),
+      timeoutMs: secondsToMs(parseNumberOption("timeout", values.timeout, { min: 0.001 })),
+    };
+    const llmux = createCliLlmux(config(), io);
+
+    if (values.schema !== undefined) {
+      const schema = readSchemaFile(values.schema as string);
+      const result = await llmux.generateObject({ ...call, schema });
+      const text = JSON.stringify(result.object, null, values.json ? undefined : 2);
+      io.stdout.write(values.json ? `${JSON.stringify(toJson({ ...result, text }))}\n` : `${text}\n`);
+      return 0;
+    }
+    if (values.json) {
+      const result = await llmux.generate(call);
+      io.stdout.write(`${JSON.stringify(toJson(result))}\n`);
+      return 0;
+    }
+    const renderer = createMarkdownRenderer(io.color);
+    const { textStream, result } = llmux.stream(call);
+    let last = "";
+    for await (const delta of textStream) {
+      io.stdout.write(renderer.write(delta));
+      last = delta;
+    }
+    io.stdout.write(renderer.end());
+    if (!last.endsWith("\n")) io.stdout.write("\n");
+    const done = await result;
+    if (io.stderr.isTTY) io.stderr.write(`${describeCall(done)}\n`);
+    return 0;
+  },
+};
+
+function secondsToMs(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : Math.round(seconds * 1000);
+}
+
+function readSchemaFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new LlmuxError("usage", `Cannot read the schema file ${path}`, {
+      hint: "Check the path given to --schema",
+    });
+  }
+  try {
+    const schema = JSON.parse(text) as unknown;
+    if (typeof schema !== "object" || schema === null || Array.isArray(schema))
+      throw new Error("not an object");
+    return schema as Record<string, unknown>;
+  } catch {
+    throw new LlmuxError("usage", `The schema file ${path} is not a JSON Schema object`, {
+      hint: 'Give a JSON file such as {"type":"object",...}',
+    });
+  }
+}
+
+/** The documented shape of `llmux ask --json`. */
+function toJson(result: CallResult) {
+  return {
+    text: result.text,
+    model: result.model,
+    provider: result.provider,
+    usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens },
+    costUsd: result.costUsd,
+    latencyMs: result.latencyMs,
+  };
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { isLlmuxError, LlmuxError } from "../core/errors.ts";
+import { type LlmuxConfig, loadConfig } from "../core/load-config.ts";
+import { redactSecrets } from "../core/redact-secrets.ts";
+import type { CliIo, Command, OptionSpec } from "./command.ts";
+import { commands } from "./commands.ts";
+
+const GLOBAL_OPTIONS: OptionSpec = {
+  config: { type: "string" },
+  debug: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  "no-color": { type: "boolean" },
+};
+
+const GLOBAL_HELP = `  --config PATH   config file (default: $LLMUX_HOME/config.json or $XDG_CONFIG_HOME/llmux/config.json)
+  --no-color      plain output (also NO_COLOR=1)
+  --debug         show stack traces
+  -h, --help      this help`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function mainHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const list = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n");
+  return `llmux ${version()}: one interface to every LLM: cloud APIs, managed clouds, local open-weight models.
+
+Usage: llmux <command> [options]
+
+Commands:
+${list}
+
+Options:
+${GLOBAL_HELP}
+  --version       print the version
+
+Run \`llmux <command> --help\` for a command's options. Exit codes are listed in the README.`;
+}
+
+function commandHelp(command: Command): string {
+  return `Usage: llmux ${command.name} ${command.usage}\n\nGlobal options:\n${GLOBAL_HELP}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const io: CliIo = {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !argv.includes("--no-color"),
+  };
+  const debug = argv.includes("--debug");
+  try {
+    const [name, ...rest] = argv;
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+      io.stdout.write(`${mainHelp()}\n`);
+      return name === undefined ? 2 : 0;
+    }
+    if (name === "--version" || name === "-v") {
+      io.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    const command = commands.find((c) => c.name === name);
+    if (!command) {
+      throw new LlmuxError("usage", `Unknown command "${name}"`, {
+        hint: "Run `llmux --help` to see the commands",
+      });
+    }
+    const { values, positionals } = parseCommandArgs(command, rest);
+    if (values.help) {
+      io.stdout.write(`${commandHelp(command)}\n`);
+      return 0;
+    }
+    let config: LlmuxConfig | undefined;
+    const code = await command.run({
+      values,
+      positionals,
+      io,
+      config: () => {
+        config ??= loadConfig({ configPath: values.config as string | undefined });
+        return config;
+      },
+    });
+    return code ?? 0;
+  } catch (error) {
+    return report(error, io, debug);
+  }
+}
+
+function parseCommandArgs(command: Command, args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new LlmuxError("usage", (error as Error).message.split("\n")[0]!.replace(/\.$/, ""), {
+      hint: `Run \`llmux ${command.name} --help\``,
+    });
+  }
+}
+
+/** One line on stderr, the error's exit code; the stack only with --debug. */
+function report(error: unknown, io: CliIo, debug: boolean): number {
+  if (isLlmuxError(error)) {
+    io.stderr.write(`llmux: ${redactSecrets(error.userMessage)}\n`);
+    if (debug)
+      io.stderr.write(
+        `${redactSecrets(String(error.stack))}\n${error.cause ? redactSecrets(String((error.cause as Error).stack ?? error.cause)) : ""}\n`,
+      );
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(
+    `llmux: unexpected error: ${redactSecrets(message)}. Run again with --debug and report it\n`,
+  );
+  if (debug && error instanceof Error) io.stderr.write(`${redactSecrets(String(error.stack))}\n`);
+  return 1;
+}
+
+// Output piped into `head` closes early: that is not an error worth a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+});
+
+process.exitCode = await main(process.argv.slice(2));

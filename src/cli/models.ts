@@ -1,0 +1,77 @@
+import { listCatalog } from "../catalog/catalog.ts";
+import { LlmuxError } from "../core/errors.ts";
+import { createProviderRegistry } from "../providers/provider-registry.ts";
+import type { Command } from "./command.ts";
+import { formatTable } from "./format-table.ts";
+
+export const modelsCommand: Command = {
+  name: "models",
+  summary: "list the model catalog: open or closed weights, context, prices, whether it is configured",
+  usage: `[options]
+
+      --provider ID   only this provider's models (openai, anthropic, bedrock, ollama, local...)
+      --configured    only models whose key or endpoint is configured
+      --json          one JSON array
+
+Prices are US dollars per million tokens, with the date they were taken ("?" = unknown).`,
+  options: {
+    provider: { type: "string" },
+    configured: { type: "boolean" },
+    json: { type: "boolean" },
+  },
+  async run({ values, io, config }) {
+    const registry = createProviderRegistry(config());
+    const provider = values.provider as string | undefined;
+    if (provider !== undefined && !registry.providers.has(provider)) {
+      throw new LlmuxError("usage", `Unknown provider "${provider}"`, {
+        hint: `Known providers: ${[...registry.providers.keys()].join(", ")}`,
+      });
+    }
+    const configured = new Map([...registry.providers.keys()].map((id) => [id, registry.isConfigured(id)]));
+    const rows = listCatalog()
+      .filter((e) => provider === undefined || e.provider === provider)
+      .map((e) => ({
+        reference: `${e.provider}:${e.model}`,
+        provider: e.provider,
+        model: e.model,
+        name: e.name,
+        family: e.family,
+        category: registry.providers.get(e.provider)?.category ?? "frontier",
+        weights: e.weights,
+        contextWindow: e.contextWindow,
+        inputPerMTok: e.pricing?.inputPerMTok ?? null,
+        outputPerMTok: e.pricing?.outputPerMTok ?? null,
+        pricesAsOf: e.pricesAsOf,
+        embedding: e.embedding,
+        configured: configured.get(e.provider) ?? false,
+      }))
+      .filter((row) => !values.configured || row.configured);
+
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      return 0;
+    }
+    const price = (n: number | null) => (n === null ? "?" : `$${n}`);
+    io.stdout.write(
+      formatTable(
+        ["MODEL", "WEIGHTS", "CONTEXT", "$IN/1M", "$OUT/1M", "PRICED", "CONFIGURED"],
+        rows.map((r) => [
+          r.reference,
+          r.weights,
+          formatTokens(r.contextWindow),
+          price(r.inputPerMTok),
+          price(r.outputPerMTok),
+          r.pricesAsOf ?? "",
+          r.configured ? "yes" : "no",
+        ]),
+      ),
+    );
+    return 0;
+  },
+};
+
+function formatTokens(n: number): string {
+  if (n >= 1_000_000) return `${+(n / 1_000_000).toFixed(1)}M`;
+  if (n >= 1000) return `${Math.round(n / 1000)}K`;
+  return String(n);
+}

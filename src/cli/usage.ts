@@ -1,0 +1,91 @@
+import { existsSync } from "node:fs";
+import { LlmuxError } from "../core/errors.ts";
+import { openDatabase } from "../store/open-database.ts";
+import { queryUsage } from "../store/usage-log.ts";
+import type { Command } from "./command.ts";
+import { formatCost } from "./format-cost.ts";
+import { formatTable } from "./format-table.ts";
+
+export const usageCommand: Command = {
+  name: "usage",
+  summary: "calls, tokens and cost by day and model, from the usage log",
+  usage: `[options]
+
+      --since DATE   from this day on (YYYY-MM-DD, or 7d / 24h back from now)
+      --json         one JSON array
+
+The log holds no prompts, answers or keys: only what each call cost.`,
+  options: {
+    since: { type: "string" },
+    json: { type: "boolean" },
+  },
+  async run({ values, io, config }) {
+    const since = values.since === undefined ? undefined : parseSince(values.since as string);
+    const { database } = config().paths;
+    const rows = existsSync(database) ? queryUsage(openDatabase(database), { since }) : [];
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      return 0;
+    }
+    if (rows.length === 0) {
+      io.stdout.write(`No calls logged${since ? ` since ${since.toISOString().slice(0, 10)}` : ""}.\n`);
+      return 0;
+    }
+    const tokens = (n: number | null) => (n === null ? "?" : String(n));
+    const cost = (c: number | null, partial: boolean) => `${formatCost(c)}${partial ? "+?" : ""}`;
+    const total = rows.reduce(
+      (t, r) => ({
+        calls: t.calls + r.calls,
+        errors: t.errors + r.errors,
+        input: t.input + (r.inputTokens ?? 0),
+        output: t.output + (r.outputTokens ?? 0),
+        cost: t.cost + (r.costUsd ?? 0),
+        partial: t.partial || r.costPartial || r.costUsd === null,
+      }),
+      { calls: 0, errors: 0, input: 0, output: 0, cost: 0, partial: false },
+    );
+    io.stdout.write(
+      formatTable(
+        ["DAY", "MODEL", "CALLS", "ERRORS", "IN TOKENS", "OUT TOKENS", "COST", "AVG MS"],
+        [
+          ...rows.map((r) => [
+            r.day,
+            `${r.provider}:${r.model}`,
+            String(r.calls),
+            String(r.errors),
+            tokens(r.inputTokens),
+            tokens(r.outputTokens),
+            cost(r.costUsd, r.costPartial),
+            String(Math.round(r.avgLatencyMs)),
+          ]),
+          [
+            "total",
+            "",
+            String(total.calls),
+            String(total.errors),
+            String(total.input),
+            String(total.output),
+            cost(total.cost, total.partial),
+            "",
+          ],
+        ],
+      ),
+    );
+    return 0;
+  },
+};
+
+function parseSince(text: string): Date {
+  const relative = /^(\d+)([dh])$/.exec(text);
+  if (relative) {
+    const hours = Number(relative[1]) * (relative[2] === "d" ? 24 : 1);
+    return new Date(Date.now() - hours * 3_600_000);
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    const date = new Date(`${text}T00:00:00Z`);
+    if (!Number.isNaN(date.getTime())) return date;
+  }
+  throw new LlmuxError("usage", `--since takes a date like 2026-11-01 or a span like 7d, got "${text}"`, {
+    hint: "Run `llmux usage --help`",
+  });
+}

@@ -1,0 +1,122 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseEnv } from "node:util";
+import { z } from "zod";
+import { LlmuxError } from "./errors.ts";
+import { type LlmuxPaths, resolvePaths } from "./paths.ts";
+
+const providerSettingsSchema = z
+  .object({
+    apiKey: z.string().optional(),
+    baseURL: z.string().url().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    // Azure
+    resourceName: z.string().optional(),
+    apiVersion: z.string().optional(),
+    // Bedrock, Vertex
+    region: z.string().optional(),
+    project: z.string().optional(),
+    location: z.string().optional(),
+    // Ollama: the context window sent as num_ctx (Ollama truncates silently at its own default)
+    numCtx: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const endpointSchema = z
+  .object({
+    baseURL: z.string().url(),
+    apiKey: z.string().optional(),
+    apiKeyEnv: z.string().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    models: z.array(z.string()).optional(),
+  })
+  .strict();
+
+export const configFileSchema = z
+  .object({
+    defaultModel: z.string().optional(),
+    aliases: z.record(z.string(), z.string()).default({}),
+    providers: z.record(z.string(), providerSettingsSchema).default({}),
+    endpoints: z.record(z.string(), endpointSchema).default({}),
+    local: z
+      .object({
+        threads: z.number().int().positive().optional(),
+        contextSize: z.number().int().positive().optional(),
+        idleUnloadSeconds: z.number().positive().optional(),
+      })
+      .strict()
+      .default({}),
+    usageLog: z
+      .object({ library: z.boolean().default(false) })
+      .strict()
+      .default({ library: false }),
+    maxRetries: z.number().int().min(0).max(10).default(2),
+    timeoutMs: z.number().int().positive().default(600_000),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
+export type EndpointSettings = z.infer<typeof endpointSchema>;
+
+export interface LlmuxConfig {
+  file: ConfigFile;
+  /** Where the config file was looked for (it may not exist). */
+  configPath: string;
+  /** process.env with `.env` from the working directory underneath (real env vars win). */
+  env: Readonly<Record<string, string | undefined>>;
+  paths: LlmuxPaths;
+}
+
+export interface LoadConfigOptions {
+  configPath?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): LlmuxConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const env = { ...readDotEnv(join(cwd, ".env")), ...(options.env ?? process.env) };
+  const paths = resolvePaths(env);
+  const explicit = options.configPath ?? env.LLMUX_CONFIG;
+  const configPath = explicit ? resolve(cwd, explicit) : paths.configFile;
+  if (explicit && !existsSync(configPath)) {
+    throw new LlmuxError("config", `Config file ${configPath} does not exist`, {
+      hint: "Check the path given to --config",
+    });
+  }
+  return { file: readConfigFile(configPath), configPath, env, paths };
+}
+
+function readDotEnv(path: string): Record<string, string> {
+  if (!existsSync(path)) return {};
+  try {
+    return parseEnv(readFileSync(path, "utf8")) as Record<string, string>;
+  } catch (error) {
+    throw new LlmuxError("config", `Could not read ${path}`, {
+      cause: error,
+      hint: "Fix or remove the .env file",
+    });
+  }
+}
+
+function readConfigFile(path: string): ConfigFile {
+  if (!existsSync(path)) return configFileSchema.parse({});
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new LlmuxError("config", `Config file ${path} is not valid JSON (${(error as Error).message})`, {
+      hint: "Fix the JSON syntax, or pass another file with --config",
+    });
+  }
+  const parsed = configFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join(".") || "(top level)";
+    throw new LlmuxError("config", `Config file ${path}: ${where}: ${issue?.message ?? "invalid"}`, {
+      hint: "See the configuration section of the README",
+    });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,166 @@
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { createCohere } from "@ai-sdk/cohere";
+import { createDeepSeek } from "@ai-sdk/deepseek";
+import { createGoogleGenerativeAI } from "@ai-sdk/google";
+import { createGroq } from "@ai-sdk/groq";
+import { createMistral } from "@ai-sdk/mistral";
+import { createOpenAI } from "@ai-sdk/openai";
+import { createPerplexity } from "@ai-sdk/perplexity";
+import type { EmbeddingModelV3, LanguageModelV3 } from "@ai-sdk/provider";
+import { createTogetherAI } from "@ai-sdk/togetherai";
+import { createXai } from "@ai-sdk/xai";
+import { createOpenRouter } from "@openrouter/ai-sdk-provider";
+import type { ProviderDefinition, ProviderInstance } from "./provider-definition.ts";
+import { readApiKey, readBaseUrl, requireApiKey } from "./read-provider-setting.ts";
+
+interface HostedFactorySettings {
+  apiKey: string;
+  baseURL: string | undefined;
+  headers: Record<string, string> | undefined;
+}
+
+interface HostedProvider {
+  id: string;
+  label: string;
+  keyEnv: readonly string[];
+  baseUrlEnv: string;
+  openaiCompatible: boolean;
+  make(settings: HostedFactorySettings): ProviderInstance;
+}
+
+/**
+ * The frontier APIs reached with an API key and an optional base URL. Each wraps its own AI SDK
+ * provider package, so protocol details (Anthropic's messages, Gemini's generateContent, Cohere's
+ * v2 chat, Perplexity's citations) stay with the people who maintain them.
+ */
+const HOSTED: readonly HostedProvider[] = [
+  {
+    id: "openai",
+    label: "OpenAI",
+    keyEnv: ["OPENAI_API_KEY"],
+    baseUrlEnv: "OPENAI_BASE_URL",
+    openaiCompatible: true,
+    // Chat completions rather than the Responses API: it is what every OpenAI-compatible base URL speaks.
+    make: (s) => {
+      const p = createOpenAI(s);
+      return { languageModel: (id) => p.chat(id), embeddingModel: (id) => p.embedding(id) };
+    },
+  },
+  {
+    id: "anthropic",
+    label: "Anthropic",
+    keyEnv: ["ANTHROPIC_API_KEY"],
+    baseUrlEnv: "ANTHROPIC_BASE_URL",
+    openaiCompatible: false,
+    make: (s) => languageOnly(createAnthropic(s)),
+  },
+  {
+    id: "google",
+    label: "Google Gemini",
+    keyEnv: ["GOOGLE_GENERATIVE_AI_API_KEY", "GEMINI_API_KEY"],
+    baseUrlEnv: "GOOGLE_BASE_URL",
+    openaiCompatible: false,
+    make: (s) => withEmbeddings(createGoogleGenerativeAI(s)),
+  },
+  {
+    id: "cohere",
+    label: "Cohere",
+    keyEnv: ["COHERE_API_KEY"],
+    baseUrlEnv: "COHERE_BASE_URL",
+    openaiCompatible: false,
+    make: (s) => withEmbeddings(createCohere(s)),
+  },
+  {
+    id: "perplexity",
+    label: "Perplexity",
+    keyEnv: ["PERPLEXITY_API_KEY"],
+    baseUrlEnv: "PERPLEXITY_BASE_URL",
+    openaiCompatible: true,
+    make: (s) => languageOnly(createPerplexity(s)),
+  },
+  {
+    id: "mistral",
+    label: "Mistral",
+    keyEnv: ["MISTRAL_API_KEY"],
+    baseUrlEnv: "MISTRAL_BASE_URL",
+    openaiCompatible: true,
+    make: (s) => withEmbeddings(createMistral(s)),
+  },
+  {
+    id: "deepseek",
+    label: "DeepSeek",
+    keyEnv: ["DEEPSEEK_API_KEY"],
+    baseUrlEnv: "DEEPSEEK_BASE_URL",
+    openaiCompatible: true,
+    make: (s) => languageOnly(createDeepSeek(s)),
+  },
+  {
+    id: "groq",
+    label: "Groq",
+    keyEnv: ["GROQ_API_KEY"],
+    baseUrlEnv: "GROQ_BASE_URL",
+    openaiCompatible: true,
+    make: (s) => languageOnly(createGroq(s)),
+  },
+  {
+    id: "xai",
+    label: "xAI",
+    keyEnv: ["XAI_API_KEY"],
+    baseUrlEnv: "XAI_BASE_URL",
+    openaiCompatible: true,
+    make: (s) => {
+      const p = createXai(s);
+      return { languageModel: (id) => p.chat(id) };
+    },
+  },
+  {
+    id: "openrouter",
+    label: "OpenRouter",
+    keyEnv: ["OPENROUTER_API_KEY"],
+    baseUrlEnv: "OPENROUTER_BASE_URL",
+    openaiCompatible: true,
+    make: (s) => {
+      const p = createOpenRouter(s);
+      return { languageModel: (id) => p.chat(id) as unknown as LanguageModelV3 };
+    },
+  },
+  {
+    id: "together",
+    label: "Together AI",
+    keyEnv: ["TOGETHER_API_KEY", "TOGETHER_AI_API_KEY"],
+    baseUrlEnv: "TOGETHER_BASE_URL",
+    openaiCompatible: true,
+    make: (s) => withEmbeddings(createTogetherAI(s)),
+  },
+];
+
+function languageOnly(provider: (id: string) => LanguageModelV3): ProviderInstance {
+  return { languageModel: (id) => provider(id) };
+}
+
+function withEmbeddings(provider: {
+  (id: string): LanguageModelV3;
+  embeddingModel(id: string): EmbeddingModelV3;
+}): ProviderInstance {
+  return { languageModel: (id) => provider(id), embeddingModel: (id) => provider.embeddingModel(id) };
+}
+
+export const hostedProviders: readonly ProviderDefinition[] = HOSTED.map((hosted) => {
+  const definition: ProviderDefinition = {
+    id: hosted.id,
+    label: hosted.label,
+    category: "frontier",
+    keyEnv: hosted.keyEnv,
+    baseUrlEnv: hosted.baseUrlEnv,
+    openaiCompatible: hosted.openaiCompatible,
+    setup: `export ${hosted.keyEnv[0]}=...`,
+    isConfigured: (context) => readApiKey(context, definition) !== undefined,
+    create: (context) =>
+      hosted.make({
+        apiKey: requireApiKey(context, definition),
+        baseURL: readBaseUrl(context, definition),
+        headers: context.settings.headers,
+      }),
+  };
+  return definition;
+});

@@ -1,0 +1,82 @@
+import type { LanguageModelV3, LanguageModelV3CallOptions } from "@ai-sdk/provider";
+import { wrapLanguageModel } from "ai";
+import { createOllama } from "ollama-ai-provider-v2";
+import type { ProviderContext, ProviderDefinition } from "./provider-definition.ts";
+import { readSetting } from "./read-provider-setting.ts";
+
+/**
+ * Ollama's context when nobody sets one. Ollama itself defaults to 2,048 or 4,096 tokens and
+ * silently drops the start of longer prompts, so llmux always sends num_ctx.
+ */
+export const OLLAMA_DEFAULT_NUM_CTX = 8192;
+
+/** Ollama through its native /api/chat, which is where num_ctx can be set. */
+export const ollamaProvider: ProviderDefinition = {
+  id: "ollama",
+  label: "Ollama",
+  category: "server",
+  keyEnv: [],
+  baseUrlEnv: "OLLAMA_HOST",
+  openaiCompatible: false,
+  setup: "run `ollama serve` (OLLAMA_HOST if it is not on 127.0.0.1:11434)",
+  // A local server: nothing to configure unless it lives elsewhere.
+  isConfigured: () => true,
+  create: (context) => {
+    const provider = createOllama({
+      baseURL: `${ollamaHost(context)}/api`,
+      headers: context.settings.headers,
+    });
+    const numCtx =
+      context.settings.numCtx ?? (Number(context.config.env.OLLAMA_CONTEXT_LENGTH) || OLLAMA_DEFAULT_NUM_CTX);
+    return {
+      languageModel: (id) => withOllamaOptions(provider(id), numCtx),
+      embeddingModel: (id) => provider.embeddingModel(id),
+    };
+  },
+};
+
+/** OLLAMA_HOST is often written without a scheme (`0.0.0.0:11434`), as the ollama CLI accepts it. */
+export function ollamaHost(context: ProviderContext): string {
+  const host = readSetting(context, context.settings.baseURL, ["OLLAMA_HOST"]) ?? "http://127.0.0.1:11434";
+  const withScheme = /^https?:\/\//.test(host) ? host : `http://${host}`;
+  return withScheme.replace(/\/+$/, "").replace(/\/api$/, "");
+}
+
+/**
+ * The provider package sends temperature, top_p and max tokens as top-level fields, which
+ * Ollama's native API ignores: they belong in `options`, with num_ctx. Move them there, keeping
+ * anything the caller set explicitly.
+ */
+function withOllamaOptions(model: LanguageModelV3, numCtx: number): LanguageModelV3 {
+  return wrapLanguageModel({
+    model,
+    middleware: {
+      specificationVersion: "v3",
+      transformParams: async ({ params }) => moveSettingsIntoOptions(params, numCtx),
+    },
+  });
+}
+
+function moveSettingsIntoOptions(
+  params: LanguageModelV3CallOptions,
+  numCtx: number,
+): LanguageModelV3CallOptions {
+  const ollama = (params.providerOptions?.ollama ?? {}) as { options?: Record<string, unknown> };
+  const options = {
+    num_ctx: numCtx,
+    temperature: params.temperature,
+    top_p: params.topP,
+    top_k: params.topK,
+    num_predict: params.maxOutputTokens,
+    seed: params.seed,
+    stop: params.stopSequences,
+    ...ollama.options,
+  };
+  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  return {
+    ...params,
+    providerOptions: { ...params.providerOptions, ollama: { ...ollama, options: defined } } as NonNullable<
+      LanguageModelV3CallOptions["providerOptions"]
+    >,
+  };
+}
