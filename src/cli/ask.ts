@@ -5,12 +5,11 @@ import type { Command } from "./command.ts";
 import { createCliLlmux } from "./create-cli-llmux.ts";
 import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
 import { describeCall } from "./describe-call.ts";
+import { ensureLocalModel } from "./ensure-local-model.ts";
 import { parseNumberOption } from "./parse-number-option.ts";
 import { readStdin } from "./read-stdin.ts";
 
 export const askCommand: Command = {
-  name: "ask",
-  summary: "ask a model one question; the answer streams (stdin, when piped, is added as context)",
   usage: `[prompt...] [options]
 
   -m, --model REF          model reference, e.g. openai:gpt-4.1-mini, ollama:llama3.2:1b (default: LLMUX_MODEL, config, local:llama3.2:1b)
@@ -51,6 +50,7 @@ Examples:
       maxTokens: parseNumberOption("max-tokens", values["max-tokens"], { min: 1, integer: true }),
       timeoutMs: secondsToMs(parseNumberOption("timeout", values.timeout, { min: 0.001 })),
     };
+    await ensureLocalModel(values.model as string | undefined, config(), io);
     const llmux = createCliLlmux(config(), io);
 
     if (values.schema !== undefined) {

@@ -6,6 +6,7 @@ import type { Command } from "./command.ts";
 import { createCliLlmux } from "./create-cli-llmux.ts";
 import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
 import { describeCall } from "./describe-call.ts";
+import { ensureLocalModel } from "./ensure-local-model.ts";
 import { formatCost } from "./format-cost.ts";
 import { parseNumberOption } from "./parse-number-option.ts";
 
@@ -13,8 +14,6 @@ const CHAT_HELP = `Commands: /model REF  /system TEXT  /clear  /cost  /help  /ex
 Ctrl-C stops the current reply; Ctrl-D or /exit leaves.`;
 
 export const chatCommand: Command = {
-  name: "chat",
-  summary: "talk with a model in the terminal: streaming, history, /model, /system, /clear, /cost",
   usage: `[options]
 
   -m, --model REF        model reference (default: LLMUX_MODEL, config, local:llama3.2:1b)
@@ -28,6 +27,7 @@ ${CHAT_HELP}`,
     temperature: { type: "string", short: "t" },
   },
   async run({ values, io, config }) {
+    await ensureLocalModel(values.model as string | undefined, config(), io);
     const llmux = createCliLlmux(config(), io);
     let model = llmux.registry.resolve(
       llmux.registry.defaultModel(values.model as string | undefined),

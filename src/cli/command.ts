@@ -21,8 +21,6 @@ export interface CommandContext {
 }
 
 export interface Command {
-  name: string;
-  summary: string;
   /** The text after "Usage: llmux <name>" in --help. */
   usage: string;
   options: OptionSpec;

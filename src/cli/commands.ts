@@ -1,7 +1,52 @@
-import { askCommand } from "./ask.ts";
-import { chatCommand } from "./chat.ts";
 import type { Command } from "./command.ts";
-import { modelsCommand } from "./models.ts";
-import { usageCommand } from "./usage.ts";
 
-export const commands: readonly Command[] = [askCommand, chatCommand, modelsCommand, usageCommand];
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  /** Commands load on use, so `llmux --help` doesn't pay for the model engines. */
+  load(): Promise<Command>;
+}
+
+export const commands: readonly CommandEntry[] = [
+  {
+    name: "ask",
+    summary: "ask a model one question; the answer streams (stdin, when piped, is added as context)",
+    load: async () => (await import("./ask.ts")).askCommand,
+  },
+  {
+    name: "chat",
+    summary: "talk with a model in the terminal: streaming, history, /model, /system, /clear, /cost",
+    load: async () => (await import("./chat.ts")).chatCommand,
+  },
+  {
+    name: "models",
+    summary: "list the model catalog: open or closed weights, context, prices, whether it is configured",
+    load: async () => (await import("./models.ts")).modelsCommand,
+  },
+  {
+    name: "usage",
+    summary: "calls, tokens and cost by day and model, from the usage log",
+    load: async () => (await import("./usage.ts")).usageCommand,
+  },
+  {
+    name: "pull",
+    summary:
+      "download a GGUF model for the embedded engine (catalog name, hf:OWNER/REPO/FILE.gguf, URL or path)",
+    load: async () => (await import("./pull.ts")).pullCommand,
+  },
+  {
+    name: "rm",
+    summary: "remove a model from llmux's model store (never touches Ollama's)",
+    load: async () => (await import("./rm.ts")).rmCommand,
+  },
+  {
+    name: "tokens",
+    summary: "split a text into a model's tokens: ids, pieces and the count",
+    load: async () => (await import("./tokens.ts")).tokensCommand,
+  },
+  {
+    name: "next",
+    summary: "the most likely next tokens after a text, with their probabilities (local models)",
+    load: async () => (await import("./next.ts")).nextCommand,
+  },
+];

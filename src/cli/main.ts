@@ -43,8 +43,8 @@ ${GLOBAL_HELP}
 Run \`llmux <command> --help\` for a command's options. Exit codes are listed in the README.`;
 }
 
-function commandHelp(command: Command): string {
-  return `Usage: llmux ${command.name} ${command.usage}\n\nGlobal options:\n${GLOBAL_HELP}`;
+function commandHelp(name: string, command: Command): string {
+  return `Usage: llmux ${name} ${command.usage}\n\nGlobal options:\n${GLOBAL_HELP}`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -65,15 +65,16 @@ async function main(argv: string[]): Promise<number> {
       io.stdout.write(`${version()}\n`);
       return 0;
     }
-    const command = commands.find((c) => c.name === name);
-    if (!command) {
+    const entry = commands.find((c) => c.name === name);
+    if (!entry) {
       throw new LlmuxError("usage", `Unknown command "${name}"`, {
         hint: "Run `llmux --help` to see the commands",
       });
     }
-    const { values, positionals } = parseCommandArgs(command, rest);
+    const command = await entry.load();
+    const { values, positionals } = parseCommandArgs(name, command, rest);
     if (values.help) {
-      io.stdout.write(`${commandHelp(command)}\n`);
+      io.stdout.write(`${commandHelp(name, command)}\n`);
       return 0;
     }
     let config: LlmuxConfig | undefined;
@@ -92,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function parseCommandArgs(command: Command, args: string[]) {
+function parseCommandArgs(name: string, command: Command, args: string[]) {
   try {
     return parseArgs({
       args,
@@ -102,7 +103,7 @@ function parseCommandArgs(command: Command, args: string[]) {
     });
   } catch (error) {
     throw new LlmuxError("usage", (error as Error).message.split("\n")[0]!.replace(/\.$/, ""), {
-      hint: `Run \`llmux ${command.name} --help\``,
+      hint: `Run \`llmux ${name} --help\``,
     });
   }
 }

@@ -1,25 +1,30 @@
 import { listCatalog } from "../catalog/catalog.ts";
 import { LlmuxError } from "../core/errors.ts";
+import { formatBytes } from "../core/format-bytes.ts";
+import type { LlmuxConfig } from "../core/load-config.ts";
+import { listLocalModels } from "../local/list-local-models.ts";
 import { createProviderRegistry } from "../providers/provider-registry.ts";
-import type { Command } from "./command.ts";
+import type { CliIo, Command } from "./command.ts";
 import { formatTable } from "./format-table.ts";
 
 export const modelsCommand: Command = {
-  name: "models",
-  summary: "list the model catalog: open or closed weights, context, prices, whether it is configured",
   usage: `[options]
 
+      --local         the models installed for the embedded engine (llmux's store and Ollama's),
+                      with size, architecture, parameters, quantization and context from the GGUF header
       --provider ID   only this provider's models (openai, anthropic, bedrock, ollama, local...)
       --configured    only models whose key or endpoint is configured
       --json          one JSON array
 
 Prices are US dollars per million tokens, with the date they were taken ("?" = unknown).`,
   options: {
+    local: { type: "boolean" },
     provider: { type: "string" },
     configured: { type: "boolean" },
     json: { type: "boolean" },
   },
   async run({ values, io, config }) {
+    if (values.local) return listInstalled(io, config(), Boolean(values.json));
     const registry = createProviderRegistry(config());
     const provider = values.provider as string | undefined;
     if (provider !== undefined && !registry.providers.has(provider)) {
@@ -69,6 +74,36 @@ Prices are US dollars per million tokens, with the date they were taken ("?" = u
     return 0;
   },
 };
+
+async function listInstalled(io: CliIo, config: LlmuxConfig, json: boolean): Promise<number> {
+  const models = await listLocalModels({
+    modelsDir: config.paths.models,
+    env: config.env as NodeJS.ProcessEnv,
+  });
+  if (json) {
+    io.stdout.write(`${JSON.stringify(models, null, 2)}\n`);
+    return 0;
+  }
+  if (models.length === 0) {
+    io.stdout.write("No local models yet. Download one with `llmux pull llama3.2:1b`.\n");
+    return 0;
+  }
+  io.stdout.write(
+    formatTable(
+      ["MODEL", "SOURCE", "SIZE", "ARCH", "PARAMS", "QUANT", "CONTEXT"],
+      models.map((m) => [
+        `local:${m.name}`,
+        m.source,
+        m.sizeBytes === undefined ? "?" : formatBytes(m.sizeBytes),
+        m.problem ? `unusable: ${m.problem}` : (m.architecture ?? "?"),
+        m.sizeLabel ?? "?",
+        m.quantization ?? "?",
+        m.contextLength === undefined ? "?" : formatTokens(m.contextLength),
+      ]),
+    ),
+  );
+  return 0;
+}
 
 function formatTokens(n: number): string {
   if (n >= 1_000_000) return `${+(n / 1_000_000).toFixed(1)}M`;

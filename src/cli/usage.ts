@@ -7,8 +7,6 @@ import { formatCost } from "./format-cost.ts";
 import { formatTable } from "./format-table.ts";
 
 export const usageCommand: Command = {
-  name: "usage",
-  summary: "calls, tokens and cost by day and model, from the usage log",
   usage: `[options]
 
       --since DATE   from this day on (YYYY-MM-DD, or 7d / 24h back from now)

@@ -31,7 +31,7 @@ test("on a TTY one line is redrawn in place with bytes, rate and ETA", () => {
   reporter.report(at(2_000_000_000));
   reporter.finish();
   const text = out.text();
-  assert.match(text, /^\r 25% .*500\.0 MB \/ 2\.0 GB {2}25\.0 MB\/s {2}ETA 1:00\x1b\[K/);
+  assert.match(text, /^\r 25% .*500 MB \/ 2\.0 GB {2}25\.0 MB\/s {2}ETA 1:00\x1b\[K/);
   assert.match(text, /\r100% .*2\.0 GB \/ 2\.0 GB/);
   assert.equal(text.split("\n").length, 2, "a single line, ended once");
 });

@@ -1,3 +1,4 @@
+import { formatBytes } from "../core/format-bytes.ts";
 import type { DownloadProgress } from "./download-file.ts";
 
 const REDRAW_MS = 100;
@@ -65,17 +66,6 @@ function describe(progress: DownloadProgress, bar: boolean): string {
   if (etaSeconds !== undefined && Number.isFinite(etaSeconds))
     parts.push(`ETA ${formatDuration(etaSeconds)}`);
   return parts.join("  ");
-}
-
-function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
 function formatDuration(seconds: number): string {
