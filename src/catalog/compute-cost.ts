@@ -11,7 +11,10 @@ export interface TokenUsage {
  * The USD cost of one call, rounded to 1e-9; null when the model's price or the token counts are
  * unknown, because an unknown cost shown as 0 would read as free.
  */
-export function computeCost(entry: CatalogEntry | undefined, usage: TokenUsage): number | null {
+export function computeCost(
+  entry: Pick<CatalogEntry, "pricing"> | undefined,
+  usage: TokenUsage,
+): number | null {
   const pricing = entry?.pricing;
   const { inputTokens, outputTokens, cachedInputTokens = 0 } = usage;
   if (!pricing || inputTokens === undefined || outputTokens === undefined) return null;

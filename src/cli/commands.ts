@@ -49,4 +49,19 @@ export const commands: readonly CommandEntry[] = [
     summary: "the most likely next tokens after a text, with their probabilities (local models)",
     load: async () => (await import("./next.ts")).nextCommand,
   },
+  {
+    name: "serve",
+    summary: "run the OpenAI-compatible gateway: /v1/chat/completions, /v1/embeddings, /v1/models, /metrics",
+    load: async () => (await import("./serve.ts")).serveCommand,
+  },
+  {
+    name: "keys",
+    summary: "gateway keys: create (shown once), list, revoke",
+    load: async () => (await import("./keys.ts")).keysCommand,
+  },
+  {
+    name: "compare",
+    summary: "one prompt to several models at once: each answer, then tokens, cost and timings side by side",
+    load: async () => (await import("./compare.ts")).compareCommand,
+  },
 ];

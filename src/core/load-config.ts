@@ -32,6 +32,29 @@ const endpointSchema = z
   })
   .strict();
 
+// `llmux serve`: fallbacks and per-model timeouts are keyed by the model reference clients send.
+const gatewaySchema = z
+  .object({
+    /** Models tried in order when one fails before anything reached the client. */
+    fallbacks: z.record(z.string(), z.array(z.string()).min(1)).default({}),
+    /** Per-request limit for every model (default: the top-level timeoutMs). */
+    timeoutMs: z.number().int().positive().optional(),
+    /** Per-model limits, overriding timeoutMs. */
+    timeouts: z.record(z.string(), z.number().int().positive()).default({}),
+    /** Retries of one model on 429, 5xx and connection errors (default: the top-level maxRetries). */
+    maxRetries: z.number().int().min(0).max(10).optional(),
+    /** First retry delay; doubles each time, capped at 8 s (a provider's retry-after wins when shorter). */
+    retryBaseMs: z.number().int().min(0).default(250),
+    bodyLimitBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024),
+    /** How long SIGTERM waits for requests in flight before closing their connections. */
+    drainTimeoutMs: z.number().int().min(0).default(30_000),
+  })
+  .strict();
+
 export const configFileSchema = z
   .object({
     defaultModel: z.string().optional(),
@@ -52,12 +75,14 @@ export const configFileSchema = z
       .default({ library: false }),
     maxRetries: z.number().int().min(0).max(10).default(2),
     timeoutMs: z.number().int().positive().default(600_000),
+    gateway: gatewaySchema.prefault({}),
   })
   .strict();
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
 export type EndpointSettings = z.infer<typeof endpointSchema>;
+export type GatewaySettings = z.infer<typeof gatewaySchema>;
 
 export interface LlmuxConfig {
   file: ConfigFile;

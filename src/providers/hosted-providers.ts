@@ -25,6 +25,7 @@ interface HostedProvider {
   keyEnv: readonly string[];
   baseUrlEnv: string;
   openaiCompatible: boolean;
+  defaultBaseURL?: string;
   make(settings: HostedFactorySettings): ProviderInstance;
 }
 
@@ -40,6 +41,7 @@ const HOSTED: readonly HostedProvider[] = [
     keyEnv: ["OPENAI_API_KEY"],
     baseUrlEnv: "OPENAI_BASE_URL",
     openaiCompatible: true,
+    defaultBaseURL: "https://api.openai.com/v1",
     // Chat completions rather than the Responses API: it is what every OpenAI-compatible base URL speaks.
     make: (s) => {
       const p = createOpenAI(s);
@@ -76,6 +78,7 @@ const HOSTED: readonly HostedProvider[] = [
     keyEnv: ["PERPLEXITY_API_KEY"],
     baseUrlEnv: "PERPLEXITY_BASE_URL",
     openaiCompatible: true,
+    defaultBaseURL: "https://api.perplexity.ai",
     make: (s) => languageOnly(createPerplexity(s)),
   },
   {
@@ -84,6 +87,7 @@ const HOSTED: readonly HostedProvider[] = [
     keyEnv: ["MISTRAL_API_KEY"],
     baseUrlEnv: "MISTRAL_BASE_URL",
     openaiCompatible: true,
+    defaultBaseURL: "https://api.mistral.ai/v1",
     make: (s) => withEmbeddings(createMistral(s)),
   },
   {
@@ -92,6 +96,7 @@ const HOSTED: readonly HostedProvider[] = [
     keyEnv: ["DEEPSEEK_API_KEY"],
     baseUrlEnv: "DEEPSEEK_BASE_URL",
     openaiCompatible: true,
+    defaultBaseURL: "https://api.deepseek.com/v1",
     make: (s) => languageOnly(createDeepSeek(s)),
   },
   {
@@ -100,6 +105,7 @@ const HOSTED: readonly HostedProvider[] = [
     keyEnv: ["GROQ_API_KEY"],
     baseUrlEnv: "GROQ_BASE_URL",
     openaiCompatible: true,
+    defaultBaseURL: "https://api.groq.com/openai/v1",
     make: (s) => languageOnly(createGroq(s)),
   },
   {
@@ -108,6 +114,7 @@ const HOSTED: readonly HostedProvider[] = [
     keyEnv: ["XAI_API_KEY"],
     baseUrlEnv: "XAI_BASE_URL",
     openaiCompatible: true,
+    defaultBaseURL: "https://api.x.ai/v1",
     make: (s) => {
       const p = createXai(s);
       return { languageModel: (id) => p.chat(id) };
@@ -119,6 +126,7 @@ const HOSTED: readonly HostedProvider[] = [
     keyEnv: ["OPENROUTER_API_KEY"],
     baseUrlEnv: "OPENROUTER_BASE_URL",
     openaiCompatible: true,
+    defaultBaseURL: "https://openrouter.ai/api/v1",
     make: (s) => {
       const p = createOpenRouter(s);
       return { languageModel: (id) => p.chat(id) as unknown as LanguageModelV3 };
@@ -130,6 +138,7 @@ const HOSTED: readonly HostedProvider[] = [
     keyEnv: ["TOGETHER_API_KEY", "TOGETHER_AI_API_KEY"],
     baseUrlEnv: "TOGETHER_BASE_URL",
     openaiCompatible: true,
+    defaultBaseURL: "https://api.together.xyz/v1",
     make: (s) => withEmbeddings(createTogetherAI(s)),
   },
 ];
@@ -153,6 +162,7 @@ export const hostedProviders: readonly ProviderDefinition[] = HOSTED.map((hosted
     keyEnv: hosted.keyEnv,
     baseUrlEnv: hosted.baseUrlEnv,
     openaiCompatible: hosted.openaiCompatible,
+    defaultBaseURL: hosted.defaultBaseURL,
     setup: `export ${hosted.keyEnv[0]}=...`,
     isConfigured: (context) => readApiKey(context, definition) !== undefined,
     create: (context) =>

@@ -25,6 +25,8 @@ export interface ProviderDefinition {
   baseUrlEnv: string | undefined;
   /** Speaks OpenAI chat completions natively at `baseURL` (the gateway forwards bytes to these). */
   openaiCompatible: boolean;
+  /** Where an OpenAI-compatible API lives when no base URL is set (the gateway forwards to it). */
+  defaultBaseURL?: string;
   /** One line for the README and errors: how to set this provider up. */
   setup: string;
   isConfigured(context: ProviderContext): boolean;

@@ -7,6 +7,9 @@ import Database from "better-sqlite3";
 import { LlmuxError } from "../core/errors.ts";
 import { openDatabase } from "./open-database.ts";
 
+// The number of migrations in open-database.ts: bump it with each one appended.
+const SCHEMA_VERSION = 3;
+
 const dirs: string[] = [];
 function tempDbPath(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmux-open-db-"));
@@ -25,7 +28,7 @@ test("creates the folder and the usage table, in WAL mode with foreign keys and 
     assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
     assert.equal(db.pragma("foreign_keys", { simple: true }), 1);
     assert.ok((db.pragma("busy_timeout", { simple: true }) as number) > 0);
-    assert.equal(db.pragma("user_version", { simple: true }), 1);
+    assert.equal(db.pragma("user_version", { simple: true }), SCHEMA_VERSION);
     const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'usage'").get();
     assert.deepEqual(table, { name: "usage" });
   } finally {
@@ -44,7 +47,7 @@ test("reopening applies nothing twice and keeps the data", () => {
   first.close();
   const second = openDatabase(file);
   try {
-    assert.equal(second.pragma("user_version", { simple: true }), 1);
+    assert.equal(second.pragma("user_version", { simple: true }), SCHEMA_VERSION);
     assert.deepEqual(second.prepare("SELECT COUNT(*) AS n FROM usage").get(), { n: 1 });
   } finally {
     second.close();

@@ -25,6 +25,46 @@ const MIGRATIONS: readonly string[] = [
     gateway_key_id TEXT
   );
   CREATE INDEX usage_time ON usage (time_ms);`,
+  // 2: the web UI's saved conversations. Unlike the usage log these hold what was said: they are
+  // the user's own chats, kept so they survive a restart of `llmux serve`.
+  `CREATE TABLE conversations (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    model TEXT,
+    system TEXT,
+    temperature REAL,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL
+  );
+  CREATE INDEX conversations_updated ON conversations (updated_ms);
+  CREATE TABLE conversation_messages (
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+    content TEXT NOT NULL,
+    model TEXT,
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    cost_usd REAL,
+    latency_ms INTEGER,
+    ttft_ms INTEGER,
+    outcome TEXT CHECK (outcome IN ('ok', 'aborted', 'error')),
+    PRIMARY KEY (conversation_id, position)
+  ) WITHOUT ROWID;`,
+  // 3: gateway keys. Only the SHA-256 of a token is kept (the token is shown once, at creation);
+  // `prefix` is its first characters, so people can tell their keys apart.
+  `CREATE TABLE gateway_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    token_sha256 TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    models TEXT,
+    rpm INTEGER CHECK (rpm > 0),
+    budget_usd REAL CHECK (budget_usd >= 0),
+    created_ms INTEGER NOT NULL,
+    revoked_ms INTEGER
+  );
+  CREATE INDEX usage_gateway_key ON usage (gateway_key_id) WHERE gateway_key_id IS NOT NULL;`,
 ];
 
 const BUSY_TIMEOUT_MS = 5000;

@@ -1,0 +1,96 @@
+import { LlmuxError } from "../core/errors.ts";
+import {
+  createGatewayKey,
+  listGatewayKeys,
+  readGatewayKeySpend,
+  revokeGatewayKey,
+} from "../store/gateway-keys.ts";
+import { openDatabase } from "../store/open-database.ts";
+import type { Command } from "./command.ts";
+import { formatCost } from "./format-cost.ts";
+import { formatTable } from "./format-table.ts";
+import { parseNumberOption } from "./parse-number-option.ts";
+
+export const keysCommand: Command = {
+  usage: `create [--name N] [--models a,b] [--rpm N] [--budget USD] | list [--json] | revoke ID
+
+  create              print a new key; only its hash is stored, so it cannot be shown again
+      --name N        a label for people
+      --models a,b    models the key may use (references, names or aliases; provider:* for all of one)
+      --rpm N         requests per minute
+      --budget USD    total spend allowed, from the catalog's prices
+  list                the keys, with what each has spent (--json: one JSON array)
+  revoke ID           refuse the key from now on (a running gateway notices within a second)
+
+Once a key exists, \`llmux serve\` asks every /v1 request for Authorization: Bearer <key>.`,
+  options: {
+    name: { type: "string" },
+    models: { type: "string" },
+    rpm: { type: "string" },
+    budget: { type: "string" },
+    json: { type: "boolean" },
+  },
+  async run({ values, positionals, io, config }) {
+    const [action, ...rest] = positionals;
+    const db = openDatabase(config().paths.database);
+    try {
+      if (action === "create" && rest.length === 0) {
+        const models = (values.models as string | undefined)
+          ?.split(",")
+          .map((m) => m.trim())
+          .filter(Boolean);
+        const { key, token } = createGatewayKey(db, {
+          name: values.name as string | undefined,
+          models,
+          rpm: parseNumberOption("rpm", values.rpm, { min: 1, integer: true }),
+          budgetUsd: parseNumberOption("budget", values.budget, { min: 0 }),
+        });
+        io.stdout.write(`${token}\n`);
+        if (io.stderr.isTTY) {
+          io.stderr.write(`Created ${key.id}. This is the only time the key is shown: store it now.\n`);
+        }
+        return 0;
+      }
+      if (action === "list" && rest.length === 0) {
+        const spent = readGatewayKeySpend(db);
+        const keys = listGatewayKeys(db).map(({ tokenSha256: _, ...key }) => ({
+          ...key,
+          spentUsd: Math.round((spent.get(key.id) ?? 0) * 1e9) / 1e9,
+        }));
+        if (values.json) {
+          io.stdout.write(`${JSON.stringify(keys, null, 2)}\n`);
+        } else if (keys.length === 0) {
+          io.stdout.write("No gateway keys. Create one with `llmux keys create`.\n");
+        } else {
+          io.stdout.write(
+            formatTable(
+              ["ID", "NAME", "KEY", "MODELS", "RPM", "BUDGET", "SPENT", "CREATED", "STATUS"],
+              keys.map((k) => [
+                k.id,
+                k.name ?? "",
+                `${k.prefix}...`,
+                k.models?.join(",") ?? "any",
+                k.rpm === null ? "-" : String(k.rpm),
+                k.budgetUsd === null ? "-" : `$${k.budgetUsd}`,
+                formatCost(k.spentUsd),
+                k.createdAt.toISOString().slice(0, 10),
+                k.revokedAt ? `revoked ${k.revokedAt.toISOString().slice(0, 10)}` : "active",
+              ]),
+            ),
+          );
+        }
+        return 0;
+      }
+      if (action === "revoke" && rest.length === 1) {
+        revokeGatewayKey(db, rest[0]!);
+        io.stdout.write(`Revoked ${rest[0]}\n`);
+        return 0;
+      }
+      throw new LlmuxError("usage", "Use `llmux keys create`, `llmux keys list` or `llmux keys revoke ID`", {
+        hint: "Run `llmux keys --help`",
+      });
+    } finally {
+      db.close();
+    }
+  },
+};

@@ -1,0 +1,67 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type Database from "better-sqlite3";
+import { type ConversationStore, createConversationStore } from "../../store/conversation-store.ts";
+import { RequestError } from "../request-error.ts";
+import { sendError } from "../send-error.ts";
+import type { AppContext } from "./app-context.ts";
+import { handleConversationRequest } from "./handle-conversation-request.ts";
+import { handleSummarizeRequest } from "./handle-summarize-request.ts";
+import { listAppModels } from "./list-app-models.ts";
+import { sendJson } from "./send-json.ts";
+import { serveWebAsset } from "./serve-web-asset.ts";
+
+// One store per database: preparing its statements on every request would cost more than running them.
+const stores = new WeakMap<Database.Database, ConversationStore>();
+
+/**
+ * The web app and its small JSON API (docs/app-api.md): `/` and `/assets/*`, `GET /api/models`,
+ * `/api/conversations[/:id]` and `POST /api/summarize`. Resolves false, having touched nothing,
+ * for any other path, so the gateway can route it on. The API asks for a gateway key exactly as
+ * /v1 does (when keys exist); the page itself loads without one so that it can ask for it.
+ */
+export async function handleAppRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: AppContext,
+): Promise<boolean> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const { pathname } = url;
+  if (!pathname.startsWith("/api/")) {
+    if (req.method !== "GET" && req.method !== "HEAD") return false;
+    return serveWebAsset(pathname, res, context.webRoot, req.method);
+  }
+  const isConversations = pathname === "/api/conversations" || pathname.startsWith("/api/conversations/");
+  if (pathname !== "/api/models" && pathname !== "/api/summarize" && !isConversations) return false;
+  try {
+    // JSON only: a form or a text/plain fetch from another site (which skips the CORS preflight)
+    // cannot create, change or summarize anything here.
+    if ((req.method === "POST" || req.method === "PATCH") && !isJson(req.headers["content-type"])) {
+      throw new RequestError(415, "Send the body as JSON, with Content-Type: application/json", {
+        code: "unsupported_media_type",
+      });
+    }
+    const key = context.keys.authenticate(req.headers.authorization);
+    if (pathname === "/api/models") {
+      if (req.method !== "GET") throw new RequestError(405, `${req.method} is not allowed here`);
+      sendJson(res, 200, await listAppModels(context.config));
+    } else if (pathname === "/api/summarize") {
+      if (req.method !== "POST") throw new RequestError(405, `${req.method} is not allowed here`);
+      await handleSummarizeRequest(req, res, context, key);
+    } else {
+      let store = stores.get(context.database);
+      if (!store) {
+        store = createConversationStore(context.database);
+        stores.set(context.database, store);
+      }
+      await handleConversationRequest(req, res, url, store, context.config.file.gateway.bodyLimitBytes);
+    }
+  } catch (error) {
+    if (res.headersSent) res.destroy();
+    else sendError(res, error);
+  }
+  return true;
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType?.split(";", 1)[0]?.trim().toLowerCase() === "application/json";
+}

@@ -1,0 +1,130 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import { createLlmux } from "../../api/create-llmux.ts";
+import { readPage } from "../../reader/read-page.ts";
+import type { GatewayKey } from "../../store/gateway-keys.ts";
+import { summarize } from "../../summarize/summarize.ts";
+import { parseJsonBody } from "../parse-json-body.ts";
+import { readBody } from "../read-body.ts";
+import { RequestError } from "../request-error.ts";
+import { toOpenAIError } from "../to-openai-error.ts";
+import type { AppContext } from "./app-context.ts";
+
+/** The `page` event: what the reader extracted, before the summary starts. */
+export interface SummarizePage {
+  url: string;
+  title: string;
+  byline: string | null;
+  wordCount: number;
+  /** The extracted text, as Markdown. */
+  text: string;
+}
+
+/** The `done` event: the summary's calls, summed. */
+export interface SummarizeDone {
+  model: string;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  timeToFirstTokenMs: number | null;
+  latencyMs: number;
+  /** Parts the page was split into (1: it fitted one call). */
+  chunks: number;
+}
+
+/**
+ * POST /api/summarize `{ url, model?, length?, language? }`: reads the page with the same reader
+ * and SSRF rules as `llmux summarize` (private addresses only when the server allows them), then
+ * streams server-sent events: `page`, `delta` (`{ text }`) many times, and `done` or `error`.
+ */
+export async function handleSummarizeRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: AppContext,
+  key: GatewayKey | undefined,
+): Promise<void> {
+  const json = parseJsonBody(await readBody(req, context.config.file.gateway.bodyLimitBytes));
+  const url = parseUrl(json.url);
+  const model = typeof json.model === "string" && json.model ? json.model : undefined;
+  const length = json.length === "medium" || json.length === "long" ? json.length : "short";
+  const language = typeof json.language === "string" && json.language ? json.language : undefined;
+
+  const llmux = createLlmux({
+    config: context.config,
+    usageSource: "gateway",
+    onUsage: (row) => {
+      context.recordUsage({ ...row, gatewayKeyId: key?.id ?? null });
+      if (key && row.costUsd) context.keys.spend(key.id, row.costUsd);
+    },
+  });
+  const reference = llmux.registry.resolve(llmux.registry.defaultModel(model)).reference;
+  if (key) context.keys.authorize(key, model ? [model, reference] : [reference]);
+
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  res.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-store",
+    "x-accel-buffering": "no",
+  });
+  const send = (event: string, data: unknown) =>
+    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+
+  const started = performance.now();
+  let firstTokenAt: number | null = null;
+  try {
+    const page = await readPage(url, {
+      allowPrivate: context.allowPrivateAddresses,
+      signal: controller.signal,
+    });
+    send("page", {
+      url: page.url,
+      title: page.title,
+      byline: page.byline,
+      wordCount: page.wordCount,
+      text: page.markdown,
+    } satisfies SummarizePage);
+    const summary = await summarize(page, {
+      llmux,
+      model: reference,
+      length,
+      language,
+      signal: controller.signal,
+      onText: (text) => {
+        firstTokenAt ??= performance.now();
+        send("delta", { text });
+      },
+    });
+    send("done", {
+      model: summary.model,
+      inputTokens: summary.usage.inputTokens,
+      outputTokens: summary.usage.outputTokens,
+      costUsd: summary.costUsd,
+      timeToFirstTokenMs: firstTokenAt === null ? null : Math.round(firstTokenAt - started),
+      latencyMs: Math.round(performance.now() - started),
+      chunks: summary.chunks,
+    } satisfies SummarizeDone);
+  } catch (error) {
+    if (controller.signal.aborted) return;
+    send("error", toOpenAIError(error).body);
+  } finally {
+    res.end();
+  }
+}
+
+/** Only web pages: the reader also opens local files and stdin, which a remote caller must never reach. */
+function parseUrl(value: unknown): string {
+  if (typeof value !== "string" || !/^https?:\/\//i.test(value.trim())) {
+    throw new RequestError(400, "Give the page's address as url, an http:// or https:// URL", {
+      param: "url",
+      code: "invalid_value",
+    });
+  }
+  try {
+    return new URL(value.trim()).href;
+  } catch {
+    throw new RequestError(400, `"${value}" is not a valid URL`, { param: "url", code: "invalid_value" });
+  }
+}

@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createMetrics } from "./create-metrics.ts";
+
+test("renders counters and histograms by route, model and provider in Prometheus text", () => {
+  const metrics = createMetrics();
+  const base = { route: "chat", model: 'odd"name', provider: "openai" };
+  metrics.observe({
+    ...base,
+    status: 200,
+    durationMs: 30,
+    timeToFirstTokenMs: 4,
+    inputTokens: 10,
+    outputTokens: 5,
+    costUsd: 0.001,
+  });
+  metrics.observe({ ...base, status: 500, durationMs: 2000, errorKind: "provider_error" });
+  const text = metrics.render();
+  const labels = 'route="chat",model="odd\\"name",provider="openai"';
+  assert.ok(text.includes(`llmux_gateway_requests_total{${labels},status="200"} 1`));
+  assert.ok(text.includes(`llmux_gateway_requests_total{${labels},status="500"} 1`));
+  assert.ok(text.includes(`llmux_gateway_request_duration_seconds_bucket{${labels},le="0.05"} 1`));
+  assert.ok(text.includes(`llmux_gateway_request_duration_seconds_bucket{${labels},le="+Inf"} 2`));
+  assert.ok(text.includes(`llmux_gateway_time_to_first_token_seconds_count{${labels}} 1`));
+  assert.ok(text.includes(`llmux_gateway_tokens_total{${labels},type="output"} 5`));
+  assert.ok(text.includes(`llmux_gateway_cost_usd_total{${labels}} 0.001`));
+  assert.ok(text.includes(`llmux_gateway_errors_total{${labels},kind="provider_error"} 1`));
+  assert.match(text, /# TYPE llmux_gateway_request_duration_seconds histogram/);
+});

@@ -1,0 +1,187 @@
+/** One finished request, as /metrics counts it. */
+export interface RequestSample {
+  /** "chat" or "embeddings". */
+  route: string;
+  /** The model reference that answered (or was asked for, when none did). */
+  model: string;
+  provider: string;
+  status: number;
+  durationMs: number;
+  /** First body byte to the client; streams only. */
+  timeToFirstTokenMs?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: number | null;
+  /** The LlmuxError kind (or request error code) of a failed request. */
+  errorKind?: string;
+}
+
+export interface GatewayMetrics {
+  observe(sample: RequestSample): void;
+  retried(model: string, provider: string): void;
+  fellBack(from: string, to: string): void;
+  inFlight(delta: number): void;
+  /** The Prometheus text exposition format, version 0.0.4. */
+  render(): string;
+}
+
+const BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+class Histogram {
+  readonly counts = new Float64Array(BUCKETS_S.length);
+  sum = 0;
+  count = 0;
+  observe(seconds: number): void {
+    this.sum += seconds;
+    this.count++;
+    for (let i = 0; i < BUCKETS_S.length; i++) if (seconds <= BUCKETS_S[i]!) this.counts[i]!++;
+  }
+}
+
+interface Series {
+  labels: string;
+  requests: Map<number, number>;
+  duration: Histogram;
+  ttft: Histogram;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  errors: Map<string, number>;
+  retries: number;
+}
+
+/**
+ * Counters and histograms by route, model and provider, kept in plain maps: observe() is on every
+ * request's path and costs a map lookup and a few additions.
+ */
+export function createMetrics(): GatewayMetrics {
+  const series = new Map<string, Series>();
+  const fallbacks = new Map<string, number>();
+  let inFlight = 0;
+
+  const seriesFor = (route: string, model: string, provider: string): Series => {
+    const key = `${route}\u0000${model}\u0000${provider}`;
+    let s = series.get(key);
+    if (!s) {
+      s = {
+        labels: `route="${escapeLabel(route)}",model="${escapeLabel(model)}",provider="${escapeLabel(provider)}"`,
+        requests: new Map(),
+        duration: new Histogram(),
+        ttft: new Histogram(),
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+        errors: new Map(),
+        retries: 0,
+      };
+      series.set(key, s);
+    }
+    return s;
+  };
+
+  return {
+    observe(sample) {
+      const s = seriesFor(sample.route, sample.model, sample.provider);
+      s.requests.set(sample.status, (s.requests.get(sample.status) ?? 0) + 1);
+      s.duration.observe(sample.durationMs / 1000);
+      if (sample.timeToFirstTokenMs !== undefined) s.ttft.observe(sample.timeToFirstTokenMs / 1000);
+      s.inputTokens += sample.inputTokens ?? 0;
+      s.outputTokens += sample.outputTokens ?? 0;
+      s.costUsd += sample.costUsd ?? 0;
+      if (sample.errorKind) s.errors.set(sample.errorKind, (s.errors.get(sample.errorKind) ?? 0) + 1);
+    },
+    retried(model, provider) {
+      seriesFor("chat", model, provider).retries++;
+    },
+    fellBack(from, to) {
+      const key = `from="${escapeLabel(from)}",to="${escapeLabel(to)}"`;
+      fallbacks.set(key, (fallbacks.get(key) ?? 0) + 1);
+    },
+    inFlight(delta) {
+      inFlight += delta;
+    },
+    render() {
+      const out: string[] = [];
+      const family = (name: string, type: string, help: string) =>
+        out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+      const all = [...series.values()];
+      family("llmux_gateway_requests_total", "counter", "Requests answered, by HTTP status.");
+      for (const s of all)
+        for (const [status, n] of s.requests)
+          out.push(`llmux_gateway_requests_total{${s.labels},status="${status}"} ${n}`);
+      histogram(
+        out,
+        family,
+        "llmux_gateway_request_duration_seconds",
+        "Time from request to the last byte of the answer.",
+        all,
+        (s) => s.duration,
+      );
+      histogram(
+        out,
+        family,
+        "llmux_gateway_time_to_first_token_seconds",
+        "Time from request to the first streamed byte.",
+        all,
+        (s) => s.ttft,
+      );
+      family("llmux_gateway_tokens_total", "counter", "Tokens reported by the providers.");
+      for (const s of all) {
+        out.push(`llmux_gateway_tokens_total{${s.labels},type="input"} ${s.inputTokens}`);
+        out.push(`llmux_gateway_tokens_total{${s.labels},type="output"} ${s.outputTokens}`);
+      }
+      family(
+        "llmux_gateway_cost_usd_total",
+        "counter",
+        "Cost in US dollars, from the catalog's prices (unknown prices count 0).",
+      );
+      for (const s of all) out.push(`llmux_gateway_cost_usd_total{${s.labels}} ${round(s.costUsd)}`);
+      family("llmux_gateway_errors_total", "counter", "Failed requests, by error kind.");
+      for (const s of all)
+        for (const [kind, n] of s.errors)
+          out.push(`llmux_gateway_errors_total{${s.labels},kind="${escapeLabel(kind)}"} ${n}`);
+      family(
+        "llmux_gateway_retries_total",
+        "counter",
+        "Upstream attempts repeated after a 429, 5xx or connection error.",
+      );
+      for (const s of all)
+        if (s.retries > 0) out.push(`llmux_gateway_retries_total{${s.labels}} ${s.retries}`);
+      family("llmux_gateway_fallbacks_total", "counter", "Requests moved to a fallback model.");
+      for (const [labels, n] of fallbacks) out.push(`llmux_gateway_fallbacks_total{${labels}} ${n}`);
+      family("llmux_gateway_requests_in_flight", "gauge", "Requests being served now.");
+      out.push(`llmux_gateway_requests_in_flight ${inFlight}`);
+      return `${out.join("\n")}\n`;
+    },
+  };
+}
+
+function histogram(
+  out: string[],
+  family: (name: string, type: string, help: string) => void,
+  name: string,
+  help: string,
+  all: Series[],
+  pick: (s: Series) => Histogram,
+): void {
+  family(name, "histogram", help);
+  for (const s of all) {
+    const h = pick(s);
+    if (h.count === 0) continue;
+    for (let i = 0; i < BUCKETS_S.length; i++)
+      out.push(`${name}_bucket{${s.labels},le="${BUCKETS_S[i]}"} ${h.counts[i]}`);
+    out.push(
+      `${name}_bucket{${s.labels},le="+Inf"} ${h.count}`,
+      `${name}_sum{${s.labels}} ${round(h.sum)}`,
+      `${name}_count{${s.labels}} ${h.count}`,
+    );
+  }
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { GatewayKey } from "../store/gateway-keys.ts";
+import type { Route } from "./create-route-table.ts";
+import { type ForwardResult, type ForwardState, forwardToUpstream } from "./forward-to-upstream.ts";
+import type { GatewayContext } from "./gateway-context.ts";
+import { type ChatRequest, parseChatRequest } from "./parse-chat-request.ts";
+import { parseJsonBody } from "./parse-json-body.ts";
+import { readBody } from "./read-body.ts";
+import { recordRequest } from "./record-request.ts";
+import { RequestError } from "./request-error.ts";
+import { runWithFallbacks } from "./run-with-fallbacks.ts";
+import { sendError } from "./send-error.ts";
+import { toOpenAIError } from "./to-openai-error.ts";
+import { translateChat } from "./translate-chat.ts";
+
+/**
+ * POST /v1/chat/completions: OpenAI-compatible upstreams get the client's bytes (model name
+ * rewritten, include_usage added for the usage log), others a translation through the provider
+ * layer; retries and fallbacks happen while nothing has reached the client.
+ */
+export async function handleChatCompletion(
+  context: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  key: GatewayKey | undefined,
+  started: number,
+): Promise<void> {
+  const body = await readBody(req, context.config.file.gateway.bodyLimitBytes);
+  const json = parseJsonBody(body);
+  const name = json.model;
+  if (typeof name !== "string" || name === "") {
+    throw new RequestError(400, "Missing or invalid model: give a model name, e.g. openai:gpt-4.1-mini", {
+      param: "model",
+      code: "invalid_value",
+    });
+  }
+  if (!Array.isArray(json.messages)) {
+    throw new RequestError(400, "Missing or invalid messages: give an array of messages", {
+      param: "messages",
+      code: "invalid_value",
+    });
+  }
+  if (json.stream != null && typeof json.stream !== "boolean") {
+    throw new RequestError(400, "Invalid value for stream: expected a boolean", {
+      param: "stream",
+      code: "invalid_value",
+    });
+  }
+  if (key) context.keys.authorize(key, allowlistNames(context, name));
+
+  const stream = json.stream === true;
+  const options = json.stream_options as { include_usage?: unknown } | null | undefined;
+  const clientWantsUsage = stream && options?.include_usage === true;
+  const state: ForwardState = { committed: false, firstByteAt: 0, abort: undefined };
+  let clientGone = false;
+  res.on("close", () => {
+    if (res.writableFinished) return;
+    clientGone = true;
+    state.abort?.();
+  });
+  let chatRequest: ChatRequest | undefined;
+  const created = Math.floor(Date.now() / 1000);
+
+  const attempt = (route: Route): Promise<ForwardResult> => {
+    const extraHeaders = { "x-llmux-model": route.resolved.reference };
+    if (route.passthrough) {
+      return forwardToUpstream({
+        target: route.passthrough,
+        path: "/chat/completions",
+        body: upstreamBody(body, json, route.resolved.modelId, stream && !clientWantsUsage),
+        res,
+        stream,
+        stripUsage: stream && !clientWantsUsage,
+        timeoutMs: route.timeoutMs,
+        extraHeaders,
+        state,
+      });
+    }
+    chatRequest ??= parseChatRequest(json);
+    return translateChat({
+      model: route.languageModel(),
+      request: chatRequest,
+      meta: { id: `chatcmpl-${randomUUID()}`, created, model: route.resolved.reference },
+      res,
+      timeoutMs: route.timeoutMs,
+      extraHeaders,
+      state,
+      providerLabel: route.resolved.definition.label,
+    });
+  };
+
+  const result = await runWithFallbacks(context, name, {
+    attempt,
+    committed: () => state.committed,
+    clientGone: () => clientGone,
+  });
+
+  let status = 200;
+  let errorKind: string | null = null;
+  let outcome: "ok" | "error" | "aborted" = "ok";
+  if (result.ok) {
+    if (result.value.lateError) {
+      outcome = clientGone ? "aborted" : "error";
+      errorKind = clientGone ? "aborted" : "upstream_stream_error";
+    }
+  } else {
+    const error = toOpenAIError(result.error);
+    status = error.status;
+    errorKind = error.body.error.code ?? error.body.error.type;
+    outcome = clientGone ? "aborted" : "error";
+    if (!state.committed && !clientGone) sendError(res, result.error);
+  }
+  recordRequest(context, {
+    route: "chat",
+    resolved: result.route?.resolved,
+    name,
+    keyId: key?.id ?? null,
+    started,
+    status: clientGone ? 499 : status,
+    outcome,
+    usage: result.ok ? result.value.usage : undefined,
+    errorKind,
+    firstByteAt: state.firstByteAt,
+    stream,
+  });
+}
+
+// The body for an upstream: the client's bytes when nothing needs changing, else one re-encoding.
+function upstreamBody(
+  body: Buffer,
+  json: Record<string, unknown>,
+  modelId: string,
+  addUsage: boolean,
+): Buffer {
+  if (json.model === modelId && !addUsage) return body;
+  const rewritten: Record<string, unknown> = { ...json, model: modelId };
+  if (addUsage) {
+    rewritten.stream_options = { ...(json.stream_options as object | undefined), include_usage: true };
+  }
+  return Buffer.from(JSON.stringify(rewritten));
+}
+
+// A key's allowlist may name the model as the client did, or by its resolved reference.
+function allowlistNames(context: GatewayContext, name: string): string[] {
+  try {
+    const reference = context.routes.get(name).resolved.reference;
+    return reference === name ? [name] : [name, reference];
+  } catch {
+    return [name];
+  }
+}

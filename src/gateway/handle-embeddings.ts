@@ -1,0 +1,145 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { embedMany } from "ai";
+import type { GatewayKey } from "../store/gateway-keys.ts";
+import type { Route } from "./create-route-table.ts";
+import { type ForwardResult, type ForwardState, forwardToUpstream } from "./forward-to-upstream.ts";
+import type { GatewayContext } from "./gateway-context.ts";
+import { parseJsonBody } from "./parse-json-body.ts";
+import { readBody } from "./read-body.ts";
+import { recordRequest } from "./record-request.ts";
+import { RequestError } from "./request-error.ts";
+import { runWithFallbacks } from "./run-with-fallbacks.ts";
+import { sendError } from "./send-error.ts";
+import { toOpenAIError } from "./to-openai-error.ts";
+
+const HONOURED = new Set(["model", "input", "encoding_format", "user"]);
+
+/**
+ * POST /v1/embeddings: forwarded as bytes to OpenAI-compatible upstreams, otherwise computed
+ * through the provider layer and answered as OpenAI's list of embeddings (float or base64, which
+ * the official client asks for by default).
+ */
+export async function handleEmbeddings(
+  context: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  key: GatewayKey | undefined,
+  started: number,
+): Promise<void> {
+  const body = await readBody(req, context.config.file.gateway.bodyLimitBytes);
+  const json = parseJsonBody(body);
+  const name = json.model;
+  if (typeof name !== "string" || name === "") {
+    throw new RequestError(400, "Missing or invalid model: give an embedding model name", {
+      param: "model",
+      code: "invalid_value",
+    });
+  }
+  const input = json.input;
+  const values = typeof input === "string" ? [input] : input;
+  if (!Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === "string")) {
+    throw new RequestError(
+      400,
+      "Invalid value for input: expected a string or a non-empty array of strings",
+      {
+        param: "input",
+        code: "invalid_value",
+      },
+    );
+  }
+  const format = json.encoding_format ?? "float";
+  if (format !== "float" && format !== "base64") {
+    throw new RequestError(400, 'Invalid value for encoding_format: expected "float" or "base64"', {
+      param: "encoding_format",
+      code: "invalid_value",
+    });
+  }
+  if (key) context.keys.authorize(key, [name]);
+
+  const state: ForwardState = { committed: false, firstByteAt: 0, abort: undefined };
+  let clientGone = false;
+  res.on("close", () => {
+    if (res.writableFinished) return;
+    clientGone = true;
+    state.abort?.();
+  });
+
+  const attempt = async (route: Route): Promise<ForwardResult> => {
+    const extraHeaders = { "x-llmux-model": route.resolved.reference };
+    if (route.passthrough) {
+      return forwardToUpstream({
+        target: route.passthrough,
+        path: "/embeddings",
+        body:
+          json.model === route.resolved.modelId
+            ? body
+            : Buffer.from(JSON.stringify({ ...json, model: route.resolved.modelId })),
+        res,
+        stream: false,
+        stripUsage: false,
+        timeoutMs: route.timeoutMs,
+        extraHeaders,
+        state,
+      });
+    }
+    const refused = Object.keys(json).filter((field) => json[field] != null && !HONOURED.has(field));
+    if (refused.length > 0) {
+      throw new RequestError(400, `Unsupported parameter for this model: ${refused.join(", ")}`, {
+        param: refused[0],
+        code: "unsupported_parameter",
+      });
+    }
+    const controller = new AbortController();
+    state.abort = () => controller.abort(new DOMException("The client went away", "AbortError"));
+    const result = await embedMany({
+      model: context.registry.embeddingModel(route.resolved),
+      values: values as string[],
+      maxRetries: 0,
+      abortSignal: AbortSignal.any([controller.signal, AbortSignal.timeout(route.timeoutMs)]),
+    });
+    const text = JSON.stringify({
+      object: "list",
+      data: result.embeddings.map((embedding, index) => ({
+        object: "embedding",
+        index,
+        embedding:
+          format === "base64"
+            ? Buffer.from(new Float32Array(embedding).buffer).toString("base64")
+            : embedding,
+      })),
+      model: route.resolved.reference,
+      usage: { prompt_tokens: result.usage.tokens, total_tokens: result.usage.tokens },
+    });
+    res.writeHead(200, { ...extraHeaders, "content-type": "application/json" });
+    state.committed = true;
+    res.end(text);
+    return { usage: { inputTokens: result.usage.tokens, outputTokens: 0 }, lateError: undefined };
+  };
+
+  const result = await runWithFallbacks(context, name, {
+    attempt,
+    committed: () => state.committed,
+    clientGone: () => clientGone,
+  });
+  let status = 200;
+  let errorKind: string | null = null;
+  if (!result.ok) {
+    const error = toOpenAIError(result.error);
+    status = error.status;
+    errorKind = error.body.error.code ?? error.body.error.type;
+    if (!clientGone) sendError(res, result.error);
+  }
+  recordRequest(context, {
+    route: "embeddings",
+    resolved: result.route?.resolved,
+    name,
+    keyId: key?.id ?? null,
+    started,
+    status: clientGone ? 499 : status,
+    outcome: clientGone ? "aborted" : result.ok ? "ok" : "error",
+    usage: result.ok ? result.value.usage : undefined,
+    errorKind,
+    firstByteAt: 0,
+    stream: false,
+  });
+}

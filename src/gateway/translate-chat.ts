@@ -1,0 +1,140 @@
+import type { ServerResponse } from "node:http";
+import type { LanguageModelV3, LanguageModelV3Prompt, LanguageModelV3Usage } from "@ai-sdk/provider";
+import { isUrlSupported } from "@ai-sdk/provider-utils";
+import type { TokenUsage } from "../catalog/compute-cost.ts";
+import { LlmuxError } from "../core/errors.ts";
+import { createChunkEncoder } from "./create-chunk-encoder.ts";
+import type { ForwardResult, ForwardState } from "./forward-to-upstream.ts";
+import type { ChatRequest } from "./parse-chat-request.ts";
+import { RequestError } from "./request-error.ts";
+import { type CompletionMeta, toChatCompletion } from "./to-chat-completion.ts";
+import { toOpenAIError } from "./to-openai-error.ts";
+
+export interface TranslateOptions {
+  model: LanguageModelV3;
+  request: ChatRequest;
+  meta: CompletionMeta;
+  res: ServerResponse;
+  timeoutMs: number;
+  extraHeaders: Record<string, string>;
+  state: ForwardState;
+  /** Names the provider in errors its stream reports. */
+  providerLabel: string;
+}
+
+/**
+ * Serves a chat completion through the provider layer: the AI SDK model's doGenerate/doStream,
+ * called directly (no streamText), answered in the OpenAI format. As with forwarding, nothing is
+ * sent before the first content part, so an error before it leaves the caller free to retry.
+ */
+export async function translateChat(options: TranslateOptions): Promise<ForwardResult> {
+  const { model, request, res, state } = options;
+  await checkUrls(model, request.callOptions.prompt);
+  const controller = new AbortController();
+  state.abort = () => controller.abort(new DOMException("The client went away", "AbortError"));
+  const timer = setTimeout(
+    () =>
+      controller.abort(new DOMException(`No complete answer within ${options.timeoutMs} ms`, "TimeoutError")),
+    options.timeoutMs,
+  );
+  try {
+    const callOptions = { ...request.callOptions, abortSignal: controller.signal };
+    if (!request.stream) {
+      const result = await model.doGenerate(callOptions);
+      const body = JSON.stringify(toChatCompletion(result, options.meta));
+      res.writeHead(200, { ...options.extraHeaders, "content-type": "application/json" });
+      state.committed = true;
+      state.firstByteAt = performance.now();
+      res.end(body);
+      return { usage: toTokenUsage(result.usage), lateError: undefined };
+    }
+    const { stream } = await model.doStream(callOptions);
+    const encoder = createChunkEncoder(options.meta, request.includeUsage);
+    const reader = stream.getReader();
+    try {
+      for (;;) {
+        const { done, value: part } = await reader.read();
+        if (done) break;
+        if (part.type === "error") {
+          const error = streamError(part.error, options.providerLabel);
+          if (!state.committed) throw error;
+          res.end(`data: ${JSON.stringify(toOpenAIError(error).body)}\n\n`);
+          return { usage: undefined, lateError: error };
+        }
+        const text = encoder.encode(part);
+        if (text === "") continue;
+        if (!state.committed) {
+          res.writeHead(200, {
+            ...options.extraHeaders,
+            "content-type": "text/event-stream",
+            "cache-control": "no-cache",
+          });
+          state.committed = true;
+          state.firstByteAt = performance.now();
+        }
+        if (!res.write(text)) await new Promise((resolve) => res.once("drain", resolve));
+      }
+    } catch (error) {
+      if (!state.committed) throw error;
+      if (!res.destroyed) res.end(`data: ${JSON.stringify(toOpenAIError(error).body)}\n\n`);
+      return { usage: undefined, lateError: error instanceof Error ? error : new Error(String(error)) };
+    } finally {
+      reader.releaseLock();
+    }
+    if (!state.committed) {
+      // A stream with no content at all: still a well-formed, empty answer.
+      res.writeHead(200, {
+        ...options.extraHeaders,
+        "content-type": "text/event-stream",
+        "cache-control": "no-cache",
+      });
+      state.committed = true;
+    }
+    res.end();
+    return { usage: encoder.usage && toTokenUsage(encoder.usage), lateError: undefined };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function toTokenUsage(usage: LanguageModelV3Usage): TokenUsage {
+  return {
+    inputTokens: usage.inputTokens.total,
+    outputTokens: usage.outputTokens.total,
+    cachedInputTokens: usage.inputTokens.cacheRead,
+  };
+}
+
+// Providers report in-stream errors as their own objects (Anthropic: {type, message}); an
+// overloaded or failing provider is a provider_error, worth a retry or a fallback.
+function streamError(error: unknown, providerLabel: string): Error {
+  if (error instanceof Error) return error;
+  const { message, type } = (error ?? {}) as { message?: unknown; type?: unknown };
+  const detail = typeof message === "string" ? message : JSON.stringify(error);
+  return new LlmuxError(
+    "provider_error",
+    `${providerLabel} reported an error mid-answer: ${detail}${typeof type === "string" ? ` (${type})` : ""}`,
+    {
+      hint: "Try again in a moment",
+    },
+  );
+}
+
+// doGenerate does not download what the provider cannot fetch itself (generateText would).
+async function checkUrls(model: LanguageModelV3, prompt: LanguageModelV3Prompt): Promise<void> {
+  let supportedUrls: Record<string, RegExp[]> | undefined;
+  for (const message of prompt) {
+    if (message.role !== "user") continue;
+    for (const part of message.content) {
+      if (part.type !== "file" || !(part.data instanceof URL)) continue;
+      supportedUrls ??= await model.supportedUrls;
+      if (!isUrlSupported({ mediaType: part.mediaType, url: part.data.href, supportedUrls })) {
+        throw new RequestError(
+          400,
+          `${model.provider} cannot fetch ${part.data.href} itself; send the image inline as a data: URL`,
+          { param: "messages", code: "unsupported_url" },
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { build } from "vite";
+import { loadConfig } from "../src/core/load-config.ts";
+import { type Gateway, startGateway } from "../src/gateway/start-gateway.ts";
+
+/** Builds the web app into dist/web, where the gateway serves it from, as `npm run build` does. */
+export async function buildWebApp(): Promise<void> {
+  await build({ configFile: "web/vite.config.ts", logLevel: "error" });
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-quic",
+    ],
+  });
+}
+
+export interface TestApp {
+  gateway: Gateway;
+  home: string;
+}
+
+/**
+ * `llmux serve` in-process on 127.0.0.1 (random port) in `home` (fresh unless given), with only
+ * `env` as environment, no retries, and private addresses allowed so pages on loopback can be
+ * summarized.
+ */
+export async function startApp(env: Record<string, string>, home?: string): Promise<TestApp> {
+  const dir = home ?? mkdtempSync(join(tmpdir(), "llmux-web-"));
+  writeFileSync(join(dir, "config.json"), JSON.stringify({ maxRetries: 0, gateway: { maxRetries: 0 } }));
+  const config = loadConfig({ cwd: dir, env: { LLMUX_HOME: dir, ...env } });
+  const gateway = await startGateway(config, { port: 0, allowPrivateAddresses: true });
+  return { gateway, home: dir };
+}
+
+/** Every uncaught page error and console error, so a test can assert there were none. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  return errors;
+}

@@ -1,0 +1,37 @@
+import type { SummarizeDone, SummarizePage } from "../../../src/gateway/app/handle-summarize-request.ts";
+import { ApiError } from "./api-error.ts";
+import { gatewayKey } from "./gateway-key.ts";
+import { readSse } from "./read-sse.ts";
+
+export interface SummaryHandlers {
+  onPage(page: SummarizePage): void;
+  onDelta(text: string): void;
+}
+
+/**
+ * `POST /api/summarize`: the server reads the page (event `page`), streams the summary
+ * (`delta` events) and ends with `done` or `error`. Rejects with ApiError, or AbortError when stopped.
+ */
+export async function streamSummary(
+  request: { url: string; model: string; signal: AbortSignal },
+  handlers: SummaryHandlers,
+): Promise<SummarizeDone> {
+  const response = await fetch("/api/summarize", {
+    method: "POST",
+    headers: gatewayKey.headers(),
+    body: JSON.stringify({ url: request.url, model: request.model }),
+    signal: request.signal,
+  });
+  if (!response.ok) throw await ApiError.from(response);
+  for await (const { event, data } of readSse(response)) {
+    const payload = JSON.parse(data) as unknown;
+    if (event === "page") handlers.onPage(payload as SummarizePage);
+    else if (event === "delta") handlers.onDelta((payload as { text: string }).text);
+    else if (event === "done") return payload as SummarizeDone;
+    else if (event === "error") {
+      const { error } = payload as { error: { message: string; code: string | null } };
+      throw new ApiError(error.message, 502, error.code);
+    }
+  }
+  throw new ApiError("The summary stream ended early", 502);
+}

@@ -1,0 +1,64 @@
+import type { AppModel, AppModelList } from "../../../src/gateway/app/list-app-models.ts";
+
+export interface ModelPickerProps {
+  id: string;
+  label: string;
+  models: AppModelList | null;
+  value: string;
+  onChange(reference: string): void;
+  disabled?: boolean;
+}
+
+const formatContext = (tokens: number) =>
+  tokens >= 1_000_000 ? `${+(tokens / 1_000_000).toFixed(1)}M` : `${Math.round(tokens / 1000)}K`;
+
+function describePrice(model: AppModel): string {
+  if (!model.pricing) return "price unknown";
+  const { inputPerMTok, outputPerMTok } = model.pricing;
+  if (inputPerMTok === 0 && outputPerMTok === 0) return "free (runs locally)";
+  const asOf = model.pricesAsOf ? ` (as of ${model.pricesAsOf})` : "";
+  return `$${inputPerMTok} in / $${outputPerMTok} out per 1M tokens${asOf}`;
+}
+
+function optionLabel(model: AppModel): string {
+  const context = model.contextWindow ? ` · ${formatContext(model.contextWindow)} context` : "";
+  const price = model.pricing ? ` · $${model.pricing.inputPerMTok}/$${model.pricing.outputPerMTok}` : "";
+  return `${model.configured ? "" : "○ "}${model.name} (${model.provider})${context}${price}`;
+}
+
+/** Models grouped by how they are reached; unconfigured ones are marked ○ and stay selectable. */
+export function ModelPicker({ id, label, models, value, onChange, disabled }: ModelPickerProps) {
+  const selected = models?.groups.flatMap((g) => g.models).find((m) => m.reference === value);
+  return (
+    <div class="model-picker">
+      <label for={id}>{label}</label>
+      <select
+        id={id}
+        value={value}
+        disabled={disabled || !models}
+        aria-describedby={`${id}-facts`}
+        onChange={(event) => onChange(event.currentTarget.value)}
+      >
+        {!models && <option value={value}>{value || "Loading models…"}</option>}
+        {models?.groups.map((group) => (
+          <optgroup key={group.category} label={group.label}>
+            {group.models.map((model) => (
+              <option key={model.reference} value={model.reference}>
+                {optionLabel(model)}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+      <p id={`${id}-facts`} class="model-facts">
+        {selected
+          ? [
+              selected.configured ? "Configured" : `Not configured: ${selected.setup}`,
+              selected.contextWindow ? `${formatContext(selected.contextWindow)} context` : "context unknown",
+              describePrice(selected),
+            ].join(" · ")
+          : value}
+      </p>
+    </div>
+  );
+}

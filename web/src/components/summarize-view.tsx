@@ -1,0 +1,125 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { SummarizeDone, SummarizePage } from "../../../src/gateway/app/handle-summarize-request.ts";
+import type { AppModelList } from "../../../src/gateway/app/list-app-models.ts";
+import { streamSummary } from "../api/stream-summary.ts";
+import { costOfCall } from "../cost-of-call.ts";
+import { createTextStream, type TextStream } from "../state/create-text-stream.ts";
+import { CallStats } from "./call-stats.tsx";
+import { MarkdownView } from "./markdown-view.tsx";
+import { ModelPicker } from "./model-picker.tsx";
+import { StreamingMarkdown } from "./streaming-markdown.tsx";
+
+interface SummaryRun {
+  stream: TextStream;
+  page: SummarizePage | null;
+  done: SummarizeDone | null;
+  status: "reading" | "streaming" | "done" | "stopped" | "failed";
+  error: string | null;
+}
+
+/** A URL in, the page's summary streamed out, with the text the reader extracted one click away. */
+export function SummarizeView({ models }: { models: AppModelList | null }) {
+  const [url, setUrl] = useState("");
+  const [model, setModel] = useState("");
+  const [run, setRun] = useState<SummaryRun | null>(null);
+  const abortRef = useRef<AbortController | null>(null);
+  const busy = run?.status === "reading" || run?.status === "streaming";
+
+  useEffect(() => {
+    if (!model && models) setModel(models.defaultModel);
+  }, [models, model]);
+
+  const start = () => {
+    if (!url.trim() || busy) return;
+    const controller = new AbortController();
+    abortRef.current = controller;
+    const stream = createTextStream();
+    const update = (patch: Partial<SummaryRun>) =>
+      setRun((current) => (current?.stream === stream ? { ...current, ...patch } : current));
+    setRun({ stream, page: null, done: null, status: "reading", error: null });
+    streamSummary(
+      { url: url.trim(), model, signal: controller.signal },
+      {
+        onPage: (page) => update({ page, status: "streaming" }),
+        onDelta: (delta) => stream.append(delta),
+      },
+    ).then(
+      (done) => update({ done, status: "done" }),
+      (error: Error) =>
+        update(
+          error.name === "AbortError" ? { status: "stopped" } : { status: "failed", error: error.message },
+        ),
+    );
+  };
+
+  const facts = models?.groups.flatMap((g) => g.models).find((m) => m.reference === run?.done?.model);
+  return (
+    <section class="summarize" aria-label="Summarize a page">
+      <form
+        class="summarize-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          start();
+        }}
+      >
+        <label for="summarize-url">Page address</label>
+        <input
+          id="summarize-url"
+          type="url"
+          required
+          placeholder="https://example.com/article"
+          value={url}
+          onInput={(event) => setUrl(event.currentTarget.value)}
+        />
+        <ModelPicker id="summarize-model" label="Model" models={models} value={model} onChange={setModel} />
+        <div class="form-actions">
+          {busy ? (
+            <button type="button" class="stop" onClick={() => abortRef.current?.abort()}>
+              Stop
+            </button>
+          ) : (
+            <button type="submit" disabled={!url.trim() || !model}>
+              Summarize
+            </button>
+          )}
+        </div>
+      </form>
+      {run && (
+        <article class={`summary status-${run.status}`} aria-label="Summary">
+          {run.status === "reading" && <p class="waiting">Reading the page…</p>}
+          {run.page && (
+            <h3>
+              {/^https?:\/\//.test(run.page.url) ? (
+                <a href={run.page.url} target="_blank" rel="noopener noreferrer">
+                  {run.page.title || run.page.url}
+                </a>
+              ) : (
+                run.page.title || run.page.url
+              )}
+            </h3>
+          )}
+          {run.status === "streaming" ? (
+            <StreamingMarkdown stream={run.stream} />
+          ) : (
+            run.stream.text && <MarkdownView text={run.stream.text} />
+          )}
+          {run.error && (
+            <p class="reply-error" role="alert">
+              {run.error}
+            </p>
+          )}
+          {run.status === "stopped" && <p class="note">Stopped.</p>}
+          {run.done && (
+            <CallStats call={{ ...run.done, costUsd: run.done.costUsd ?? costOfCall(facts, run.done) }} />
+          )}
+          {run.page && (
+            <details class="extracted">
+              <summary>Extracted page text ({run.page.wordCount} words)</summary>
+              <pre class="page-text">{run.page.text}</pre>
+            </details>
+          )}
+        </article>
+      )}
+    </section>
+  );
+}
