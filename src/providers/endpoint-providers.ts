@@ -1,5 +1,5 @@
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { EndpointSettings, LlmuxConfig } from "../core/load-config.ts";
+import { lazyProvider } from "./lazy-provider.ts";
 import type { ProviderDefinition } from "./provider-definition.ts";
 
 /**
@@ -24,15 +24,21 @@ function endpointProvider(name: string, endpoint: EndpointSettings): ProviderDef
     create: (context) => {
       const apiKey =
         endpoint.apiKey ?? (endpoint.apiKeyEnv ? context.config.env[endpoint.apiKeyEnv] : undefined);
-      const provider = createOpenAICompatible({
+      return lazyProvider(
         name,
-        baseURL: endpoint.baseURL,
-        apiKey,
-        headers: endpoint.headers,
-        includeUsage: true,
-        supportsStructuredOutputs: true,
-      });
-      return { languageModel: (id) => provider(id), embeddingModel: (id) => provider.embeddingModel(id) };
+        async () => {
+          const provider = (await import("@ai-sdk/openai-compatible")).createOpenAICompatible({
+            name,
+            baseURL: endpoint.baseURL,
+            apiKey,
+            headers: endpoint.headers,
+            includeUsage: true,
+            supportsStructuredOutputs: true,
+          });
+          return { languageModel: (id) => provider(id), embeddingModel: (id) => provider.embeddingModel(id) };
+        },
+        { embeddings: true },
+      );
     },
   };
 }

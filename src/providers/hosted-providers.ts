@@ -1,15 +1,5 @@
-import { createAnthropic } from "@ai-sdk/anthropic";
-import { createCohere } from "@ai-sdk/cohere";
-import { createDeepSeek } from "@ai-sdk/deepseek";
-import { createGoogleGenerativeAI } from "@ai-sdk/google";
-import { createGroq } from "@ai-sdk/groq";
-import { createMistral } from "@ai-sdk/mistral";
-import { createOpenAI } from "@ai-sdk/openai";
-import { createPerplexity } from "@ai-sdk/perplexity";
 import type { EmbeddingModelV3, LanguageModelV3 } from "@ai-sdk/provider";
-import { createTogetherAI } from "@ai-sdk/togetherai";
-import { createXai } from "@ai-sdk/xai";
-import { createOpenRouter } from "@openrouter/ai-sdk-provider";
+import { lazyProvider } from "./lazy-provider.ts";
 import type { ProviderDefinition, ProviderInstance } from "./provider-definition.ts";
 import { readApiKey, readBaseUrl, requireApiKey } from "./read-provider-setting.ts";
 
@@ -26,7 +16,9 @@ interface HostedProvider {
   baseUrlEnv: string;
   openaiCompatible: boolean;
   defaultBaseURL?: string;
-  make(settings: HostedFactorySettings): ProviderInstance;
+  embeddings: boolean;
+  /** Imports the provider package (on first use) and makes the instance. */
+  make(settings: HostedFactorySettings): Promise<ProviderInstance>;
 }
 
 /**
@@ -43,8 +35,9 @@ const HOSTED: readonly HostedProvider[] = [
     openaiCompatible: true,
     defaultBaseURL: "https://api.openai.com/v1",
     // Chat completions rather than the Responses API: it is what every OpenAI-compatible base URL speaks.
-    make: (s) => {
-      const p = createOpenAI(s);
+    embeddings: true,
+    make: async (s) => {
+      const p = (await import("@ai-sdk/openai")).createOpenAI(s);
       return { languageModel: (id) => p.chat(id), embeddingModel: (id) => p.embedding(id) };
     },
   },
@@ -54,7 +47,8 @@ const HOSTED: readonly HostedProvider[] = [
     keyEnv: ["ANTHROPIC_API_KEY"],
     baseUrlEnv: "ANTHROPIC_BASE_URL",
     openaiCompatible: false,
-    make: (s) => languageOnly(createAnthropic(s)),
+    embeddings: false,
+    make: async (s) => languageOnly((await import("@ai-sdk/anthropic")).createAnthropic(s)),
   },
   {
     id: "google",
@@ -62,7 +56,8 @@ const HOSTED: readonly HostedProvider[] = [
     keyEnv: ["GOOGLE_GENERATIVE_AI_API_KEY", "GEMINI_API_KEY"],
     baseUrlEnv: "GOOGLE_BASE_URL",
     openaiCompatible: false,
-    make: (s) => withEmbeddings(createGoogleGenerativeAI(s)),
+    embeddings: true,
+    make: async (s) => withEmbeddings((await import("@ai-sdk/google")).createGoogleGenerativeAI(s)),
   },
   {
     id: "cohere",
@@ -70,7 +65,8 @@ const HOSTED: readonly HostedProvider[] = [
     keyEnv: ["COHERE_API_KEY"],
     baseUrlEnv: "COHERE_BASE_URL",
     openaiCompatible: false,
-    make: (s) => withEmbeddings(createCohere(s)),
+    embeddings: true,
+    make: async (s) => withEmbeddings((await import("@ai-sdk/cohere")).createCohere(s)),
   },
   {
     id: "perplexity",
@@ -79,7 +75,8 @@ const HOSTED: readonly HostedProvider[] = [
     baseUrlEnv: "PERPLEXITY_BASE_URL",
     openaiCompatible: true,
     defaultBaseURL: "https://api.perplexity.ai",
-    make: (s) => languageOnly(createPerplexity(s)),
+    embeddings: false,
+    make: async (s) => languageOnly((await import("@ai-sdk/perplexity")).createPerplexity(s)),
   },
   {
     id: "mistral",
@@ -88,7 +85,8 @@ const HOSTED: readonly HostedProvider[] = [
     baseUrlEnv: "MISTRAL_BASE_URL",
     openaiCompatible: true,
     defaultBaseURL: "https://api.mistral.ai/v1",
-    make: (s) => withEmbeddings(createMistral(s)),
+    embeddings: true,
+    make: async (s) => withEmbeddings((await import("@ai-sdk/mistral")).createMistral(s)),
   },
   {
     id: "deepseek",
@@ -97,7 +95,8 @@ const HOSTED: readonly HostedProvider[] = [
     baseUrlEnv: "DEEPSEEK_BASE_URL",
     openaiCompatible: true,
     defaultBaseURL: "https://api.deepseek.com/v1",
-    make: (s) => languageOnly(createDeepSeek(s)),
+    embeddings: false,
+    make: async (s) => languageOnly((await import("@ai-sdk/deepseek")).createDeepSeek(s)),
   },
   {
     id: "groq",
@@ -106,7 +105,8 @@ const HOSTED: readonly HostedProvider[] = [
     baseUrlEnv: "GROQ_BASE_URL",
     openaiCompatible: true,
     defaultBaseURL: "https://api.groq.com/openai/v1",
-    make: (s) => languageOnly(createGroq(s)),
+    embeddings: false,
+    make: async (s) => languageOnly((await import("@ai-sdk/groq")).createGroq(s)),
   },
   {
     id: "xai",
@@ -115,8 +115,9 @@ const HOSTED: readonly HostedProvider[] = [
     baseUrlEnv: "XAI_BASE_URL",
     openaiCompatible: true,
     defaultBaseURL: "https://api.x.ai/v1",
-    make: (s) => {
-      const p = createXai(s);
+    embeddings: false,
+    make: async (s) => {
+      const p = (await import("@ai-sdk/xai")).createXai(s);
       return { languageModel: (id) => p.chat(id) };
     },
   },
@@ -127,8 +128,9 @@ const HOSTED: readonly HostedProvider[] = [
     baseUrlEnv: "OPENROUTER_BASE_URL",
     openaiCompatible: true,
     defaultBaseURL: "https://openrouter.ai/api/v1",
-    make: (s) => {
-      const p = createOpenRouter(s);
+    embeddings: false,
+    make: async (s) => {
+      const p = (await import("@openrouter/ai-sdk-provider")).createOpenRouter(s);
       return { languageModel: (id) => p.chat(id) as unknown as LanguageModelV3 };
     },
   },
@@ -139,7 +141,8 @@ const HOSTED: readonly HostedProvider[] = [
     baseUrlEnv: "TOGETHER_BASE_URL",
     openaiCompatible: true,
     defaultBaseURL: "https://api.together.xyz/v1",
-    make: (s) => withEmbeddings(createTogetherAI(s)),
+    embeddings: true,
+    make: async (s) => withEmbeddings((await import("@ai-sdk/togetherai")).createTogetherAI(s)),
   },
 ];
 
@@ -165,12 +168,15 @@ export const hostedProviders: readonly ProviderDefinition[] = HOSTED.map((hosted
     defaultBaseURL: hosted.defaultBaseURL,
     setup: `export ${hosted.keyEnv[0]}=...`,
     isConfigured: (context) => readApiKey(context, definition) !== undefined,
-    create: (context) =>
-      hosted.make({
+    create: (context) => {
+      // Settings are read now, so a missing key fails before any request is made.
+      const settings = {
         apiKey: requireApiKey(context, definition),
         baseURL: readBaseUrl(context, definition),
         headers: context.settings.headers,
-      }),
+      };
+      return lazyProvider(hosted.id, () => hosted.make(settings), { embeddings: hosted.embeddings });
+    },
   };
   return definition;
 });

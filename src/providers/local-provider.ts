@@ -1,5 +1,6 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { LlmuxConfig } from "../core/load-config.ts";
+import { lazyLanguageModel } from "./lazy-provider.ts";
 import type { ProviderDefinition } from "./provider-definition.ts";
 
 /**
@@ -16,21 +17,8 @@ export const localProvider: ProviderDefinition = {
   setup: "nothing: `llmux pull llama3.2:1b` downloads the default model",
   isConfigured: () => true,
   create: (context) => ({
-    languageModel: (modelId) => {
-      let loading: Promise<LanguageModelV3> | undefined;
-      const load = () => {
-        loading ??= loadLocalModel(modelId, context.config);
-        return loading;
-      };
-      return {
-        specificationVersion: "v3",
-        provider: "local",
-        modelId,
-        supportedUrls: {},
-        doGenerate: async (options) => (await load()).doGenerate(options),
-        doStream: async (options) => (await load()).doStream(options),
-      };
-    },
+    languageModel: (modelId) =>
+      lazyLanguageModel("local", modelId, () => loadLocalModel(modelId, context.config)),
   }),
 };
 

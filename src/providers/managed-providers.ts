@@ -1,11 +1,8 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { createAmazonBedrock } from "@ai-sdk/amazon-bedrock";
-import { createAzure } from "@ai-sdk/azure";
-import { createVertex } from "@ai-sdk/google-vertex";
-import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { LlmuxError } from "../core/errors.ts";
+import { lazyProvider } from "./lazy-provider.ts";
 import type { ProviderContext, ProviderDefinition } from "./provider-definition.ts";
 import { readBaseUrl, readSetting, requireApiKey } from "./read-provider-setting.ts";
 
@@ -34,14 +31,21 @@ export const azureProvider: ProviderDefinition = {
         },
       );
     }
-    const provider = createAzure({
+    const settings = {
       apiKey,
       baseURL,
       resourceName: baseURL ? undefined : resourceName,
       apiVersion: readSetting(context, context.settings.apiVersion, ["AZURE_API_VERSION"]),
       headers: context.settings.headers,
-    });
-    return { languageModel: (id) => provider.chat(id), embeddingModel: (id) => provider.embedding(id) };
+    };
+    return lazyProvider(
+      "azure",
+      async () => {
+        const provider = (await import("@ai-sdk/azure")).createAzure(settings);
+        return { languageModel: (id) => provider.chat(id), embeddingModel: (id) => provider.embedding(id) };
+      },
+      { embeddings: true },
+    );
   },
 };
 
@@ -77,25 +81,32 @@ export const bedrockProvider: ProviderDefinition = {
       readSetting(context, context.settings.region, ["AWS_REGION", "AWS_DEFAULT_REGION"]) ?? "us-east-1";
     const baseURL = readBaseUrl(context, bedrockProvider);
     const common = { region, baseURL, headers: context.settings.headers };
-    const provider = env.AWS_BEARER_TOKEN_BEDROCK
-      ? createAmazonBedrock({ ...common, apiKey: env.AWS_BEARER_TOKEN_BEDROCK })
-      : env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-        ? createAmazonBedrock({
-            ...common,
-            accessKeyId: env.AWS_ACCESS_KEY_ID,
-            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-            sessionToken: env.AWS_SESSION_TOKEN,
-          })
-        : createAmazonBedrock({ ...common, credentialProvider: awsCredentialChain() });
-    return {
-      languageModel: (id) => provider.languageModel(id),
-      embeddingModel: (id) => provider.embedding(id),
-    };
+    return lazyProvider(
+      "bedrock",
+      async () => {
+        const { createAmazonBedrock } = await import("@ai-sdk/amazon-bedrock");
+        const provider = env.AWS_BEARER_TOKEN_BEDROCK
+          ? createAmazonBedrock({ ...common, apiKey: env.AWS_BEARER_TOKEN_BEDROCK })
+          : env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+            ? createAmazonBedrock({
+                ...common,
+                accessKeyId: env.AWS_ACCESS_KEY_ID,
+                secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+                sessionToken: env.AWS_SESSION_TOKEN,
+              })
+            : createAmazonBedrock({ ...common, credentialProvider: await awsCredentialChain() });
+        return {
+          languageModel: (id) => provider.languageModel(id),
+          embeddingModel: (id) => provider.embedding(id),
+        };
+      },
+      { embeddings: true },
+    );
   },
 };
 
-function awsCredentialChain() {
-  const chain = fromNodeProviderChain();
+async function awsCredentialChain() {
+  const chain = (await import("@aws-sdk/credential-providers")).fromNodeProviderChain();
   return async () => {
     try {
       return await chain();
@@ -131,7 +142,7 @@ export const vertexProvider: ProviderDefinition = {
         },
       );
     }
-    const provider = createVertex({
+    const settings = {
       project,
       apiKey,
       location:
@@ -141,8 +152,15 @@ export const vertexProvider: ProviderDefinition = {
         ]) ?? "us-central1",
       baseURL: readBaseUrl(context, vertexProvider),
       headers: context.settings.headers,
-    });
-    return { languageModel: (id) => provider(id), embeddingModel: (id) => provider.embeddingModel(id) };
+    };
+    return lazyProvider(
+      "vertex",
+      async () => {
+        const provider = (await import("@ai-sdk/google-vertex")).createVertex(settings);
+        return { languageModel: (id) => provider(id), embeddingModel: (id) => provider.embeddingModel(id) };
+      },
+      { embeddings: true },
+    );
   },
 };
 

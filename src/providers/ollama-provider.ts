@@ -1,6 +1,5 @@
 import type { LanguageModelV3, LanguageModelV3CallOptions } from "@ai-sdk/provider";
-import { wrapLanguageModel } from "ai";
-import { createOllama } from "ollama-ai-provider-v2";
+import { lazyProvider } from "./lazy-provider.ts";
 import type { ProviderContext, ProviderDefinition } from "./provider-definition.ts";
 import { readSetting } from "./read-provider-setting.ts";
 
@@ -22,16 +21,32 @@ export const ollamaProvider: ProviderDefinition = {
   // A local server: nothing to configure unless it lives elsewhere.
   isConfigured: () => true,
   create: (context) => {
-    const provider = createOllama({
-      baseURL: `${ollamaHost(context)}/api`,
-      headers: context.settings.headers,
-    });
+    const settings = { baseURL: `${ollamaHost(context)}/api`, headers: context.settings.headers };
     const numCtx =
       context.settings.numCtx ?? (Number(context.config.env.OLLAMA_CONTEXT_LENGTH) || OLLAMA_DEFAULT_NUM_CTX);
-    return {
-      languageModel: (id) => withOllamaOptions(provider(id), numCtx),
-      embeddingModel: (id) => provider.embeddingModel(id),
-    };
+    return lazyProvider(
+      "ollama",
+      async () => {
+        const [{ createOllama }, { wrapLanguageModel }] = await Promise.all([
+          import("ollama-ai-provider-v2"),
+          import("ai"),
+        ]);
+        const provider = createOllama(settings);
+        const withOllamaOptions = (model: LanguageModelV3): LanguageModelV3 =>
+          wrapLanguageModel({
+            model,
+            middleware: {
+              specificationVersion: "v3",
+              transformParams: async ({ params }) => moveSettingsIntoOptions(params, numCtx),
+            },
+          });
+        return {
+          languageModel: (id) => withOllamaOptions(provider(id)),
+          embeddingModel: (id) => provider.embeddingModel(id),
+        };
+      },
+      { embeddings: true },
+    );
   },
 };
 
@@ -47,16 +62,6 @@ export function ollamaHost(context: ProviderContext): string {
  * Ollama's native API ignores: they belong in `options`, with num_ctx. Move them there, keeping
  * anything the caller set explicitly.
  */
-function withOllamaOptions(model: LanguageModelV3, numCtx: number): LanguageModelV3 {
-  return wrapLanguageModel({
-    model,
-    middleware: {
-      specificationVersion: "v3",
-      transformParams: async ({ params }) => moveSettingsIntoOptions(params, numCtx),
-    },
-  });
-}
-
 function moveSettingsIntoOptions(
   params: LanguageModelV3CallOptions,
   numCtx: number,
