@@ -5,6 +5,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { build } from "vite";
 import { loadConfig } from "../src/core/load-config.ts";
 import { type Gateway, startGateway } from "../src/gateway/start-gateway.ts";
+import { CHROMIUM_ARGS, chromiumExecutablePath } from "../src/reader/chromium-launch-options.ts";
 
 /** Builds the web app into dist/web, where the gateway serves it from, as `npm run build` does. */
 export async function buildWebApp(): Promise<void> {
@@ -13,17 +14,8 @@ export async function buildWebApp(): Promise<void> {
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-quic",
-    ],
+    executablePath: chromiumExecutablePath(),
+    args: CHROMIUM_ARGS,
   });
 }
 

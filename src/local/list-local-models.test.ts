@@ -1,32 +1,21 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, stat, truncate } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { writeGguf } from "../../test/support/write-gguf.ts";
-import { writeOllamaModel } from "../../test/support/write-ollama-model.ts";
+import { type ModelStores, makeModelStores } from "../../test/support/make-model-stores.ts";
 import { listLocalModels } from "./list-local-models.ts";
-import { pullModel } from "./pull-model.ts";
 
 let dir: string;
 let modelsDir: string;
-let ollamaModels: string;
 let blob: string;
+let stores: ModelStores;
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "llmux-list-"));
-  modelsDir = join(dir, "models");
-  ollamaModels = join(dir, "ollama");
-  const gguf = await writeGguf(join(dir, "src.gguf"), { contextLength: 1024 });
-  await pullModel(gguf.path, { modelsDir, name: "tiny:1b" });
-  await pullModel(gguf.path, { modelsDir, name: "broken" });
-  await truncate(join(modelsDir, "broken.gguf"), 5_000);
-  blob = await writeOllamaModel(ollamaModels, { model: "llama3.2", tag: "1b" }, gguf.path);
+  stores = await makeModelStores();
+  ({ dir, modelsDir, blob } = stores);
 });
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => stores.remove());
 
-const options = () => ({ modelsDir, ollamaModels });
+const options = () => stores.options;
 
 test("lists stored and Ollama models with facts from their headers", async () => {
   const models = await listLocalModels(options());

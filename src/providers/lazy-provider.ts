@@ -11,11 +11,7 @@ export function lazyProvider(
   load: () => Promise<ProviderInstance>,
   { embeddings }: { embeddings: boolean },
 ): ProviderInstance {
-  let loading: Promise<ProviderInstance> | undefined;
-  const instance = () => {
-    loading ??= load();
-    return loading;
-  };
+  const instance = once(load);
   return {
     languageModel: (modelId) =>
       lazyLanguageModel(provider, modelId, async () => (await instance()).languageModel(modelId)),
@@ -31,11 +27,7 @@ export function lazyLanguageModel(
   modelId: string,
   load: () => Promise<LanguageModelV3>,
 ): LanguageModelV3 {
-  let loading: Promise<LanguageModelV3> | undefined;
-  const model = () => {
-    loading ??= load();
-    return loading;
-  };
+  const model = once(load);
   return {
     specificationVersion: "v3",
     provider,
@@ -53,11 +45,7 @@ function lazyEmbeddingModel(
   modelId: string,
   load: () => Promise<EmbeddingModelV3>,
 ): EmbeddingModelV3 {
-  let loading: Promise<EmbeddingModelV3> | undefined;
-  const model = () => {
-    loading ??= load();
-    return loading;
-  };
+  const model = once(load);
   return {
     specificationVersion: "v3",
     provider,
@@ -69,5 +57,14 @@ function lazyEmbeddingModel(
       return model().then((m) => m.supportsParallelCalls);
     },
     doEmbed: async (options) => (await model()).doEmbed(options),
+  };
+}
+
+/** The first call starts the load; every call gets the same promise. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load();
+    return loading;
   };
 }

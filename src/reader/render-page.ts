@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { LlmuxError } from "../core/errors.ts";
+import { CHROMIUM_ARGS, chromiumExecutablePath } from "./chromium-launch-options.ts";
 import type { GuardOptions, Lookup } from "./create-guarded-agent.ts";
 import { BROWSER_USER_AGENT } from "./fetch-page.ts";
 import { isBlockedAddress } from "./is-blocked-address.ts";
@@ -16,17 +17,6 @@ export interface RenderPageOptions extends GuardOptions {
   idleMs?: number;
   userAgent?: string;
 }
-
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-];
 
 function resolveAll(lookup: Lookup, host: string): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) =>
@@ -73,7 +63,7 @@ export async function renderPage(
   const documentUrl = new URL(page.url);
   documentUrl.hash = ""; // Chromium requests never carry the fragment
   const profile = await mkdtemp(join(tmpdir(), "llmux-chromium-"));
-  const executablePath = process.env.CHROME_PATH ?? "/usr/bin/chromium";
+  const executablePath = chromiumExecutablePath();
   try {
     const context = await chromium
       .launchPersistentContext(profile, {
