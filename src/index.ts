@@ -23,9 +23,19 @@ export { findCatalogEntry, resolveBareModelName } from "./catalog/find-catalog-e
 export { type ErrorKind, EXIT_CODES, isLlmuxError, LlmuxError } from "./core/errors.ts";
 export { type LlmuxConfig, loadConfig } from "./core/load-config.ts";
 export { parseModelReference } from "./core/model-reference.ts";
+export { startGateway } from "./gateway/start-gateway.ts";
 export {
   createProviderRegistry,
   DEFAULT_MODEL,
   type ProviderRegistry,
   type ResolvedModel,
 } from "./providers/provider-registry.ts";
+export { type ReadPage, type ReadPageOptions, readPage } from "./reader/read-page.ts";
+export type { SummaryLength } from "./summarize/build-summary-prompt.ts";
+export {
+  type SummarizeInput,
+  type SummarizeOptions,
+  type SummarizeProgress,
+  type Summary,
+  summarize,
+} from "./summarize/summarize.ts";

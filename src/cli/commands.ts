@@ -60,6 +60,16 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./keys.ts")).keysCommand,
   },
   {
+    name: "read",
+    summary: "print the main content of a web page, file or stdin, without navigation, ads and footers",
+    load: async () => (await import("./read.ts")).readCommand,
+  },
+  {
+    name: "summarize",
+    summary: "summarize web pages, files or stdin with any model, however long they are",
+    load: async () => (await import("./summarize.ts")).summarizeCommand,
+  },
+  {
     name: "compare",
     summary: "one prompt to several models at once: each answer, then tokens, cost and timings side by side",
     load: async () => (await import("./compare.ts")).compareCommand,

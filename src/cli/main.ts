@@ -126,6 +126,9 @@ function report(error: unknown, io: CliIo, debug: boolean): number {
   return 1;
 }
 
+// Warnings come back in each call's result; the AI SDK's own console lines would only add noise.
+(globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
+
 // Output piped into `head` closes early: that is not an error worth a stack trace.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(0);

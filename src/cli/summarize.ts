@@ -1,0 +1,182 @@
+import { createLimiter } from "../core/create-limiter.ts";
+import { EXIT_CODES, isLlmuxError, LlmuxError } from "../core/errors.ts";
+import { redactSecrets } from "../core/redact-secrets.ts";
+import { writeFileAtomic } from "../core/write-file-atomic.ts";
+import { SUMMARY_LENGTHS, type SummaryLength } from "../summarize/build-summary-prompt.ts";
+import { type SummarizeOptions, type Summary, summarize } from "../summarize/summarize.ts";
+import type { CliIo, Command } from "./command.ts";
+import { createCliLlmux } from "./create-cli-llmux.ts";
+import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
+import { describeCall } from "./describe-call.ts";
+import { readerOptions } from "./reader-options.ts";
+
+/** Sources read and summarized at the same time (each runs its own model calls concurrently too). */
+const SOURCES_AT_ONCE = 3;
+
+export const summarizeCommand: Command = {
+  usage: `SOURCE... [options]
+
+SOURCE is an http(s) URL, a local file (.html, .md, .txt) or - for stdin. A page too long for
+the model's context is summarized in parts, then the parts' notes are combined.
+
+  -m, --model REF          model reference, e.g. openai:gpt-4.1-mini, ollama:llama3.2:1b (default: LLMUX_MODEL, config, local:llama3.2:1b)
+  -l, --length LENGTH      short (default), medium or long
+      --language LANG      write the summary in this language, e.g. French
+  -p, --prompt TEXT        your own instruction instead of "a short Markdown summary of the page"
+  -o, --output FILE        write the summary to FILE instead of the terminal
+      --json               one JSON object per source, one per line (JSON Lines): url, title, summary,
+                           model, usage {inputTokens, outputTokens}, costUsd, chunks,
+                           timings {fetchMs, extractMs, llmMs}
+${readerOptions.help}
+
+With several sources, each failure is reported on its own line and the others still print; the
+exit code is then 40 (some failed), or the first error's code when all of them failed.
+
+Examples:
+  llmux summarize https://example.com/news --model openai:gpt-4.1-mini
+  llmux summarize report.html --length long --language French -o summary.md
+  llmux summarize https://a.example/1 https://b.example/2 --json`,
+  options: {
+    model: { type: "string", short: "m" },
+    length: { type: "string", short: "l" },
+    language: { type: "string" },
+    prompt: { type: "string", short: "p" },
+    output: { type: "string", short: "o" },
+    json: { type: "boolean" },
+    ...readerOptions.spec,
+  },
+  async run({ values, positionals, io, config }) {
+    if (positionals.length === 0) {
+      throw new LlmuxError("usage", "Nothing to summarize", {
+        hint: "Give one or more URLs, files or - (stdin): llmux summarize https://example.com/article",
+      });
+    }
+    if (positionals.filter((source) => source === "-").length > 1) {
+      throw new LlmuxError("usage", "Standard input (-) can be read only once", { hint: "Give - once" });
+    }
+    const length = (values.length as string | undefined) ?? "short";
+    if (!SUMMARY_LENGTHS.includes(length as SummaryLength)) {
+      throw new LlmuxError("usage", `--length must be short, medium or long, got "${length}"`, {
+        hint: "Run `llmux summarize --help`",
+      });
+    }
+    const options: SummarizeOptions = {
+      llmux: createCliLlmux(config(), io),
+      model: values.model as string | undefined,
+      length: length as SummaryLength,
+      language: values.language as string | undefined,
+      prompt: values.prompt as string | undefined,
+      read: { ...readerOptions.parse(values), stdin: io.stdin },
+    };
+    const json = values.json === true;
+    const output = values.output as string | undefined;
+    const [only] = positionals;
+    if (only !== undefined && positionals.length === 1 && !json && output === undefined) {
+      await streamOne(only, options, io);
+      return 0;
+    }
+
+    // Several sources (or JSON, or a file): each printed whole, in the order given, as soon as
+    // it and those before it are done.
+    const several = positionals.length > 1;
+    const limit = createLimiter(SOURCES_AT_ONCE);
+    const runs = positionals.map((source) =>
+      limit(() => summarize(source, options)).then(
+        (summary) => ({ source, summary }),
+        (error: unknown) => ({ source, error }),
+      ),
+    );
+    const written: string[] = [];
+    const errors: unknown[] = [];
+    for (const run of runs) {
+      const outcome = await run;
+      if ("error" in outcome) {
+        if (!several) throw outcome.error;
+        errors.push(outcome.error);
+        io.stderr.write(`llmux: ${outcome.source}: ${describeError(outcome.error)}\n`);
+        continue;
+      }
+      const text = json
+        ? `${JSON.stringify(toJson(outcome.summary))}\n`
+        : `${several ? header(outcome.summary) : ""}${outcome.summary.summary}\n`;
+      if (output !== undefined) {
+        written.push(text);
+      } else {
+        const renderer = createMarkdownRenderer(io.color && !json);
+        io.stdout.write(`${written.length > 0 && !json ? "\n" : ""}${renderer.write(text)}${renderer.end()}`);
+        written.push(text);
+      }
+    }
+    if (output !== undefined && written.length > 0) {
+      await writeFileAtomic(output, written.join(json ? "" : "\n"));
+      if (io.stderr.isTTY) io.stderr.write(`Summary written to ${output}\n`);
+    }
+    if (errors.length === 0) return 0;
+    return errors.length === positionals.length ? exitCode(errors[0]) : EXIT_CODES.partial_failure;
+  },
+};
+
+/** One source to the terminal: the answer streams, rendered as Markdown in a TTY. */
+async function streamOne(source: string, options: SummarizeOptions, io: CliIo): Promise<void> {
+  const renderer = createMarkdownRenderer(io.color);
+  // Long pages take a while before the answer starts: say how far the parts are, in a TTY.
+  let progress = false;
+  let last = "";
+  const summary = await summarize(source, {
+    ...options,
+    onProgress: ({ step, done, total }) => {
+      if (!io.stderr.isTTY) return;
+      progress = true;
+      const what = step === "parts" ? "part" : "group of notes";
+      io.stderr.write(`\r\x1b[2Ksummarizing: ${what} ${done} of ${total} done`);
+    },
+    onText: (delta) => {
+      if (progress) {
+        io.stderr.write("\r\x1b[2K");
+        progress = false;
+      }
+      io.stdout.write(renderer.write(delta));
+      last = delta;
+    },
+  });
+  io.stdout.write(renderer.end());
+  if (!last.endsWith("\n")) io.stdout.write("\n");
+  if (io.stderr.isTTY) {
+    const call = { ...summary, latencyMs: summary.timings.llmMs };
+    io.stderr.write(
+      `${describeCall(call)}${summary.chunks > 1 ? ` \x1b[2m· ${summary.chunks} parts\x1b[22m` : ""}\n`,
+    );
+  }
+}
+
+function header(summary: Summary): string {
+  return `# ${summary.title || summary.url || "Untitled"}\n${summary.url ? `${summary.url}\n` : ""}\n`;
+}
+
+/** The documented shape of `llmux summarize --json`. */
+function toJson(summary: Summary) {
+  return {
+    url: summary.url,
+    title: summary.title,
+    summary: summary.summary,
+    model: summary.model,
+    usage: { inputTokens: summary.usage.inputTokens, outputTokens: summary.usage.outputTokens },
+    costUsd: summary.costUsd,
+    chunks: summary.chunks,
+    timings: {
+      fetchMs: summary.timings.fetchMs,
+      extractMs: summary.timings.extractMs,
+      llmMs: summary.timings.llmMs,
+    },
+  };
+}
+
+function describeError(error: unknown): string {
+  if (isLlmuxError(error)) return redactSecrets(error.userMessage);
+  const message = error instanceof Error ? error.message : String(error);
+  return `unexpected error: ${redactSecrets(message)}. Run again with --debug and report it`;
+}
+
+function exitCode(error: unknown): number {
+  return isLlmuxError(error) ? error.exitCode : 1;
+}
