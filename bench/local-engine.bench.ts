@@ -54,7 +54,18 @@ const benchHome = mkdtempSync(join(tmpdir(), "llmux-bench-"));
 function runCli(threads: number, maxTokens: number, onFirst: () => void): Promise<number> {
   const child = spawn(
     process.execPath,
-    ["dist/cli/main.js", "ask", PROMPT, "--model", `local:${MODEL}`, "--temperature", "0", "--max-tokens", String(maxTokens), "--json"],
+    [
+      "dist/cli/main.js",
+      "ask",
+      PROMPT,
+      "--model",
+      `local:${MODEL}`,
+      "--temperature",
+      "0",
+      "--max-tokens",
+      String(maxTokens),
+      "--json",
+    ],
     { env: { ...process.env, LLMUX_HOME: benchHome, LLMUX_THREADS: String(threads) } },
   );
   let output = "";
@@ -130,7 +141,12 @@ for (const [label, threads] of [
     config: loadConfig({ env: { ...process.env, LLMUX_THREADS: String(threads), LLMUX_HOME: benchHome } }),
   });
   const viaLibrary = await repeat(runs, async (onFirst) => {
-    const { textStream, result } = llmux.stream({ model: `local:${MODEL}`, prompt: PROMPT, temperature: 0, maxTokens });
+    const { textStream, result } = llmux.stream({
+      model: `local:${MODEL}`,
+      prompt: PROMPT,
+      temperature: 0,
+      maxTokens,
+    });
     for await (const _delta of textStream) onFirst();
     return (await result).usage.outputTokens ?? 0;
   });

@@ -129,7 +129,10 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
       return void handleAppRequest(req, res, appContext).then(
         (handled) => {
           if (!handled) {
-            sendError(res, new RequestError(404, `Unknown request URL: ${method} ${path}`, { code: "unknown_url" }));
+            sendError(
+              res,
+              new RequestError(404, `Unknown request URL: ${method} ${path}`, { code: "unknown_url" }),
+            );
           }
         },
         (error) => sendError(res, error),
