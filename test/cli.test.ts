@@ -176,17 +176,29 @@ describe("llmux ask", () => {
     );
   });
 
-  test("in a terminal the answer is rendered Markdown", async () => {
+  /** `llmux ask` in a pseudo-terminal, as a user at a terminal runs it. */
+  async function askInTerminal(extraEnv: Record<string, string> = {}) {
     const { env } = await openai([{ fixture: "openai/chat/openai-text" }]);
     const command = `${process.execPath} ${CLI} ask Hi --model openai:gpt-4.1-nano`;
     const child = spawn("script", ["-qfec", command, "/dev/null"], {
-      env: { PATH: process.env.PATH ?? "", LLMUX_HOME: makeHome(), TERM: "xterm", ...env },
+      env: { PATH: process.env.PATH ?? "", LLMUX_HOME: makeHome(), TERM: "xterm", ...env, ...extraEnv },
     });
     child.stdin.end();
-    const run = await collect(child);
+    return collect(child);
+  }
+
+  test("in a terminal the answer is rendered Markdown", async () => {
+    const run = await askInTerminal();
     assert.equal(run.code, 0, run.stdout);
     assert.match(run.stdout, /\x1b\[1mHoliday Name:\x1b\[22m/, "bold text is bold, without the asterisks");
     assert.doesNotMatch(run.stdout, /\*\*Holiday Name/);
+  });
+
+  test("NO_COLOR keeps a terminal's output plain", async () => {
+    const run = await askInTerminal({ NO_COLOR: "1" });
+    assert.equal(run.code, 0, run.stdout);
+    assert.match(run.stdout, /\*\*Holiday Name:\*\*/);
+    assert.doesNotMatch(run.stdout, ANSI);
   });
 });
 

@@ -75,7 +75,7 @@ Examples:
     io.stdout.write(renderer.end());
     if (!last.endsWith("\n")) io.stdout.write("\n");
     const done = await result;
-    if (io.stderr.isTTY) io.stderr.write(`${describeCall(done)}\n`);
+    if (io.stderr.isTTY) io.stderr.write(`${describeCall(done, io.color)}\n`);
     return 0;
   },
 };

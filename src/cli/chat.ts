@@ -115,7 +115,7 @@ ${CHAT_HELP}`,
         totals.outputTokens += done.usage.outputTokens ?? 0;
         if (done.costUsd === null) totals.costUnknown = true;
         else totals.costUsd += done.costUsd;
-        if (interactive) say(describeCall(done));
+        if (interactive) say(describeCall(done, io.color));
         history.push({ role: "assistant", content: text });
       } catch (error) {
         io.stdout.write(renderer.end());

@@ -2,7 +2,12 @@ import type { CallResult } from "../api/call-options.ts";
 import { formatCost } from "./format-cost.ts";
 
 /** The dim line under an answer: model, tokens, cost, time. */
-export function describeCall(result: Pick<CallResult, "model" | "usage" | "costUsd" | "latencyMs">): string {
+export function describeCall(
+  result: Pick<CallResult, "model" | "usage" | "costUsd" | "latencyMs">,
+  color: boolean,
+  extra = "",
+): string {
   const tokens = `${result.usage.inputTokens ?? "?"} in / ${result.usage.outputTokens ?? "?"} out tokens`;
-  return `\x1b[2m${result.model} · ${tokens} · ${formatCost(result.costUsd)} · ${(result.latencyMs / 1000).toFixed(1)} s\x1b[22m`;
+  const line = `${result.model} · ${tokens} · ${formatCost(result.costUsd)} · ${(result.latencyMs / 1000).toFixed(1)} s${extra}`;
+  return color ? `\x1b[2m${line}\x1b[22m` : line;
 }

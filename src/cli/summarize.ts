@@ -144,7 +144,7 @@ async function streamOne(source: string, options: SummarizeOptions, io: CliIo): 
   if (io.stderr.isTTY) {
     const call = { ...summary, latencyMs: summary.timings.llmMs };
     io.stderr.write(
-      `${describeCall(call)}${summary.chunks > 1 ? ` \x1b[2m· ${summary.chunks} parts\x1b[22m` : ""}\n`,
+      `${describeCall(call, io.color, summary.chunks > 1 ? ` · ${summary.chunks} parts` : "")}\n`,
     );
   }
 }
