@@ -1,10 +1,12 @@
-// Pages per second of our extractor vs plain Readability on linkedom, same pages, same run.
+// Pages per second of our extractor vs plain Readability on jsdom (the usual setup, and the
+// issue's baseline) and on linkedom, same pages, same run.
 //   node --import tsx bench/extract.bench.ts [rounds=2]
 // Reads ../shared/corpus/dev (192 real pages). CPU-bound; run it on an otherwise idle machine.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Readability } from "@mozilla/readability";
+import { JSDOM, VirtualConsole } from "jsdom";
 import { parseHTML } from "linkedom";
 import { extractContent } from "../src/reader/extract-content.ts";
 
@@ -23,7 +25,15 @@ const extractors: Record<string, (html: string, url?: string) => number> = {
     const { document } = parseHTML(html);
     return new Readability(document as unknown as Document).parse()?.textContent?.length ?? 0;
   },
+  "Readability + jsdom": (html, url) => {
+    // A silent console: jsdom reports every CSS it cannot parse.
+    const dom = new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
+    const length = new Readability(dom.window.document).parse()?.textContent?.length ?? 0;
+    dom.window.close();
+    return length;
+  },
 };
+const pagesPerSecond: Record<string, number> = {};
 
 for (const [name, extract] of Object.entries(extractors)) {
   extract(pages[0]?.html ?? "", pages[0]?.url); // warm up the JIT a little
@@ -36,5 +46,13 @@ for (const [name, extract] of Object.entries(extractors)) {
     }
   }
   const count = pages.length * rounds;
-  console.log(`${name.padEnd(40)} ${(count / (ms / 1000)).toFixed(1).padStart(6)} pages/s  (${count} pages)`);
+  pagesPerSecond[name] = count / (ms / 1000);
+  console.log(`${name.padEnd(40)} ${pagesPerSecond[name].toFixed(1).padStart(6)} pages/s  (${count} pages)`);
 }
+const ours = pagesPerSecond["llmux extractContent (markdown + text)"] ?? 0;
+console.log(
+  `llmux / Readability+jsdom: ${(ours / (pagesPerSecond["Readability + jsdom"] ?? 1)).toFixed(1)}x`,
+);
+console.log(
+  `llmux / Readability+linkedom: ${(ours / (pagesPerSecond["Readability + linkedom"] ?? 1)).toFixed(2)}x`,
+);

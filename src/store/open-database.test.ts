@@ -20,15 +20,18 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+const rawConnections: Database.Database[] = [];
+
 test("creates the folder and the usage table, in WAL mode with foreign keys and a busy timeout", () => {
   const file = tempDbPath();
   const db = openDatabase(file);
   try {
     assert.ok(fs.existsSync(file));
-    assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
-    assert.equal(db.pragma("foreign_keys", { simple: true }), 1);
-    assert.ok((db.pragma("busy_timeout", { simple: true }) as number) > 0);
-    assert.equal(db.pragma("user_version", { simple: true }), SCHEMA_VERSION);
+    const pragma = (name: string) => Object.values(db.prepare(`PRAGMA ${name}`).get() as object)[0];
+    assert.equal(pragma("journal_mode"), "wal");
+    assert.equal(pragma("foreign_keys"), 1);
+    assert.ok((pragma("busy_timeout") as number) > 0);
+    assert.equal(pragma("user_version"), SCHEMA_VERSION);
     const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'usage'").get();
     assert.deepEqual(table, { name: "usage" });
   } finally {
@@ -47,7 +50,7 @@ test("reopening applies nothing twice and keeps the data", () => {
   first.close();
   const second = openDatabase(file);
   try {
-    assert.equal(second.pragma("user_version", { simple: true }), SCHEMA_VERSION);
+    assert.deepEqual(second.prepare("PRAGMA user_version").get(), { user_version: SCHEMA_VERSION });
     assert.deepEqual(second.prepare("SELECT COUNT(*) AS n FROM usage").get(), { n: 1 });
   } finally {
     second.close();
@@ -57,9 +60,10 @@ test("reopening applies nothing twice and keeps the data", () => {
 test("a database from a newer llmux is refused with a hint to upgrade", () => {
   const file = tempDbPath();
   openDatabase(file).close();
-  const raw = new Database(file);
-  raw.pragma("user_version = 99");
-  raw.close();
+  // A second connection, as another llmux would open it (kept referenced: see openDatabase).
+  rawConnections.push(new Database(file));
+  rawConnections.at(-1)!.exec("PRAGMA user_version = 99");
+  rawConnections.at(-1)!.close();
   assert.throws(
     () => openDatabase(file),
     (error: unknown) =>

@@ -77,15 +77,40 @@ export function openDatabase(path: string): Database.Database {
   mkdirSync(dirname(path), { recursive: true });
   // `timeout` is SQLite's busy_timeout.
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  keepAlive(db);
   try {
-    db.pragma("journal_mode = WAL");
-    db.pragma("foreign_keys = ON");
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA foreign_keys = ON");
     migrate(db, path);
     return db;
   } catch (error) {
     db.close();
     throw toLlmuxError(error, path);
   }
+}
+
+/** Every database this process opened; see keepAlive. */
+const databases = new Set<Database.Database>();
+
+/**
+ * On Node 24, better-sqlite3 12 aborts the process when the garbage collector frees one of its
+ * statements or databases at the wrong moment (`RemoveEnvironmentCleanupHook ... (env) !=
+ * nullptr`: Node 24's ObjectWrap, which better-sqlite3 before 13 uses; 13 needs Node 22). So none
+ * is ever freed: databases stay referenced, each SQL text is prepared once and reused, and
+ * pragmas go through exec or the cache, never the garbage-making `db.pragma`.
+ */
+function keepAlive(db: Database.Database): void {
+  databases.add(db);
+  const prepare = db.prepare.bind(db);
+  const statements = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  }) as typeof db.prepare;
 }
 
 function migrate(db: Database.Database, path: string): void {
@@ -100,7 +125,7 @@ function migrate(db: Database.Database, path: string): void {
         const sql = MIGRATIONS[version];
         if (sql === undefined) return false;
         db.exec(sql);
-        db.pragma(`user_version = ${version + 1}`);
+        db.exec(`PRAGMA user_version = ${version + 1}`);
         return true;
       })
       .immediate();
@@ -109,7 +134,7 @@ function migrate(db: Database.Database, path: string): void {
 }
 
 function userVersion(db: Database.Database): number {
-  return db.pragma("user_version", { simple: true }) as number;
+  return (db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version;
 }
 
 function checkNotNewer(version: number, path: string): void {
