@@ -27,7 +27,7 @@ const extractors: Record<string, (html: string, url?: string) => number> = {
   },
   "Readability + jsdom": (html, url) => {
     // A silent console: jsdom reports every CSS it cannot parse.
-    const dom = new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
+    const dom = new JSDOM(html, { url: url || undefined, virtualConsole: new VirtualConsole() });
     const length = new Readability(dom.window.document).parse()?.textContent?.length ?? 0;
     dom.window.close();
     return length;

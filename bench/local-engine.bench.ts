@@ -68,6 +68,7 @@ function runCli(threads: number, maxTokens: number, onFirst: () => void): Promis
     ],
     { env: { ...process.env, LLMUX_HOME: benchHome, LLMUX_THREADS: String(threads) } },
   );
+  child.stdin.end(); // piped stdin is read as context: give it none
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => {
     output += chunk.toString();
@@ -97,6 +98,7 @@ for (const [label, threads] of [
   const runs = slow ? 1 : RUNS;
   const settings = { temperature: 0, maxTokens, repeatPenalty: false as const };
 
+  console.error(`threads ${label}: measuring...`);
   const context = await nativeModel.createContext({ threads, contextSize: 2048 });
   const completion = new LlamaCompletion({ contextSequence: context.getSequence() });
   const native = await repeat(runs, async (onFirst) => {

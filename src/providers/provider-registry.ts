@@ -61,6 +61,7 @@ export function createProviderRegistry(config: LlmuxConfig): ProviderRegistry {
   }
   const known = new Set(providers.keys());
   const instances = new Map<string, ProviderInstance>();
+  const languageModels = new Map<string, LanguageModelV3>();
 
   const contextFor = (id: string): ProviderContext => ({ config, settings: config.file.providers[id] ?? {} });
   const instanceFor = (definition: ProviderDefinition): ProviderInstance => {
@@ -126,7 +127,16 @@ export function createProviderRegistry(config: LlmuxConfig): ProviderRegistry {
     config,
     providers,
     resolve: (reference) => resolve(reference),
-    languageModel: (resolved) => instanceFor(resolved.definition).languageModel(resolved.modelId),
+    languageModel: (resolved) => {
+      // One model object per reference, so what it sets up on first use (a local model's file
+      // lookup and chat template) is not redone on every call.
+      let model = languageModels.get(resolved.reference);
+      if (!model) {
+        model = instanceFor(resolved.definition).languageModel(resolved.modelId);
+        languageModels.set(resolved.reference, model);
+      }
+      return model;
+    },
     embeddingModel: (resolved) => {
       const instance = instanceFor(resolved.definition);
       if (!instance.embeddingModel) {
