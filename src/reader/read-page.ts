@@ -2,7 +2,6 @@ import { performance } from "node:perf_hooks";
 import { LlmuxError } from "../core/errors.ts";
 import { type ExtractedContent, extractContent } from "./extract-content.ts";
 import { type LoadSourceOptions, loadSource } from "./load-source.ts";
-import { renderPage } from "./render-page.ts";
 
 export interface ReadPageOptions extends LoadSourceOptions {
   /** Run the page's JavaScript in headless Chromium before extracting (URLs only). */
@@ -50,6 +49,8 @@ export async function readPage(source: string | URL, options: ReadPageOptions = 
         hint: "drop --render for local files",
       });
     }
+    // Chromium's driver loads only for pages that need it.
+    const { renderPage } = await import("./render-page.ts");
     html = await renderPage({ url: loaded.url, body: loaded.body }, options);
   }
   const fetched = performance.now();

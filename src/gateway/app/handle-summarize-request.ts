@@ -1,9 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { createLlmux } from "../../api/create-llmux.ts";
-import { readPage } from "../../reader/read-page.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
-import { summarize } from "../../summarize/summarize.ts";
 import { parseJsonBody } from "../parse-json-body.ts";
 import { readBody } from "../read-body.ts";
 import { RequestError } from "../request-error.ts";
@@ -75,6 +73,11 @@ export async function handleSummarizeRequest(
   const started = performance.now();
   let firstTokenAt: number | null = null;
   try {
+    // The reader and summarizer load on the first summary, not with the gateway.
+    const [{ readPage }, { summarize }] = await Promise.all([
+      import("../../reader/read-page.ts"),
+      import("../../summarize/summarize.ts"),
+    ]);
     const page = await readPage(url, {
       allowPrivate: context.allowPrivateAddresses,
       signal: controller.signal,
