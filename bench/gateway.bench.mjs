@@ -2,7 +2,7 @@
 // in the same run, on the mock upstream directly, the raw node:http byte pipe, Portkey (OpenAI and
 // Anthropic routes) and llmux (OpenAI passthrough, Anthropic translation). See bench/README.md.
 //
-//   npm run build && node bench/gateway.bench.mjs [--dir /tmp/gwbench] [--only a,b] [--duration 5]
+//   npm run build && node bench/gateway.bench.mjs [--dir DIR] [--only a,b] [--duration 5]
 //
 // The harness is copied to --dir (a temp dir by default) and `npm ci` installs Portkey there. Needs
 // wrk, taskset and ss. SUTs are pinned to cpu1, load and mock to cpu0. One short round by default.

@@ -1,23 +1,17 @@
 import assert from "node:assert/strict";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { type ModelStores, makeModelStores } from "../../test/support/make-model-stores.ts";
+import { after, test } from "node:test";
+import { makeModelStores } from "../../test/support/make-model-stores.ts";
 import { writeGguf } from "../../test/support/write-gguf.ts";
 import { isLlmuxError } from "../core/errors.ts";
 import { listLocalModels } from "./list-local-models.ts";
 import { pullModel } from "./pull-model.ts";
 import { removeLocalModel } from "./remove-local-model.ts";
 
-let dir: string;
-let modelsDir: string;
-let blob: string;
-let stores: ModelStores;
-before(async () => {
-  stores = await makeModelStores();
-  ({ dir, modelsDir, blob } = stores);
-});
+const stores = await makeModelStores();
 after(() => stores.remove());
+const { dir, modelsDir, blob } = stores;
 
 const options = () => stores.options;
 

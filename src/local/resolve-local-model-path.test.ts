@@ -1,19 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { type ModelStores, makeModelStores } from "../../test/support/make-model-stores.ts";
+import { after, test } from "node:test";
+import { makeModelStores } from "../../test/support/make-model-stores.ts";
 import { isLlmuxError } from "../core/errors.ts";
 import { resolveLocalModelPath } from "./resolve-local-model-path.ts";
 
-let dir: string;
-let modelsDir: string;
-let blob: string;
-let stores: ModelStores;
-before(async () => {
-  stores = await makeModelStores();
-  ({ dir, modelsDir, blob } = stores);
-});
+const stores = await makeModelStores();
 after(() => stores.remove());
+const { dir, modelsDir, blob } = stores;
 
 const options = () => stores.options;
 

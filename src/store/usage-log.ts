@@ -85,18 +85,7 @@ export function recordUsage(db: Database.Database, row: UsageRow): void {
   );
 }
 
-interface SummarySqlRow {
-  day: string;
-  provider: string;
-  model: string;
-  calls: number;
-  errors: number;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  costUsd: number | null;
-  costKnown: number;
-  avgLatencyMs: number;
-}
+type SummarySqlRow = Omit<UsageSummaryRow, "costPartial"> & { costKnown: number };
 
 /** Usage grouped by UTC day, provider and model, oldest day first. */
 export function queryUsage(db: Database.Database, options: { since?: Date } = {}): UsageSummaryRow[] {
