@@ -11,6 +11,7 @@ import {
   startAnthropicServer,
   startOpenAIServer,
 } from "./servers/index.ts";
+import { recordedOpenAIStream } from "./servers/recorded-streams.ts";
 import { CLI, collect, makeHome, runCli } from "./support/run-cli.ts";
 
 const servers: ProviderServer[] = [];
@@ -21,12 +22,7 @@ const openAIText = readFixture("openai/chat/openai-text");
 const answer = (openAIText.json as { choices: { message: { content: string } }[] }).choices[0]!.message
   .content;
 /** The text of the recorded stream (a different recording from the JSON one). */
-const streamedAnswer = openAIText
-  .lines!.map(
-    (line) =>
-      (JSON.parse(line) as { choices: { delta?: { content?: string } }[] }).choices[0]?.delta?.content ?? "",
-  )
-  .join("");
+const streamedAnswer = recordedOpenAIStream("openai/chat/openai-text").text;
 
 async function openai(script: ResponseSpec[]) {
   const server = await startOpenAIServer(script);

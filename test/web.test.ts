@@ -8,23 +8,14 @@ import { serve } from "./reader-serve.ts";
 import {
   type ProviderServer,
   type ResponseSpec,
-  readFixture,
   startAnthropicServer,
   startOpenAIServer,
 } from "./servers/index.ts";
+import { recordedAnthropicStreamText, recordedOpenAIStream } from "./servers/recorded-streams.ts";
 import { buildWebApp, collectPageErrors, launchBrowser, startApp, type TestApp } from "./web-support.ts";
 
-type OpenAIEvent = {
-  choices: { delta?: { content?: string } }[];
-  usage?: { prompt_tokens: number; completion_tokens: number };
-};
-const openAIEvents = readFixture("openai/chat/openai-text").events as OpenAIEvent[];
-const openAIAnswer = openAIEvents.map((e) => e.choices[0]?.delta?.content ?? "").join("");
-const openAIUsage = openAIEvents.find((e) => e.usage)!.usage!;
-type AnthropicEvent = { type: string; delta?: { text?: string } };
-const anthropicAnswer = (readFixture("anthropic/anthropic-text").events as AnthropicEvent[])
-  .map((e) => (e.type === "content_block_delta" ? (e.delta?.text ?? "") : ""))
-  .join("");
+const { text: openAIAnswer, usage: openAIUsage } = recordedOpenAIStream("openai/chat/openai-text");
+const anthropicAnswer = recordedAnthropicStreamText("anthropic/anthropic-text");
 
 const OPENAI_MODEL = "openai:gpt-4.1-nano";
 const ANTHROPIC_MODEL = "anthropic:claude-sonnet-4-5";

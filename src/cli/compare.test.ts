@@ -4,12 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { after, test } from "node:test";
-import {
-  type ProviderServer,
-  readFixture,
-  startAnthropicServer,
-  startOpenAIServer,
-} from "../../test/servers/index.ts";
+import { type ProviderServer, startAnthropicServer, startOpenAIServer } from "../../test/servers/index.ts";
+import { recordedAnthropicStreamText, recordedOpenAIStream } from "../../test/servers/recorded-streams.ts";
 import { loadConfig } from "../core/load-config.ts";
 import type { CliIo } from "./command.ts";
 import { compareCommand } from "./compare.ts";
@@ -22,17 +18,8 @@ after(async () => {
 });
 
 // What the recorded streams say, delta by delta.
-type OpenAIEvent = {
-  choices: { delta?: { content?: string } }[];
-  usage?: { prompt_tokens: number; completion_tokens: number };
-};
-const openAIEvents = readFixture("openai/chat/openai-text").events as OpenAIEvent[];
-const openAIAnswer = openAIEvents.map((e) => e.choices[0]?.delta?.content ?? "").join("");
-const openAIUsage = openAIEvents.find((e) => e.usage)!.usage!;
-type AnthropicEvent = { type: string; delta?: { text?: string } };
-const anthropicAnswer = (readFixture("anthropic/anthropic-text").events as AnthropicEvent[])
-  .map((e) => (e.type === "content_block_delta" ? (e.delta?.text ?? "") : ""))
-  .join("");
+const { text: openAIAnswer, usage: openAIUsage } = recordedOpenAIStream("openai/chat/openai-text");
+const anthropicAnswer = recordedAnthropicStreamText("anthropic/anthropic-text");
 
 async function run(args: { models: string[]; json?: boolean }, env: Record<string, string>) {
   const home = mkdtempSync(join(tmpdir(), "llmux-compare-"));

@@ -5,8 +5,7 @@ import type { Route } from "./create-route-table.ts";
 import { type ForwardResult, type ForwardState, forwardToUpstream } from "./forward-to-upstream.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { type ChatRequest, parseChatRequest } from "./parse-chat-request.ts";
-import { parseJsonBody } from "./parse-json-body.ts";
-import { readBody } from "./read-body.ts";
+import { readModelRequest } from "./read-model-request.ts";
 import { recordRequest } from "./record-request.ts";
 import { RequestError } from "./request-error.ts";
 import { runWithFallbacks } from "./run-with-fallbacks.ts";
@@ -26,15 +25,11 @@ export async function handleChatCompletion(
   key: GatewayKey | undefined,
   started: number,
 ): Promise<void> {
-  const body = await readBody(req, context.config.file.gateway.bodyLimitBytes);
-  const json = parseJsonBody(body);
-  const name = json.model;
-  if (typeof name !== "string" || name === "") {
-    throw new RequestError(400, "Missing or invalid model: give a model name, e.g. openai:gpt-4.1-mini", {
-      param: "model",
-      code: "invalid_value",
-    });
-  }
+  const { body, json, name } = await readModelRequest(
+    context,
+    req,
+    "give a model name, e.g. openai:gpt-4.1-mini",
+  );
   if (!Array.isArray(json.messages)) {
     throw new RequestError(400, "Missing or invalid messages: give an array of messages", {
       param: "messages",

@@ -4,8 +4,7 @@ import type { GatewayKey } from "../store/gateway-keys.ts";
 import type { Route } from "./create-route-table.ts";
 import { type ForwardResult, type ForwardState, forwardToUpstream } from "./forward-to-upstream.ts";
 import type { GatewayContext } from "./gateway-context.ts";
-import { parseJsonBody } from "./parse-json-body.ts";
-import { readBody } from "./read-body.ts";
+import { readModelRequest } from "./read-model-request.ts";
 import { recordRequest } from "./record-request.ts";
 import { RequestError } from "./request-error.ts";
 import { runWithFallbacks } from "./run-with-fallbacks.ts";
@@ -26,15 +25,7 @@ export async function handleEmbeddings(
   key: GatewayKey | undefined,
   started: number,
 ): Promise<void> {
-  const body = await readBody(req, context.config.file.gateway.bodyLimitBytes);
-  const json = parseJsonBody(body);
-  const name = json.model;
-  if (typeof name !== "string" || name === "") {
-    throw new RequestError(400, "Missing or invalid model: give an embedding model name", {
-      param: "model",
-      code: "invalid_value",
-    });
-  }
+  const { body, json, name } = await readModelRequest(context, req, "give an embedding model name");
   const input = json.input;
   const values = typeof input === "string" ? [input] : input;
   if (!Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === "string")) {

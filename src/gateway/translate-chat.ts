@@ -49,6 +49,15 @@ export async function translateChat(options: TranslateOptions): Promise<ForwardR
       return { usage: toTokenUsage(result.usage), lateError: undefined };
     }
     const { stream } = await model.doStream(callOptions);
+    const startStream = () => {
+      res.writeHead(200, {
+        ...options.extraHeaders,
+        "content-type": "text/event-stream",
+        "cache-control": "no-cache",
+      });
+      state.committed = true;
+      state.firstByteAt = performance.now();
+    };
     const encoder = createChunkEncoder(options.meta, request.includeUsage);
     const reader = stream.getReader();
     try {
@@ -63,15 +72,7 @@ export async function translateChat(options: TranslateOptions): Promise<ForwardR
         }
         const text = encoder.encode(part);
         if (text === "") continue;
-        if (!state.committed) {
-          res.writeHead(200, {
-            ...options.extraHeaders,
-            "content-type": "text/event-stream",
-            "cache-control": "no-cache",
-          });
-          state.committed = true;
-          state.firstByteAt = performance.now();
-        }
+        if (!state.committed) startStream();
         if (!res.write(text)) await new Promise((resolve) => res.once("drain", resolve));
       }
     } catch (error) {
@@ -81,15 +82,8 @@ export async function translateChat(options: TranslateOptions): Promise<ForwardR
     } finally {
       reader.releaseLock();
     }
-    if (!state.committed) {
-      // A stream with no content at all: still a well-formed, empty answer.
-      res.writeHead(200, {
-        ...options.extraHeaders,
-        "content-type": "text/event-stream",
-        "cache-control": "no-cache",
-      });
-      state.committed = true;
-    }
+    // A stream with no content at all: still a well-formed, empty answer.
+    if (!state.committed) startStream();
     res.end();
     return { usage: encoder.usage && toTokenUsage(encoder.usage), lateError: undefined };
   } finally {

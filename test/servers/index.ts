@@ -25,6 +25,7 @@
  */
 export { type OllamaChatOptions, ollamaResponses } from "./ollama-responses.ts";
 export { type Fixture, readFixture } from "./read-fixture.ts";
+export { recordedAnthropicStreamText, recordedOpenAIStream } from "./recorded-streams.ts";
 export { startAnthropicServer } from "./start-anthropic-server.ts";
 export { startBedrockServer } from "./start-bedrock-server.ts";
 export { startCohereServer } from "./start-cohere-server.ts";
