@@ -1,26 +1,11 @@
-import {
-  type ClientRequest,
-  Agent as HttpAgent,
-  request as httpRequest,
-  type IncomingMessage,
-  type ServerResponse,
-} from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { ServerResponse } from "node:http";
 import { APICallError } from "@ai-sdk/provider";
+import { Agent, type Dispatcher } from "undici";
 import type { TokenUsage } from "../catalog/compute-cost.ts";
+import type { AttemptState } from "./attempt-state.ts";
 import { removeUsageEvent } from "./remove-usage-event.ts";
 import type { PassthroughTarget } from "./resolve-passthrough-target.ts";
 import { scanUsage } from "./scan-usage.ts";
-
-/** What the request handler and the forwarder share while one attempt runs. */
-export interface ForwardState {
-  /** The status line went to the client: from here on, no retry and no fallback. */
-  committed: boolean;
-  /** performance.now() of the first body byte sent to the client; 0 before. */
-  firstByteAt: number;
-  /** Cancels the upstream request (client gone, shutdown). */
-  abort: (() => void) | undefined;
-}
 
 export interface ForwardOptions {
   target: PassthroughTarget;
@@ -34,7 +19,7 @@ export interface ForwardOptions {
   timeoutMs: number;
   /** Headers added to the client's response (x-llmux-model). */
   extraHeaders: Record<string, string>;
-  state: ForwardState;
+  state: AttemptState;
 }
 
 export interface ForwardResult {
@@ -43,22 +28,14 @@ export interface ForwardResult {
   lateError: Error | undefined;
 }
 
-// Keep-alive pools: a new TCP (and TLS) connection per request would cost more than the rest.
-const httpAgent = new HttpAgent({
-  keepAlive: true,
-  maxSockets: Number.POSITIVE_INFINITY,
-  maxFreeSockets: 1024,
-});
-const httpsAgent = new HttpsAgent({
-  keepAlive: true,
-  maxSockets: Number.POSITIVE_INFINITY,
-  maxFreeSockets: 256,
-});
+// undici's dispatcher rather than node:http's client: measured in the gateway benchmark, a
+// node:http server forwarding through it spends about a third less CPU per request than the
+// node:http byte pipe. Keep-alive pools per origin; no pipelining (a slow answer would hold
+// the ones queued behind it).
+const dispatcher = new Agent({ connections: null, pipelining: 1, keepAliveTimeout: 30_000 });
 
 interface ParsedTarget {
-  https: boolean;
-  hostname: string;
-  port: string;
+  origin: string;
   pathPrefix: string;
 }
 const parsedTargets = new WeakMap<PassthroughTarget, ParsedTarget>();
@@ -67,12 +44,7 @@ function parse(target: PassthroughTarget): ParsedTarget {
   let parsed = parsedTargets.get(target);
   if (!parsed) {
     const url = new URL(target.baseURL);
-    parsed = {
-      https: url.protocol === "https:",
-      hostname: url.hostname.replace(/^\[|\]$/g, ""),
-      port: url.port,
-      pathPrefix: url.pathname.replace(/\/+$/, ""),
-    };
+    parsed = { origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, "") };
     parsedTargets.set(target, parsed);
   }
   return parsed;
@@ -84,180 +56,204 @@ const TAIL_BYTES = 8192;
 const ERROR_BODY_LIMIT = 65536;
 
 /**
- * Sends `body` to an OpenAI-compatible upstream and pipes the response bytes to the client as they
- * arrive, without decoding them. The status line waits for the first body byte, so a failure
+ * Sends `body` to an OpenAI-compatible upstream and writes the response bytes to the client as
+ * they arrive, without decoding them. The status line waits for the first body byte, so a failure
  * before it (an error status, a dropped connection, an `{"error"...}` first event, the timeout)
  * rejects with nothing sent and the caller may retry or fall back. Usage is read from the
- * response's tail by string search.
+ * response's tail by byte search.
  */
 export function forwardToUpstream(options: ForwardOptions): Promise<ForwardResult> {
-  const { target, body, res, state, stream } = options;
-  const { https, hostname, port, pathPrefix } = parse(target);
+  const { target } = options;
+  const { origin, pathPrefix } = parse(target);
   return new Promise<ForwardResult>((resolve, reject) => {
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const tail: Buffer[] = [];
-    let tailBytes = 0;
-
-    const succeed = (lateError?: Error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      const text = tail.length === 1 ? tail[0]!.toString("latin1") : Buffer.concat(tail).toString("latin1");
-      resolve({ usage: scanUsage(text), lateError });
-    };
-    const fail = (error: unknown) => {
-      if (settled) return;
-      if (state.committed) {
-        // Bytes went out already: tell the client in-band and end; the caller logs the error.
-        const lateError = error instanceof Error ? error : new Error(String(error));
-        if (stream && !res.destroyed) {
-          res.end(
-            `data: ${JSON.stringify({ error: { message: `Upstream stream failed: ${lateError.message}`, type: "server_error", param: null, code: "upstream_error" } })}\n\n`,
-          );
-        } else {
-          res.destroy();
-        }
-        succeed(lateError);
-        return;
-      }
-      settled = true;
-      clearTimeout(timer);
-      reject(error);
-    };
-
-    const onResponse = (upstream: IncomingMessage) => {
-      const status = upstream.statusCode ?? 502;
-      if (status >= 400) {
-        readErrorBody(upstream).then(
-          (text) => fail(statusError(status, text, upstream, target, options.path)),
-          fail,
-        );
-        return;
-      }
-      upstream.on("data", (chunk: Buffer) => {
-        // A destroyed response may still deliver what was already read.
-        if (settled) return;
-        if (!state.committed) {
-          if (stream && startsWithErrorEvent(chunk)) {
-            upstream.destroy();
-            fail(
-              statusError(
-                502,
-                chunk.toString("utf8").replace(/^data:\s*/, ""),
-                upstream,
-                target,
-                options.path,
-              ),
-            );
-            return;
-          }
-          const headers: Record<string, string> = {
-            ...options.extraHeaders,
-            "content-type":
-              upstream.headers["content-type"] ?? (stream ? "text/event-stream" : "application/json"),
-          };
-          if (stream) headers["cache-control"] = "no-cache";
-          else if (upstream.headers["content-length"])
-            headers["content-length"] = upstream.headers["content-length"];
-          const requestId = upstream.headers["x-request-id"];
-          if (typeof requestId === "string") headers["x-request-id"] = requestId;
-          res.writeHead(status, headers);
-          state.committed = true;
-          state.firstByteAt = performance.now();
-        }
-        tail.push(chunk);
-        tailBytes += chunk.length;
-        // Non-streamed bodies are kept whole: some servers put usage before the choices.
-        if (stream) {
-          while (tailBytes - tail[0]!.length >= TAIL_BYTES) tailBytes -= tail.shift()!.length;
-        }
-        const out = options.stripUsage ? (removeUsageEvent(chunk) ?? chunk) : chunk;
-        if (!res.write(out)) {
-          upstream.pause();
-          res.once("drain", () => upstream.resume());
-        }
-      });
-      upstream.on("end", () => {
-        if (settled) return;
-        if (!state.committed) {
-          // An empty 2xx body: still a response.
-          res.writeHead(status, { ...options.extraHeaders, "content-length": "0" });
-          state.committed = true;
-        }
-        res.end();
-        succeed();
-      });
-      upstream.on("error", fail);
-      upstream.on("close", () => {
-        if (!upstream.complete) fail(new Error("the upstream closed the connection mid-response"));
-      });
-    };
-
-    const requestOptions = {
-      agent: https ? httpsAgent : httpAgent,
-      hostname,
-      port,
-      method: "POST",
-      path: `${pathPrefix}${options.path}${target.query}`,
-      headers: {
-        ...target.headers,
-        "content-type": "application/json",
-        accept: stream ? "text/event-stream" : "application/json",
-        "content-length": String(body.length),
+    const handler = new ForwardHandler(options, resolve, reject);
+    options.state.upstream = handler;
+    dispatcher.dispatch(
+      {
+        origin,
+        path: `${pathPrefix}${options.path}${target.query}`,
+        method: "POST",
+        headers: {
+          ...target.headers,
+          "content-type": "application/json",
+          accept: options.stream ? "text/event-stream" : "application/json",
+        },
+        body: options.body,
+        // The whole answer has `timeoutMs`; these only stop undici's own 300 s limits cutting in first.
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
       },
-    };
-    const upstreamRequest: ClientRequest = https
-      ? httpsRequest(requestOptions, onResponse)
-      : httpRequest(requestOptions, onResponse);
-    upstreamRequest.setNoDelay(true);
-    upstreamRequest.on("error", fail);
-    state.abort = () => upstreamRequest.destroy(new DOMException("The client went away", "AbortError"));
-    timer = setTimeout(() => {
-      upstreamRequest.destroy(
-        new DOMException(`No complete answer within ${options.timeoutMs} ms`, "TimeoutError"),
-      );
-    }, options.timeoutMs);
-    upstreamRequest.end(body);
+      handler,
+    );
   });
 }
 
-function startsWithErrorEvent(chunk: Buffer): boolean {
-  const at = chunk.indexOf('"error"');
-  return at >= 0 && at < 16 && chunk.indexOf("data:") === 0;
-}
+/**
+ * One forwarded request, as undici's dispatch handler. A class rather than closures: it is
+ * allocated once per request and holds nothing the request does not need (see AttemptState).
+ */
+class ForwardHandler implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private cancelReason: Error | undefined;
+  private settled = false;
+  private status = 0;
+  private headers: Record<string, string | string[] | undefined> = {};
+  private readonly tail: Buffer[] = [];
+  private tailBytes = 0;
+  private readonly timer: NodeJS.Timeout;
 
-function readErrorBody(upstream: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    upstream.on("data", (part: Buffer) => {
-      size += part.length;
-      if (size <= ERROR_BODY_LIMIT) parts.push(part);
-    });
-    upstream.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
-    upstream.on("error", reject);
-  });
-}
-
-// The same error the AI SDK providers throw, so one mapping (toLlmuxError) serves both paths.
-function statusError(
-  status: number,
-  body: string,
-  upstream: IncomingMessage,
-  target: PassthroughTarget,
-  path: string,
-): APICallError {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(upstream.headers)) {
-    if (typeof value === "string") headers[name] = value;
+  constructor(
+    private readonly options: ForwardOptions,
+    private readonly resolve: (result: ForwardResult) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    this.timer = setTimeout(
+      () => this.abort(new DOMException(`No complete answer within ${options.timeoutMs} ms`, "TimeoutError")),
+      options.timeoutMs,
+    );
   }
-  return new APICallError({
-    message: `HTTP ${status}`,
-    url: `${target.baseURL}${path}`,
-    requestBodyValues: undefined,
-    statusCode: status,
-    responseHeaders: headers,
-    responseBody: body,
-  });
+
+  /** Cancels the upstream request (client gone, timeout); before it has started, as soon as it does. */
+  abort(reason: Error): void {
+    if (this.controller) this.controller.abort(reason);
+    else this.cancelReason ??= reason;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.cancelReason) controller.abort(this.cancelReason);
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    this.status = statusCode;
+    this.headers = headers;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    const { options } = this;
+    const { state, res, stream } = options;
+    if (this.status >= 400) {
+      // Kept for the error message, up to a limit.
+      if (this.tailBytes < ERROR_BODY_LIMIT) this.keep(chunk);
+      return;
+    }
+    if (!state.committed) {
+      if (stream && startsWithErrorEvent(chunk)) {
+        controller.abort(new Error("error event"));
+        this.fail(this.statusError(502, chunk.toString("utf8").replace(/^data:\s*/, "")));
+        return;
+      }
+      this.commit();
+    }
+    this.keep(chunk);
+    // Non-streamed bodies are kept whole: some servers put usage before the choices.
+    if (stream) {
+      const { tail } = this;
+      while (this.tailBytes - tail[0]!.length >= TAIL_BYTES) this.tailBytes -= tail.shift()!.length;
+    }
+    const out = options.stripUsage ? (removeUsageEvent(chunk) ?? chunk) : chunk;
+    if (!res.write(out)) {
+      controller.pause();
+      res.once("drain", () => controller.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    if (this.status >= 400) {
+      this.fail(this.statusError(this.status, Buffer.concat(this.tail).toString("utf8")));
+      return;
+    }
+    // An empty 2xx body is still a response.
+    if (!this.options.state.committed) this.commit("0");
+    this.options.res.end();
+    this.succeed(undefined);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  private keep(chunk: Buffer): void {
+    this.tail.push(chunk);
+    this.tailBytes += chunk.length;
+  }
+
+  private commit(contentLength?: string): void {
+    const { options, headers } = this;
+    const out: Record<string, string> = {
+      ...options.extraHeaders,
+      "content-type":
+        headerValue(headers["content-type"]) ?? (options.stream ? "text/event-stream" : "application/json"),
+    };
+    const length = contentLength ?? (options.stream ? undefined : headerValue(headers["content-length"]));
+    if (options.stream) out["cache-control"] = "no-cache";
+    else if (length !== undefined) out["content-length"] = length;
+    const requestId = headerValue(headers["x-request-id"]);
+    if (requestId !== undefined) out["x-request-id"] = requestId;
+    options.res.writeHead(this.status, out);
+    options.state.committed = true;
+    options.state.firstByteAt = performance.now();
+  }
+
+  private succeed(lateError: Error | undefined): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    const { tail } = this;
+    const usage =
+      tail.length === 0 ? undefined : scanUsage(tail.length === 1 ? tail[0]! : Buffer.concat(tail));
+    this.resolve({ usage, lateError });
+  }
+
+  private fail(error: Error): void {
+    if (this.settled) return;
+    const { state, res, stream } = this.options;
+    if (state.committed) {
+      // Bytes went out already: tell the client in-band and end; the caller logs the error.
+      if (stream && !res.destroyed) {
+        res.end(
+          `data: ${JSON.stringify({ error: { message: `Upstream stream failed: ${error.message}`, type: "server_error", param: null, code: "upstream_error" } })}\n\n`,
+        );
+      } else {
+        res.destroy();
+      }
+      this.succeed(error);
+      return;
+    }
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.reject(error);
+  }
+
+  // The same error the AI SDK providers throw, so one mapping (toLlmuxError) serves both paths.
+  private statusError(status: number, body: string): APICallError {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(this.headers)) {
+      if (typeof value === "string") headers[name] = value;
+    }
+    return new APICallError({
+      message: `HTTP ${status}`,
+      url: `${this.options.target.baseURL}${this.options.path}`,
+      requestBodyValues: undefined,
+      statusCode: status,
+      responseHeaders: headers,
+      responseBody: body,
+    });
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+// An SSE stream whose first event is `data: {"error":...}`: a failure, though the status was 200.
+function startsWithErrorEvent(chunk: Buffer): boolean {
+  const head = chunk.subarray(0, 24);
+  return head.indexOf("data:") === 0 && head.includes('"error"');
 }

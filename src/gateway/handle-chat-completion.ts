@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayKey } from "../store/gateway-keys.ts";
+import { AttemptState } from "./attempt-state.ts";
 import type { Route } from "./create-route-table.ts";
-import { type ForwardResult, type ForwardState, forwardToUpstream } from "./forward-to-upstream.ts";
+import { type ForwardResult, forwardToUpstream } from "./forward-to-upstream.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { type ChatRequest, parseChatRequest } from "./parse-chat-request.ts";
 import { readModelRequest } from "./read-model-request.ts";
@@ -47,12 +48,12 @@ export async function handleChatCompletion(
   const stream = json.stream === true;
   const options = json.stream_options as { include_usage?: unknown } | null | undefined;
   const clientWantsUsage = stream && options?.include_usage === true;
-  const state: ForwardState = { committed: false, firstByteAt: 0, abort: undefined };
+  const state = new AttemptState();
   let clientGone = false;
   res.on("close", () => {
     if (res.writableFinished) return;
     clientGone = true;
-    state.abort?.();
+    state.cancel();
   });
   let chatRequest: ChatRequest | undefined;
   const created = Math.floor(Date.now() / 1000);

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { embedMany } from "ai";
 import type { GatewayKey } from "../store/gateway-keys.ts";
+import { AttemptState } from "./attempt-state.ts";
 import type { Route } from "./create-route-table.ts";
-import { type ForwardResult, type ForwardState, forwardToUpstream } from "./forward-to-upstream.ts";
+import { type ForwardResult, forwardToUpstream } from "./forward-to-upstream.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { readModelRequest } from "./read-model-request.ts";
 import { recordRequest } from "./record-request.ts";
@@ -47,12 +48,12 @@ export async function handleEmbeddings(
   }
   if (key) context.keys.authorize(key, [name]);
 
-  const state: ForwardState = { committed: false, firstByteAt: 0, abort: undefined };
+  const state = new AttemptState();
   let clientGone = false;
   res.on("close", () => {
     if (res.writableFinished) return;
     clientGone = true;
-    state.abort?.();
+    state.cancel();
   });
 
   const attempt = async (route: Route): Promise<ForwardResult> => {
@@ -81,7 +82,7 @@ export async function handleEmbeddings(
       });
     }
     const controller = new AbortController();
-    state.abort = () => controller.abort(new DOMException("The client went away", "AbortError"));
+    state.upstream = controller;
     const result = await embedMany({
       model: context.registry.embeddingModel(route.resolved),
       values: values as string[],

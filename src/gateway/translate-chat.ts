@@ -3,8 +3,9 @@ import type { LanguageModelV3, LanguageModelV3Prompt, LanguageModelV3Usage } fro
 import { isUrlSupported } from "@ai-sdk/provider-utils";
 import type { TokenUsage } from "../catalog/compute-cost.ts";
 import { LlmuxError } from "../core/errors.ts";
+import type { AttemptState } from "./attempt-state.ts";
 import { createChunkEncoder } from "./create-chunk-encoder.ts";
-import type { ForwardResult, ForwardState } from "./forward-to-upstream.ts";
+import type { ForwardResult } from "./forward-to-upstream.ts";
 import type { ChatRequest } from "./parse-chat-request.ts";
 import { RequestError } from "./request-error.ts";
 import { type CompletionMeta, toChatCompletion } from "./to-chat-completion.ts";
@@ -17,7 +18,7 @@ export interface TranslateOptions {
   res: ServerResponse;
   timeoutMs: number;
   extraHeaders: Record<string, string>;
-  state: ForwardState;
+  state: AttemptState;
   /** Names the provider in errors its stream reports. */
   providerLabel: string;
 }
@@ -31,7 +32,7 @@ export async function translateChat(options: TranslateOptions): Promise<ForwardR
   const { model, request, res, state } = options;
   await checkUrls(model, request.callOptions.prompt);
   const controller = new AbortController();
-  state.abort = () => controller.abort(new DOMException("The client went away", "AbortError"));
+  state.upstream = controller;
   const timer = setTimeout(
     () =>
       controller.abort(new DOMException(`No complete answer within ${options.timeoutMs} ms`, "TimeoutError")),
