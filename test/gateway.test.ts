@@ -264,11 +264,16 @@ describe("other providers: translated through the provider layer", () => {
       stream: true,
     });
     const names: string[] = [];
+    let args = "";
     for await (const chunk of stream) {
-      for (const delta of chunk.choices[0]?.delta.tool_calls ?? [])
+      for (const delta of chunk.choices[0]?.delta.tool_calls ?? []) {
         if (delta.function?.name) names.push(delta.function.name);
+        args += delta.function?.arguments ?? "";
+      }
     }
     assert.deepEqual(names, ["updateIssueList"]);
+    // The recorded call has no arguments; clients still get a JSON object to parse.
+    assert.equal(args, "{}");
   });
 
   test("the AI SDK openai-compatible provider, streaming, against a translated model", async () => {

@@ -23,6 +23,8 @@ export function createChunkEncoder(meta: CompletionMeta, includeUsage: boolean):
   const delta = (json: string, finish = "null") =>
     `${head}{"index":0,"delta":${json},"logprobs":null,"finish_reason":${finish}}]${tail}`;
   const toolIndex = new Map<string, number>();
+  // Streamed calls whose arguments have not started yet.
+  const awaitingArguments = new Set<string>();
   let started = false;
   let usage: LanguageModelV3Usage | undefined;
 
@@ -49,6 +51,7 @@ export function createChunkEncoder(meta: CompletionMeta, includeUsage: boolean):
           if (part.providerExecuted) return "";
           const index = toolIndex.size;
           toolIndex.set(part.id, index);
+          awaitingArguments.add(part.id);
           return (
             open() +
             delta(
@@ -59,13 +62,22 @@ export function createChunkEncoder(meta: CompletionMeta, includeUsage: boolean):
         case "tool-input-delta": {
           const index = toolIndex.get(part.id);
           if (index === undefined || part.delta === "") return "";
+          awaitingArguments.delete(part.id);
           return delta(
             `{"tool_calls":[{"index":${index},"function":{"arguments":${JSON.stringify(part.delta)}}}]}`,
           );
         }
         case "tool-call": {
           // Providers that stream a call's input already sent it; the rest send the call whole.
-          if (part.providerExecuted || toolIndex.has(part.toolCallId)) return "";
+          if (part.providerExecuted) return "";
+          const streamed = toolIndex.get(part.toolCallId);
+          if (streamed !== undefined) {
+            // A call without arguments streams none: the client still needs its "{}".
+            if (!awaitingArguments.delete(part.toolCallId) || part.input === "") return "";
+            return delta(
+              `{"tool_calls":[{"index":${streamed},"function":{"arguments":${JSON.stringify(part.input)}}}]}`,
+            );
+          }
           const index = toolIndex.size;
           toolIndex.set(part.toolCallId, index);
           return (

@@ -3,6 +3,7 @@ import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import type { UsageRow } from "../store/usage-log.ts";
 import type { KeyGuard } from "./create-key-guard.ts";
 import type { GatewayMetrics } from "./create-metrics.ts";
+import type { RequestCapture } from "./create-request-capture.ts";
 import type { RouteTable } from "./create-route-table.ts";
 
 /** What every request handler of one gateway shares. */
@@ -12,6 +13,8 @@ export interface GatewayContext {
   routes: RouteTable;
   metrics: GatewayMetrics;
   keys: KeyGuard;
+  /** Takes over requests the registry's providers build, for the answers the gateway reads itself. */
+  capture: RequestCapture;
   /** Queues a usage row (batched, written off the request path). */
   recordUsage(row: UsageRow): void;
 }

@@ -3,11 +3,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayKey } from "../store/gateway-keys.ts";
 import { AttemptState } from "./attempt-state.ts";
 import type { Route } from "./create-route-table.ts";
-import { type ForwardResult, forwardToUpstream } from "./forward-to-upstream.ts";
+import { forwardToUpstream } from "./forward-to-upstream.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { type ChatRequest, parseChatRequest } from "./parse-chat-request.ts";
 import { readModelRequest } from "./read-model-request.ts";
 import { recordRequest } from "./record-request.ts";
+import type { RelayResult } from "./relay-upstream.ts";
 import { RequestError } from "./request-error.ts";
 import { runWithFallbacks } from "./run-with-fallbacks.ts";
 import { sendError } from "./send-error.ts";
@@ -58,7 +59,7 @@ export async function handleChatCompletion(
   let chatRequest: ChatRequest | undefined;
   const created = Math.floor(Date.now() / 1000);
 
-  const attempt = (route: Route): Promise<ForwardResult> => {
+  const attempt = (route: Route): Promise<RelayResult> => {
     const extraHeaders = { "x-llmux-model": route.resolved.reference };
     if (route.passthrough) {
       return forwardToUpstream({
@@ -83,6 +84,8 @@ export async function handleChatCompletion(
       extraHeaders,
       state,
       providerLabel: route.resolved.definition.label,
+      // Anthropic's answers are read from the bytes (see createAnthropicRelay).
+      capture: route.resolved.provider === "anthropic" ? context.capture : undefined,
     });
   };
 

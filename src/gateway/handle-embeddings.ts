@@ -3,10 +3,11 @@ import { embedMany } from "ai";
 import type { GatewayKey } from "../store/gateway-keys.ts";
 import { AttemptState } from "./attempt-state.ts";
 import type { Route } from "./create-route-table.ts";
-import { type ForwardResult, forwardToUpstream } from "./forward-to-upstream.ts";
+import { forwardToUpstream } from "./forward-to-upstream.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { readModelRequest } from "./read-model-request.ts";
 import { recordRequest } from "./record-request.ts";
+import type { RelayResult } from "./relay-upstream.ts";
 import { RequestError } from "./request-error.ts";
 import { runWithFallbacks } from "./run-with-fallbacks.ts";
 import { sendError } from "./send-error.ts";
@@ -56,7 +57,7 @@ export async function handleEmbeddings(
     state.cancel();
   });
 
-  const attempt = async (route: Route): Promise<ForwardResult> => {
+  const attempt = async (route: Route): Promise<RelayResult> => {
     const extraHeaders = { "x-llmux-model": route.resolved.reference };
     if (route.passthrough) {
       return forwardToUpstream({

@@ -10,6 +10,7 @@ import type { AppContext } from "./app/app-context.ts";
 import { handleAppRequest } from "./app/handle-app-request.ts";
 import { createKeyGuard } from "./create-key-guard.ts";
 import { createMetrics } from "./create-metrics.ts";
+import { createRequestCapture } from "./create-request-capture.ts";
 import { createRouteTable } from "./create-route-table.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { handleChatCompletion } from "./handle-chat-completion.ts";
@@ -62,7 +63,8 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
     );
   }
   const usage = createUsageWriter(db);
-  const registry = createProviderRegistry(config);
+  const capture = createRequestCapture();
+  const registry = createProviderRegistry(config, { fetch: capture.fetch });
   const metrics = createMetrics();
   const context: GatewayContext = {
     config,
@@ -70,6 +72,7 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
     routes: createRouteTable(registry),
     metrics,
     keys,
+    capture,
     recordUsage: (row) => usage.record(row),
   };
 

@@ -1,15 +1,17 @@
 import type { ServerResponse } from "node:http";
-import type { LanguageModelV3, LanguageModelV3Prompt, LanguageModelV3Usage } from "@ai-sdk/provider";
+import type { LanguageModelV3, LanguageModelV3Prompt } from "@ai-sdk/provider";
 import { isUrlSupported } from "@ai-sdk/provider-utils";
-import type { TokenUsage } from "../catalog/compute-cost.ts";
-import { LlmuxError } from "../core/errors.ts";
 import type { AttemptState } from "./attempt-state.ts";
+import { createAnthropicRelay } from "./create-anthropic-relay.ts";
 import { createChunkEncoder } from "./create-chunk-encoder.ts";
-import type { ForwardResult } from "./forward-to-upstream.ts";
+import type { RequestCapture } from "./create-request-capture.ts";
 import type { ChatRequest } from "./parse-chat-request.ts";
+import { type RelayResult, relayUpstream } from "./relay-upstream.ts";
 import { RequestError } from "./request-error.ts";
 import { type CompletionMeta, toChatCompletion } from "./to-chat-completion.ts";
 import { toOpenAIError } from "./to-openai-error.ts";
+import { toStreamError } from "./to-stream-error.ts";
+import { toTokenUsage } from "./to-token-usage.ts";
 
 export interface TranslateOptions {
   model: LanguageModelV3;
@@ -21,6 +23,8 @@ export interface TranslateOptions {
   state: AttemptState;
   /** Names the provider in errors its stream reports. */
   providerLabel: string;
+  /** Set for Anthropic: the AI SDK builds the request, the gateway sends it and reads the answer. */
+  capture: RequestCapture | undefined;
 }
 
 /**
@@ -28,9 +32,33 @@ export interface TranslateOptions {
  * called directly (no streamText), answered in the OpenAI format. As with forwarding, nothing is
  * sent before the first content part, so an error before it leaves the caller free to retry.
  */
-export async function translateChat(options: TranslateOptions): Promise<ForwardResult> {
+export async function translateChat(options: TranslateOptions): Promise<RelayResult> {
   const { model, request, res, state } = options;
   await checkUrls(model, request.callOptions.prompt);
+  // JSON answers are left to the SDK: for Anthropic it may ask for them as a tool call it unwraps.
+  if (options.capture && request.callOptions.responseFormat?.type !== "json") {
+    const { url, headers, body } = await options.capture.capture((abortSignal) =>
+      request.stream
+        ? model.doStream({ ...request.callOptions, abortSignal })
+        : model.doGenerate({ ...request.callOptions, abortSignal }),
+    );
+    return relayUpstream({
+      url,
+      headers,
+      body,
+      relay: createAnthropicRelay({
+        meta: options.meta,
+        stream: request.stream,
+        includeUsage: request.includeUsage,
+        providerLabel: options.providerLabel,
+      }),
+      res,
+      stream: request.stream,
+      timeoutMs: options.timeoutMs,
+      extraHeaders: options.extraHeaders,
+      state,
+    });
+  }
   const controller = new AbortController();
   state.upstream = controller;
   const timer = setTimeout(
@@ -66,7 +94,7 @@ export async function translateChat(options: TranslateOptions): Promise<ForwardR
         const { done, value: part } = await reader.read();
         if (done) break;
         if (part.type === "error") {
-          const error = streamError(part.error, options.providerLabel);
+          const error = toStreamError(part.error, options.providerLabel);
           if (!state.committed) throw error;
           res.end(`data: ${JSON.stringify(toOpenAIError(error).body)}\n\n`);
           return { usage: undefined, lateError: error };
@@ -90,29 +118,6 @@ export async function translateChat(options: TranslateOptions): Promise<ForwardR
   } finally {
     clearTimeout(timer);
   }
-}
-
-function toTokenUsage(usage: LanguageModelV3Usage): TokenUsage {
-  return {
-    inputTokens: usage.inputTokens.total,
-    outputTokens: usage.outputTokens.total,
-    cachedInputTokens: usage.inputTokens.cacheRead,
-  };
-}
-
-// Providers report in-stream errors as their own objects (Anthropic: {type, message}); an
-// overloaded or failing provider is a provider_error, worth a retry or a fallback.
-function streamError(error: unknown, providerLabel: string): Error {
-  if (error instanceof Error) return error;
-  const { message, type } = (error ?? {}) as { message?: unknown; type?: unknown };
-  const detail = typeof message === "string" ? message : JSON.stringify(error);
-  return new LlmuxError(
-    "provider_error",
-    `${providerLabel} reported an error mid-answer: ${detail}${typeof type === "string" ? ` (${type})` : ""}`,
-    {
-      hint: "Try again in a moment",
-    },
-  );
 }
 
 // doGenerate does not download what the provider cannot fetch itself (generateText would).

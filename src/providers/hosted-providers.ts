@@ -7,6 +7,7 @@ interface HostedFactorySettings {
   apiKey: string;
   baseURL: string | undefined;
   headers: Record<string, string> | undefined;
+  fetch?: typeof globalThis.fetch;
 }
 
 interface HostedProvider {
@@ -174,6 +175,7 @@ export const hostedProviders: readonly ProviderDefinition[] = HOSTED.map((hosted
         apiKey: requireApiKey(context, definition),
         baseURL: readBaseUrl(context, definition),
         headers: context.settings.headers,
+        ...(context.fetch && { fetch: context.fetch }),
       };
       return lazyProvider(hosted.id, () => hosted.make(settings), { embeddings: hosted.embeddings });
     },

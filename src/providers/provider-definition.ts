@@ -8,6 +8,8 @@ export interface ProviderContext {
   config: LlmuxConfig;
   /** This provider's section of the config file (empty when absent). */
   settings: ProviderSettings;
+  /** The fetch the AI SDK providers call; their own default (global fetch) when undefined. */
+  fetch?: typeof globalThis.fetch;
 }
 
 export interface ProviderInstance {

@@ -44,7 +44,15 @@ export interface ProviderRegistry {
   defaultModel(explicit?: string): string;
 }
 
-export function createProviderRegistry(config: LlmuxConfig): ProviderRegistry {
+export interface ProviderRegistryOptions {
+  /** Given to the AI SDK providers reached by API key (the gateway's, which takes over some requests). */
+  fetch?: typeof globalThis.fetch;
+}
+
+export function createProviderRegistry(
+  config: LlmuxConfig,
+  options: ProviderRegistryOptions = {},
+): ProviderRegistry {
   const providers = new Map<string, ProviderDefinition>();
   for (const definition of BUILT_IN_PROVIDERS) providers.set(definition.id, definition);
   for (const definition of endpointProviders(config)) {
@@ -63,7 +71,11 @@ export function createProviderRegistry(config: LlmuxConfig): ProviderRegistry {
   const instances = new Map<string, ProviderInstance>();
   const languageModels = new Map<string, LanguageModelV3>();
 
-  const contextFor = (id: string): ProviderContext => ({ config, settings: config.file.providers[id] ?? {} });
+  const contextFor = (id: string): ProviderContext => ({
+    config,
+    settings: config.file.providers[id] ?? {},
+    fetch: options.fetch,
+  });
   const instanceFor = (definition: ProviderDefinition): ProviderInstance => {
     let instance = instances.get(definition.id);
     if (!instance) {
