@@ -125,14 +125,24 @@ export async function handleChatCompletion(
   });
 }
 
+const USAGE_OPTION = Buffer.from('"stream_options":{"include_usage":true},');
+
 // The body for an upstream: the client's bytes when nothing needs changing, else one re-encoding.
+// Asking for usage in a stream (the common change) is spliced in after the opening brace.
 function upstreamBody(
   body: Buffer,
   json: Record<string, unknown>,
   modelId: string,
   addUsage: boolean,
 ): Buffer {
-  if (json.model === modelId && !addUsage) return body;
+  if (json.model === modelId) {
+    if (!addUsage) return body;
+    if (json.stream_options === undefined) {
+      // The body parsed as an object, so its first "{" (after any whitespace) opens it.
+      const open = body.indexOf(0x7b) + 1;
+      return Buffer.concat([body.subarray(0, open), USAGE_OPTION, body.subarray(open)]);
+    }
+  }
   const rewritten: Record<string, unknown> = { ...json, model: modelId };
   if (addUsage) {
     rewritten.stream_options = { ...(json.stream_options as object | undefined), include_usage: true };
