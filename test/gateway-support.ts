@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { loadConfig } from "../src/core/load-config.ts";
 import { type Gateway, startGateway } from "../src/gateway/start-gateway.ts";
+import { makeTempDir } from "./support/make-temp-dir.ts";
 
 export const OPENAI_KEY = "sk-test-gateway-openai-key-123456";
 export const ANTHROPIC_KEY = "sk-ant-test-gateway-key-123456";
@@ -24,7 +24,7 @@ export async function startTestGateway(
   configFile: Record<string, unknown> = {},
   options: { home?: string; host?: string } = {},
 ): Promise<TestGateway> {
-  const home = options.home ?? mkdtempSync(join(tmpdir(), "llmux-gateway-"));
+  const home = options.home ?? makeTempDir("llmux-gateway-");
   const gatewaySection = (configFile.gateway ?? {}) as Record<string, unknown>;
   writeFileSync(
     join(home, "config.json"),

@@ -2,15 +2,15 @@
 // template: what it writes is nonsense, but every step of the pipeline runs for real). In a file
 // of its own: the engine is process-wide, and this test caps its context through the config.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { localEngine } from "../src/local/local-engine.ts";
 import type { UsageRow } from "../src/store/usage-log.ts";
 import { summarize } from "../src/summarize/summarize.ts";
 import { makeLlmux } from "./support/make-llmux.ts";
+import { makeTempDir } from "./support/make-temp-dir.ts";
 
 after(() => localEngine.dispose());
 
@@ -19,7 +19,7 @@ const CONTEXT = 768;
 
 test("a document many times the context is summarized in parts that each fit it", async () => {
   const rows: UsageRow[] = [];
-  const configPath = join(mkdtempSync(join(tmpdir(), "llmux-summarize-")), "config.json");
+  const configPath = join(makeTempDir("llmux-summarize-"), "config.json");
   writeFileSync(configPath, JSON.stringify({ local: { contextSize: CONTEXT } }));
   const llmux = makeLlmux(
     { LLMUX_THREADS: "1", LLMUX_CONFIG: configPath },

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { build } from "vite";
 import { loadConfig } from "../src/core/load-config.ts";
 import { type Gateway, startGateway } from "../src/gateway/start-gateway.ts";
 import { CHROMIUM_ARGS, chromiumExecutablePath } from "../src/reader/chromium-launch-options.ts";
+import { makeTempDir } from "./support/make-temp-dir.ts";
 
 /** Builds the web app into dist/web, where the gateway serves it from, as `npm run build` does. */
 export async function buildWebApp(): Promise<void> {
@@ -30,7 +30,7 @@ export interface TestApp {
  * summarized.
  */
 export async function startApp(env: Record<string, string>, home?: string): Promise<TestApp> {
-  const dir = home ?? mkdtempSync(join(tmpdir(), "llmux-web-"));
+  const dir = home ?? makeTempDir("llmux-web-");
   writeFileSync(join(dir, "config.json"), JSON.stringify({ maxRetries: 0, gateway: { maxRetries: 0 } }));
   const config = loadConfig({ cwd: dir, env: { LLMUX_HOME: dir, ...env } });
   const gateway = await startGateway(config, { port: 0, allowPrivateAddresses: true });

@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { makeTempDir } from "../../test/support/make-temp-dir.ts";
 import { createGatewayKey, revokeGatewayKey } from "../store/gateway-keys.ts";
 import { openDatabase } from "../store/open-database.ts";
 import { recordUsage } from "../store/usage-log.ts";
 import { createKeyGuard } from "./create-key-guard.ts";
 import { RequestError } from "./request-error.ts";
 
-const tempDb = () => openDatabase(join(mkdtempSync(join(tmpdir(), "llmux-keys-")), "llmux.db"));
+const tempDb = () => openDatabase(join(makeTempDir("llmux-keys-"), "llmux.db"));
 const status = (fn: () => unknown) => {
   try {
     fn();

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { countTokens } from "gpt-tokenizer";
+import { makeTempDir } from "../../test/support/make-temp-dir.ts";
 import { loadConfig } from "../core/load-config.ts";
 import { localEngine } from "../local/local-engine.ts";
 import { createProviderRegistry } from "../providers/provider-registry.ts";
@@ -13,7 +13,7 @@ import { DEFAULT_CONTEXT_WINDOW, resolveModelLimits } from "./resolve-model-limi
 after(() => localEngine.dispose());
 
 function setup(env: Record<string, string> = {}, file?: object) {
-  const home = mkdtempSync(join(tmpdir(), "llmux-limits-"));
+  const home = makeTempDir("llmux-limits-");
   if (file) writeFileSync(join(home, "config.json"), JSON.stringify(file));
   const config = loadConfig({ cwd: home, env: { LLMUX_HOME: home, LLMUX_THREADS: "1", ...env } });
   const registry = createProviderRegistry(config);

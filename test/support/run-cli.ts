@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
+import { makeTempDir } from "./make-temp-dir.ts";
 
 export const CLI = resolve("dist/cli/main.js");
 
@@ -13,7 +12,7 @@ export interface CliRun {
 
 /** A fresh LLMUX_HOME; pass it to every run of one test so they share config and usage log. */
 export function makeHome(): string {
-  return mkdtempSync(join(tmpdir(), "llmux-cli-"));
+  return makeTempDir("llmux-cli-");
 }
 
 /**
