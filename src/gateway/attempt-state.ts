@@ -1,3 +1,5 @@
+import type { ServerResponse } from "node:http";
+
 /**
  * What a request handler and the attempt serving it (forwarding or translation) share. The
  * attempt registers what to cancel as an object, not as a closure: a per-request closure kept on
@@ -9,11 +11,17 @@ export class AttemptState {
   committed = false;
   /** performance.now() of the first body byte sent to the client; 0 before. */
   firstByteAt = 0;
+  /** The client closed the connection before its answer was complete. */
+  clientGone = false;
   /** The upstream request (forwarding) or the provider call's controller (translation) in flight. */
   upstream: { abort(reason: Error): void } | undefined = undefined;
 
-  /** Cancels the upstream work: the client went away. */
-  cancel(): void {
-    this.upstream?.abort(new DOMException("The client went away", "AbortError"));
+  /** Watches `res`: a client that goes away before the end cancels the upstream work. */
+  constructor(res: ServerResponse) {
+    res.on("close", () => {
+      if (res.writableFinished) return;
+      this.clientGone = true;
+      this.upstream?.abort(new DOMException("The client went away", "AbortError"));
+    });
   }
 }

@@ -1,9 +1,8 @@
-import type { ServerResponse } from "node:http";
 import { APICallError } from "@ai-sdk/provider";
-import type { AttemptState } from "./attempt-state.ts";
 import {
   headerValue,
   type Relay,
+  type RelayOptions,
   type RelayResult,
   relayUpstream,
   type UpstreamHeaders,
@@ -12,19 +11,27 @@ import { removeUsageEvent } from "./remove-usage-event.ts";
 import type { PassthroughTarget } from "./resolve-passthrough-target.ts";
 import { scanUsage } from "./scan-usage.ts";
 
-export interface ForwardOptions {
+export interface ForwardOptions
+  extends Pick<RelayOptions, "res" | "stream" | "timeoutMs" | "extraHeaders" | "state"> {
   target: PassthroughTarget;
   /** The OpenAI path under the base URL, e.g. "/chat/completions". */
   path: string;
   body: Buffer;
-  res: ServerResponse;
-  stream: boolean;
   /** Drop the usage-only event the gateway asked for on the client's behalf. */
   stripUsage: boolean;
-  timeoutMs: number;
-  /** Headers added to the client's response (x-llmux-model). */
-  extraHeaders: Record<string, string>;
-  state: AttemptState;
+}
+
+// A target's base URL split once, not on every request.
+const parsedTargets = new WeakMap<PassthroughTarget, { origin: string; pathPrefix: string }>();
+
+function parse(target: PassthroughTarget): { origin: string; pathPrefix: string } {
+  let parsed = parsedTargets.get(target);
+  if (!parsed) {
+    const url = new URL(target.baseURL);
+    parsed = { origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, "") };
+    parsedTargets.set(target, parsed);
+  }
+  return parsed;
 }
 
 /**
@@ -34,16 +41,18 @@ export interface ForwardOptions {
  */
 export function forwardToUpstream(options: ForwardOptions): Promise<RelayResult> {
   const { target, stream } = options;
-  const url = `${target.baseURL}${options.path}${target.query}`;
+  const { origin, pathPrefix } = parse(target);
+  const path = `${pathPrefix}${options.path}${target.query}`;
   return relayUpstream({
-    url,
+    origin,
+    path,
     headers: {
       ...target.headers,
       "content-type": "application/json",
       accept: stream ? "text/event-stream" : "application/json",
     },
     body: options.body,
-    relay: new PassthroughRelay(url, stream, options.stripUsage),
+    relay: new PassthroughRelay(`${origin}${path}`, stream, options.stripUsage),
     res: options.res,
     stream,
     timeoutMs: options.timeoutMs,

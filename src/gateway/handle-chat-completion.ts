@@ -1,18 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayKey } from "../store/gateway-keys.ts";
+import { answerWithFallbacks } from "./answer-with-fallbacks.ts";
 import { AttemptState } from "./attempt-state.ts";
 import type { Route } from "./create-route-table.ts";
 import { forwardToUpstream } from "./forward-to-upstream.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { type ChatRequest, parseChatRequest } from "./parse-chat-request.ts";
 import { readModelRequest } from "./read-model-request.ts";
-import { recordRequest } from "./record-request.ts";
 import type { RelayResult } from "./relay-upstream.ts";
 import { RequestError } from "./request-error.ts";
-import { runWithFallbacks } from "./run-with-fallbacks.ts";
-import { sendError } from "./send-error.ts";
-import { toOpenAIError } from "./to-openai-error.ts";
 import { translateChat } from "./translate-chat.ts";
 
 /**
@@ -49,13 +46,7 @@ export async function handleChatCompletion(
   const stream = json.stream === true;
   const options = json.stream_options as { include_usage?: unknown } | null | undefined;
   const clientWantsUsage = stream && options?.include_usage === true;
-  const state = new AttemptState();
-  let clientGone = false;
-  res.on("close", () => {
-    if (res.writableFinished) return;
-    clientGone = true;
-    state.cancel();
-  });
+  const state = new AttemptState(res);
   let chatRequest: ChatRequest | undefined;
   const created = Math.floor(Date.now() / 1000);
 
@@ -89,40 +80,7 @@ export async function handleChatCompletion(
     });
   };
 
-  const result = await runWithFallbacks(context, name, {
-    attempt,
-    committed: () => state.committed,
-    clientGone: () => clientGone,
-  });
-
-  let status = 200;
-  let errorKind: string | null = null;
-  let outcome: "ok" | "error" | "aborted" = "ok";
-  if (result.ok) {
-    if (result.value.lateError) {
-      outcome = clientGone ? "aborted" : "error";
-      errorKind = clientGone ? "aborted" : "upstream_stream_error";
-    }
-  } else {
-    const error = toOpenAIError(result.error);
-    status = error.status;
-    errorKind = error.body.error.code ?? error.body.error.type;
-    outcome = clientGone ? "aborted" : "error";
-    if (!state.committed && !clientGone) sendError(res, result.error);
-  }
-  recordRequest(context, {
-    route: "chat",
-    resolved: result.route?.resolved,
-    name,
-    keyId: key?.id ?? null,
-    started,
-    status: clientGone ? 499 : status,
-    outcome,
-    usage: result.ok ? result.value.usage : undefined,
-    errorKind,
-    firstByteAt: state.firstByteAt,
-    stream,
-  });
+  await answerWithFallbacks(context, { route: "chat", name, key, started, stream, res, state, attempt });
 }
 
 const USAGE_OPTION = Buffer.from('"stream_options":{"include_usage":true},');

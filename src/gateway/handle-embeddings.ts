@@ -1,17 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { embedMany } from "ai";
 import type { GatewayKey } from "../store/gateway-keys.ts";
+import { answerWithFallbacks } from "./answer-with-fallbacks.ts";
 import { AttemptState } from "./attempt-state.ts";
 import type { Route } from "./create-route-table.ts";
 import { forwardToUpstream } from "./forward-to-upstream.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { readModelRequest } from "./read-model-request.ts";
-import { recordRequest } from "./record-request.ts";
 import type { RelayResult } from "./relay-upstream.ts";
 import { RequestError } from "./request-error.ts";
-import { runWithFallbacks } from "./run-with-fallbacks.ts";
-import { sendError } from "./send-error.ts";
-import { toOpenAIError } from "./to-openai-error.ts";
 
 const HONOURED = new Set(["model", "input", "encoding_format", "user"]);
 
@@ -49,13 +46,7 @@ export async function handleEmbeddings(
   }
   if (key) context.keys.authorize(key, [name]);
 
-  const state = new AttemptState();
-  let clientGone = false;
-  res.on("close", () => {
-    if (res.writableFinished) return;
-    clientGone = true;
-    state.cancel();
-  });
+  const state = new AttemptState(res);
 
   const attempt = async (route: Route): Promise<RelayResult> => {
     const extraHeaders = { "x-llmux-model": route.resolved.reference };
@@ -109,30 +100,14 @@ export async function handleEmbeddings(
     return { usage: { inputTokens: result.usage.tokens, outputTokens: 0 }, lateError: undefined };
   };
 
-  const result = await runWithFallbacks(context, name, {
-    attempt,
-    committed: () => state.committed,
-    clientGone: () => clientGone,
-  });
-  let status = 200;
-  let errorKind: string | null = null;
-  if (!result.ok) {
-    const error = toOpenAIError(result.error);
-    status = error.status;
-    errorKind = error.body.error.code ?? error.body.error.type;
-    if (!clientGone) sendError(res, result.error);
-  }
-  recordRequest(context, {
+  await answerWithFallbacks(context, {
     route: "embeddings",
-    resolved: result.route?.resolved,
     name,
-    keyId: key?.id ?? null,
+    key,
     started,
-    status: clientGone ? 499 : status,
-    outcome: clientGone ? "aborted" : result.ok ? "ok" : "error",
-    usage: result.ok ? result.value.usage : undefined,
-    errorKind,
-    firstByteAt: 0,
     stream: false,
+    res,
+    state,
+    attempt,
   });
 }

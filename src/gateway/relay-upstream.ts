@@ -21,7 +21,10 @@ export interface Relay {
 }
 
 export interface RelayOptions {
-  url: string;
+  /** "http://host:port" of the upstream. */
+  origin: string;
+  /** Path and query under the origin. */
+  path: string;
   headers: Record<string, string>;
   body: string | Buffer;
   relay: Relay;
@@ -56,14 +59,13 @@ const ERROR_BODY_LIMIT = 65536;
  * caller may retry or fall back.
  */
 export function relayUpstream(options: RelayOptions): Promise<RelayResult> {
-  const url = new URL(options.url);
   return new Promise<RelayResult>((resolve, reject) => {
     const handler = new RelayHandler(options, resolve, reject);
     options.state.upstream = handler;
     dispatcher.dispatch(
       {
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
+        origin: options.origin,
+        path: options.path,
         method: "POST",
         headers: options.headers,
         body: options.body,
@@ -86,7 +88,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   private settled = false;
   private status = 0;
   private headers: UpstreamHeaders = {};
-  private errorBody: Buffer[] = [];
+  private readonly errorBody: Buffer[] = [];
   private errorBytes = 0;
   private readonly timer: NodeJS.Timeout;
 
@@ -213,7 +215,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
     }
     return new APICallError({
       message: `HTTP ${this.status}`,
-      url: this.options.url,
+      url: `${this.options.origin}${this.options.path}`,
       requestBodyValues: undefined,
       statusCode: this.status,
       responseHeaders: headers,

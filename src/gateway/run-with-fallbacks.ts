@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { APICallError } from "@ai-sdk/provider";
 import { toLlmuxError } from "../api/to-llmux-error.ts";
 import { type ErrorKind, isLlmuxError, type LlmuxError } from "../core/errors.ts";
+import type { AttemptState } from "./attempt-state.ts";
 import type { Route } from "./create-route-table.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { RequestError } from "./request-error.ts";
@@ -19,18 +20,15 @@ const MAX_DELAY_MS = 8000;
 /**
  * Runs `attempt` on the model `name` asked for, retrying with exponential backoff (or the
  * provider's retry-after) on 429, 5xx and connection errors, then on each of its configured
- * fallback models in turn. Nothing is retried once `committed()` says bytes reached the client,
+ * fallback models in turn. Nothing is retried once `state` says bytes reached the client,
  * or once the client has gone. A name that does not resolve fails like an attempt, so its
  * fallbacks still run (a provider without a key, say).
  */
 export async function runWithFallbacks<T>(
   context: GatewayContext,
   name: string,
-  options: {
-    attempt(route: Route): Promise<T>;
-    committed(): boolean;
-    clientGone(): boolean;
-  },
+  state: AttemptState,
+  attempt: (route: Route) => Promise<T>,
 ): Promise<AttemptResult<T>> {
   const gateway = context.config.file.gateway;
   const maxRetries = gateway.maxRetries ?? context.config.file.maxRetries;
@@ -54,18 +52,18 @@ export async function runWithFallbacks<T>(
     }
     for (let retry = 0; ; retry++) {
       try {
-        return { ok: true, route, value: await options.attempt(route) };
+        return { ok: true, route, value: await attempt(route) };
       } catch (thrown) {
         const error = thrown instanceof RequestError ? thrown : mapError(thrown, route, context);
         last = { ok: false, route, error };
-        if (error instanceof RequestError || options.committed() || options.clientGone()) return last;
+        if (error instanceof RequestError || state.committed || state.clientGone) return last;
         if (FINAL.has(error.kind)) return last;
         if (!isRetryable(error) || retry >= maxRetries) break;
         const delay = retryDelay(error, retry, gateway.retryBaseMs);
         if (delay === undefined) break;
         context.metrics.retried(route.resolved.reference, route.resolved.provider);
         await sleep(delay);
-        if (options.clientGone()) return last;
+        if (state.clientGone) return last;
       }
     }
   }

@@ -42,8 +42,10 @@ export async function translateChat(options: TranslateOptions): Promise<RelayRes
         ? model.doStream({ ...request.callOptions, abortSignal })
         : model.doGenerate({ ...request.callOptions, abortSignal }),
     );
+    const { origin, pathname, search } = new URL(url);
     return relayUpstream({
-      url,
+      origin,
+      path: `${pathname}${search}`,
       headers,
       body,
       relay: createAnthropicRelay({

@@ -1,0 +1,59 @@
+import type { ServerResponse } from "node:http";
+import type { GatewayKey } from "../store/gateway-keys.ts";
+import type { AttemptState } from "./attempt-state.ts";
+import type { Route } from "./create-route-table.ts";
+import type { GatewayContext } from "./gateway-context.ts";
+import { type RequestRecord, recordRequest } from "./record-request.ts";
+import type { RelayResult } from "./relay-upstream.ts";
+import { runWithFallbacks } from "./run-with-fallbacks.ts";
+import { sendError } from "./send-error.ts";
+import { toOpenAIError } from "./to-openai-error.ts";
+
+export interface AnswerOptions {
+  route: RequestRecord["route"];
+  /** The model name as the client sent it. */
+  name: string;
+  key: GatewayKey | undefined;
+  started: number;
+  stream: boolean;
+  res: ServerResponse;
+  state: AttemptState;
+  attempt(route: Route): Promise<RelayResult>;
+}
+
+/**
+ * Answers one /v1 request: `attempt` with retries and fallbacks (runWithFallbacks), the OpenAI
+ * error when all failed and nothing was sent yet, then the usage-log row and the metrics.
+ */
+export async function answerWithFallbacks(context: GatewayContext, options: AnswerOptions): Promise<void> {
+  const { res, state } = options;
+  const result = await runWithFallbacks(context, options.name, state, options.attempt);
+  let status = 200;
+  let errorKind: string | null = null;
+  let outcome: RequestRecord["outcome"] = "ok";
+  if (result.ok) {
+    if (result.value.lateError) {
+      outcome = state.clientGone ? "aborted" : "error";
+      errorKind = state.clientGone ? "aborted" : "upstream_stream_error";
+    }
+  } else {
+    const error = toOpenAIError(result.error);
+    status = error.status;
+    errorKind = error.body.error.code ?? error.body.error.type;
+    outcome = state.clientGone ? "aborted" : "error";
+    if (!state.committed && !state.clientGone) sendError(res, result.error);
+  }
+  recordRequest(context, {
+    route: options.route,
+    resolved: result.route?.resolved,
+    name: options.name,
+    keyId: options.key?.id ?? null,
+    started: options.started,
+    status: state.clientGone ? 499 : status,
+    outcome,
+    usage: result.ok ? result.value.usage : undefined,
+    errorKind,
+    firstByteAt: state.firstByteAt,
+    stream: options.stream,
+  });
+}
