@@ -12,7 +12,7 @@ import {
   startOpenAIServer,
 } from "./servers/index.ts";
 import { recordedOpenAIStream } from "./servers/recorded-streams.ts";
-import { CLI, collect, makeHome, runCli } from "./support/run-cli.ts";
+import { CLI, collect, makeHome, parseJsonLines, runCli } from "./support/run-cli.ts";
 
 const servers: ProviderServer[] = [];
 after(() => Promise.allSettled(servers.map((s) => s.close())));
@@ -249,12 +249,12 @@ describe("llmux models and usage", () => {
   test("models --json lists the catalog with configured providers marked", async () => {
     const run = await runCli(["models", "--json"], { env: { OPENAI_API_KEY: OPENAI_KEY } });
     assert.equal(run.code, 0, run.stderr);
-    const rows = JSON.parse(run.stdout) as {
+    const rows = parseJsonLines<{
       reference: string;
       configured: boolean;
       weights: string;
       category: string;
-    }[];
+    }>(run.stdout);
     const find = (ref: string) => rows.find((r) => r.reference === ref);
     assert.equal(find("openai:gpt-4o")?.configured, true);
     assert.equal(find("anthropic:claude-sonnet-4-5")?.configured, false);
@@ -281,7 +281,7 @@ describe("llmux models and usage", () => {
     await runCli(["ask", "Hi", "--model", "openai:gpt-4.1-nano"], { env, home });
     const run = await runCli(["usage", "--json"], { env, home });
     assert.equal(run.code, 0, run.stderr);
-    const [row] = JSON.parse(run.stdout);
+    const row = parseJsonLines(run.stdout)[0]!;
     assert.equal(row.provider, "openai");
     assert.equal(row.model, "gpt-4.1-nano");
     assert.equal(row.calls, 2);

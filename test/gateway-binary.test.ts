@@ -7,7 +7,7 @@ import { after, describe, test } from "node:test";
 import OpenAI from "openai";
 import { OPENAI_KEY } from "./gateway-support.ts";
 import { type ProviderServer, readFixture, startOpenAIServer } from "./servers/index.ts";
-import { CLI, makeHome, runCli } from "./support/run-cli.ts";
+import { CLI, makeHome, parseJsonLines, runCli } from "./support/run-cli.ts";
 
 const servers: ProviderServer[] = [];
 const children: ChildProcess[] = [];
@@ -75,7 +75,7 @@ describe("llmux serve (binary)", () => {
     assert.equal(code, 0);
     await assert.rejects(fetch(`${url}/healthz`), "no longer listening");
     const usage = await runCli(["usage", "--json"], { home });
-    assert.equal(JSON.parse(usage.stdout)[0].calls, 1, "the drained request was logged");
+    assert.equal(parseJsonLines(usage.stdout)[0]!.calls, 1, "the drained request was logged");
   });
 
   test("refuses to listen on 0.0.0.0 without keys: one line, exit code 3", async () => {
@@ -101,7 +101,7 @@ describe("llmux keys (binary)", () => {
     const token = created.stdout.trim();
     assert.match(token, /^llmux_[A-Za-z0-9_-]{40,}$/);
     const listed = await runCli(["keys", "list", "--json"], { home });
-    const [key] = JSON.parse(listed.stdout);
+    const key = parseJsonLines(listed.stdout)[0]!;
     assert.equal(key.name, "ci");
     assert.deepEqual(key.models, ["openai:*"]);
     assert.equal(key.rpm, 60);

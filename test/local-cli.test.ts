@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { after, test } from "node:test";
-import { CLI, collect, makeHome, runCli } from "./support/run-cli.ts";
+import { CLI, collect, makeHome, parseJsonLines, runCli } from "./support/run-cli.ts";
 import { serveFile } from "./support/serve-file.ts";
 
 const STORIES = resolve("../shared/models/stories260K.gguf");
@@ -27,7 +27,7 @@ test("pull, models --local, ask, tokens, next and rm work together on one store"
   assert.match(pull.stderr, /100%|1\.2 MB/, "progress is shown on stderr");
 
   const list = await runCli(["models", "--local", "--json"], { env, home });
-  const [model] = JSON.parse(list.stdout);
+  const model = parseJsonLines(list.stdout)[0]!;
   assert.equal(model.name, "stories");
   assert.equal(model.architecture, "llama");
   assert.equal(model.contextLength, 2048);
@@ -52,12 +52,12 @@ test("pull, models --local, ask, tokens, next and rm work together on one store"
     env,
     home,
   });
-  const top = JSON.parse(next.stdout) as { piece: string; probability: number }[];
+  const top = parseJsonLines<{ piece: string; probability: number }>(next.stdout);
   assert.equal(top[0]!.piece, " time");
   assert.ok(top[0]!.probability > 0.9);
 
-  const usage = JSON.parse((await runCli(["usage", "--json"], { home })).stdout);
-  assert.equal(usage[0].costUsd, 0, "a local model costs nothing per token");
+  const usage = parseJsonLines((await runCli(["usage", "--json"], { home })).stdout);
+  assert.equal(usage[0]!.costUsd, 0, "a local model costs nothing per token");
 
   assert.equal((await runCli(["rm", "stories"], { env, home })).code, 0);
   const gone = await runCli(["ask", "Hi", "--model", "local:stories"], { env, home });
@@ -98,7 +98,7 @@ test("in a terminal, a missing default model is offered for download, then used"
   const run = await done;
   assert.equal(run.code, 0, output);
   assert.match(output, /there was a little girl/);
-  const list = JSON.parse((await runCli(["models", "--local", "--json"], { home })).stdout);
-  assert.equal(list[0].name, "llama3.2:1b");
+  const list = parseJsonLines((await runCli(["models", "--local", "--json"], { home })).stdout);
+  assert.equal(list[0]!.name, "llama3.2:1b");
   child.stdin.end();
 });

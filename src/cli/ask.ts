@@ -8,6 +8,7 @@ import { describeCall } from "./describe-call.ts";
 import { ensureLocalModel } from "./ensure-local-model.ts";
 import { parseNumberOption } from "./parse-number-option.ts";
 import { readStdin } from "./read-stdin.ts";
+import { writeJson } from "./write-json.ts";
 
 export const askCommand: Command = {
   usage: `[prompt...] [options]
@@ -57,12 +58,13 @@ Examples:
       const schema = readSchemaFile(values.schema as string);
       const result = await llmux.generateObject({ ...call, schema });
       const text = JSON.stringify(result.object, null, values.json ? undefined : 2);
-      io.stdout.write(values.json ? `${JSON.stringify(toJson({ ...result, text }))}\n` : `${text}\n`);
+      if (values.json) writeJson(io, [toJson({ ...result, text })]);
+      else io.stdout.write(`${text}\n`);
       return 0;
     }
     if (values.json) {
       const result = await llmux.generate(call);
-      io.stdout.write(`${JSON.stringify(toJson(result))}\n`);
+      writeJson(io, [toJson(result)]);
       return 0;
     }
     const renderer = createMarkdownRenderer(io.color);

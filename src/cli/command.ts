@@ -10,6 +10,8 @@ export interface CliIo {
   stderr: NodeJS.WriteStream;
   /** Colours and Markdown rendering: stdout is a terminal and NO_COLOR is unset. */
   color: boolean;
+  /** `--json` output indented: `--pretty`, or stdout is a terminal. */
+  prettyJson: boolean;
 }
 
 export interface CommandContext {

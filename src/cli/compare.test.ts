@@ -33,7 +33,13 @@ async function run(args: { models: string[]; json?: boolean }, env: Record<strin
   stdout.on("data", (d: Buffer) => {
     out += d.toString();
   });
-  const io = { stdin, stdout, stderr: new PassThrough(), color: false } as unknown as CliIo;
+  const io = {
+    stdin,
+    stdout,
+    stderr: new PassThrough(),
+    color: false,
+    prettyJson: false,
+  } as unknown as CliIo;
   const code = await compareCommand.run({
     values: { model: args.models, json: args.json },
     positionals: ["Invent", "a holiday"],
@@ -81,7 +87,7 @@ test("prints each model's answer, then a table of tokens, cost, first token and 
   }
 });
 
-test("--json has one result per model; a failing model is reported in its place with exit code 40", async () => {
+test("--json prints one line per model; a failing model is reported in its place with exit code 40", async () => {
   const { env } = await providers();
   const broken = await startOpenAIServer([{ status: 401 }]);
   servers.push(broken);
@@ -90,9 +96,9 @@ test("--json has one result per model; a failing model is reported in its place 
     { ...env, OPENAI_BASE_URL: `${broken.url}/v1` },
   );
   assert.equal(code, 40);
-  const parsed = JSON.parse(out);
-  assert.equal(parsed.prompt, "Invent a holiday");
-  const [ok, failed] = parsed.results;
+  const lines = out.trimEnd().split("\n");
+  assert.equal(lines.length, 2, "JSON Lines: one line per model");
+  const [ok, failed] = lines.map((line) => JSON.parse(line));
   assert.equal(ok.model, "anthropic:claude-sonnet-4-5");
   assert.equal(ok.text, anthropicAnswer);
   assert.deepEqual(ok.usage, { inputTokens: 12, outputTokens: 30 });

@@ -9,6 +9,7 @@ import { formatCost } from "./format-cost.ts";
 import { formatTable } from "./format-table.ts";
 import { parseNumberOption } from "./parse-number-option.ts";
 import { readStdin } from "./read-stdin.ts";
+import { writeJson } from "./write-json.ts";
 
 type Done = Awaited<StreamResult["result"]>;
 
@@ -28,8 +29,8 @@ a table of tokens, cost, time to first token and total time. Piped stdin is adde
   -s, --system TEXT        system prompt, the same for every model
   -t, --temperature N      sampling temperature
       --max-tokens N       most tokens in each answer
-      --json               one JSON object: prompt, results [{ model, text, usage, costUsd,
-                           timeToFirstTokenMs, latencyMs, error }]
+      --json               one JSON object per model, one per line (JSON Lines): model, text,
+                           usage, costUsd, timeToFirstTokenMs, latencyMs, error
       --timeout SECONDS    give up on a model after this long (default 600)
 
 A model that fails is reported in its place; the exit code is then 40 (some failed), or the
@@ -73,7 +74,7 @@ Examples:
     const outcomes = await Promise.all(models.map((model) => runOne(llmux, { ...call, model })));
 
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ prompt, results: outcomes.map(toJson) })}\n`);
+      writeJson(io, outcomes.map(toJson));
     } else {
       for (const outcome of outcomes) {
         const renderer = createMarkdownRenderer(io.color);

@@ -10,6 +10,7 @@ import type { Command } from "./command.ts";
 import { formatCost } from "./format-cost.ts";
 import { formatTable } from "./format-table.ts";
 import { parseNumberOption } from "./parse-number-option.ts";
+import { writeJson } from "./write-json.ts";
 
 export const keysCommand: Command = {
   usage: `create [--name N] [--models a,b] [--rpm N] [--budget USD] | list [--json] | revoke ID
@@ -58,7 +59,7 @@ Once a key exists, \`llmux serve\` asks every /v1 request for Authorization: Bea
           spentUsd: Math.round((spent.get(key.id) ?? 0) * 1e9) / 1e9,
         }));
         if (values.json) {
-          io.stdout.write(`${JSON.stringify(keys, null, 2)}\n`);
+          writeJson(io, keys);
         } else if (keys.length === 0) {
           io.stdout.write("No gateway keys. Create one with `llmux keys create`.\n");
         } else {

@@ -12,10 +12,12 @@ const GLOBAL_OPTIONS: OptionSpec = {
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   "no-color": { type: "boolean" },
+  pretty: { type: "boolean" },
 };
 
 const GLOBAL_HELP = `  --config PATH   config file (default: $LLMUX_HOME/config.json or $XDG_CONFIG_HOME/llmux/config.json)
   --no-color      plain output (also NO_COLOR=1)
+  --pretty        indent --json output (it is JSON Lines, one line per result, unless in a terminal)
   --debug         show stack traces
   -h, --help      this help`;
 
@@ -53,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
     stdout: process.stdout,
     stderr: process.stderr,
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !argv.includes("--no-color"),
+    prettyJson: Boolean(process.stdout.isTTY) || argv.includes("--pretty"),
   };
   const debug = argv.includes("--debug");
   try {

@@ -6,6 +6,7 @@ import { listLocalModels } from "../local/list-local-models.ts";
 import { createProviderRegistry } from "../providers/provider-registry.ts";
 import type { CliIo, Command } from "./command.ts";
 import { formatTable } from "./format-table.ts";
+import { writeJson } from "./write-json.ts";
 
 export const modelsCommand: Command = {
   usage: `[options]
@@ -14,7 +15,7 @@ export const modelsCommand: Command = {
                       with size, architecture, parameters, quantization and context from the GGUF header
       --provider ID   only this provider's models (openai, anthropic, bedrock, ollama, local...)
       --configured    only models whose key or endpoint is configured
-      --json          one JSON array
+      --json          one JSON object per model, one per line (JSON Lines)
 
 Prices are US dollars per million tokens, with the date they were taken ("?" = unknown).`,
   options: {
@@ -53,7 +54,7 @@ Prices are US dollars per million tokens, with the date they were taken ("?" = u
       .filter((row) => !values.configured || row.configured);
 
     if (values.json) {
-      io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      writeJson(io, rows);
       return 0;
     }
     const price = (n: number | null) => (n === null ? "?" : `$${n}`);
@@ -81,7 +82,7 @@ async function listInstalled(io: CliIo, config: LlmuxConfig, json: boolean): Pro
     env: config.env as NodeJS.ProcessEnv,
   });
   if (json) {
-    io.stdout.write(`${JSON.stringify(models, null, 2)}\n`);
+    writeJson(io, models);
     return 0;
   }
   if (models.length === 0) {

@@ -4,6 +4,7 @@ import type { Command } from "./command.ts";
 import { formatTable } from "./format-table.ts";
 import { parseNumberOption } from "./parse-number-option.ts";
 import { resolveLocalModelFile } from "./resolve-local-model-file.ts";
+import { writeJson } from "./write-json.ts";
 
 export const nextCommand: Command = {
   usage: `TEXT --model local:... [options]
@@ -28,7 +29,7 @@ Probabilities come from the model's logits (a softmax over the whole vocabulary)
     const path = await resolveLocalModelFile(values.model as string | undefined, config(), "next");
     const tokens = await nextTokenProbabilities(path, text, { top });
     if (values.json) {
-      io.stdout.write(`${JSON.stringify(tokens)}\n`);
+      writeJson(io, tokens);
       return 0;
     }
     io.stdout.write(

@@ -2,6 +2,7 @@ import { LlmuxError } from "../core/errors.ts";
 import { readPage } from "../reader/read-page.ts";
 import type { Command } from "./command.ts";
 import { readerOptions } from "./reader-options.ts";
+import { writeJson } from "./write-json.ts";
 
 const FORMATS = ["markdown", "text", "json"] as const;
 
@@ -41,9 +42,7 @@ Examples:
     const page = await readPage(source, { ...readerOptions.parse(values), stdin: io.stdin });
     if (format === "json") {
       const { url, title, byline, published, lang, markdown, text, wordCount } = page;
-      io.stdout.write(
-        `${JSON.stringify({ url, title, byline, published, lang, markdown, text, wordCount })}\n`,
-      );
+      writeJson(io, [{ url, title, byline, published, lang, markdown, text, wordCount }]);
     } else {
       io.stdout.write(`${format === "text" ? page.text : page.markdown}\n`);
     }

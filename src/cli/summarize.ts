@@ -97,7 +97,7 @@ Examples:
         continue;
       }
       const text = json
-        ? `${JSON.stringify(toJson(outcome.summary))}\n`
+        ? `${JSON.stringify(toJson(outcome.summary), null, io.prettyJson && output === undefined ? 2 : undefined)}\n`
         : `${several ? header(outcome.summary) : ""}${outcome.summary.summary}\n`;
       if (output !== undefined) {
         written.push(text);

@@ -2,6 +2,7 @@ import { LlmuxError } from "../core/errors.ts";
 import { countTokens } from "../providers/count-tokens.ts";
 import { createProviderRegistry } from "../providers/provider-registry.ts";
 import type { Command } from "./command.ts";
+import { writeJson } from "./write-json.ts";
 
 export const tokensCommand: Command = {
   usage: `TEXT [options]
@@ -23,7 +24,7 @@ export const tokensCommand: Command = {
     const resolved = registry.resolve(registry.defaultModel(values.model as string | undefined));
     const result = await countTokens(resolved, text, config());
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ model: resolved.reference, ...result })}\n`);
+      writeJson(io, [{ model: resolved.reference, ...result }]);
       return 0;
     }
     if (result.pieces) {

@@ -5,12 +5,13 @@ import { queryUsage } from "../store/usage-log.ts";
 import type { Command } from "./command.ts";
 import { formatCost } from "./format-cost.ts";
 import { formatTable } from "./format-table.ts";
+import { writeJson } from "./write-json.ts";
 
 export const usageCommand: Command = {
   usage: `[options]
 
       --since DATE   from this day on (YYYY-MM-DD, or 7d / 24h back from now)
-      --json         one JSON array
+      --json         one JSON object per day and model, one per line (JSON Lines)
 
 The log holds no prompts, answers or keys: only what each call cost.`,
   options: {
@@ -22,7 +23,7 @@ The log holds no prompts, answers or keys: only what each call cost.`,
     const { database } = config().paths;
     const rows = existsSync(database) ? queryUsage(openDatabase(database), { since }) : [];
     if (values.json) {
-      io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      writeJson(io, rows);
       return 0;
     }
     if (rows.length === 0) {

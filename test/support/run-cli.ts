@@ -49,3 +49,12 @@ export function collect(child: ReturnType<typeof spawn>, timeoutMs = 60_000): Pr
     });
   });
 }
+
+/** `--json` output: JSON Lines, one value per line; each line must parse on its own. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read the fields they assert on
+export function parseJsonLines<T = Record<string, any>>(stdout: string): T[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as T);
+}
