@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { after, test } from "node:test";
+import { after, before, describe, test } from "node:test";
+import { type Served, serve } from "./reader-serve.ts";
 import { CLI, collect, makeHome, parseJsonLines, runCli } from "./support/run-cli.ts";
 import { serveFile } from "./support/serve-file.ts";
 
@@ -101,4 +102,75 @@ test("in a terminal, a missing default model is offered for download, then used"
   const list = parseJsonLines((await runCli(["models", "--local", "--json"], { home })).stdout);
   assert.equal(list[0]!.name, "llama3.2:1b");
   child.stdin.end();
+});
+
+describe("summarize on a fresh machine, with the default model not downloaded", () => {
+  let pageRequests = 0;
+  let site: Served;
+  before(async () => {
+    site = await serve((_req, res) => {
+      pageRequests++;
+      res
+        .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+        .end(
+          `<html><head><title>Lighthouse</title></head><body><article><h1>Lighthouse</h1>${"<p>Every night the keeper lit the lamp and watched the ships pass the rocks.</p>".repeat(5)}</article></body></html>`,
+        );
+    });
+  });
+  after(() => site.close());
+
+  test("without a terminal it fails before fetching the page, naming the pull command as the user runs llmux", async () => {
+    const before = pageRequests;
+    const direct = await runCli(["summarize", `${site.origin}/a`, "--allow-private"], { env });
+    assert.equal(direct.code, 6);
+    assert.match(
+      direct.stderr,
+      /^llmux: The local model llama3\.2:1b is not downloaded\. Download it with `llmux pull llama3\.2:1b`/,
+    );
+    assert.equal(direct.stderr.trim().split("\n").length, 1);
+    // npx (npm exec) sets npm_command=exec in the environment of what it starts.
+    const viaNpx = await runCli(["summarize", `${site.origin}/a`, "--allow-private"], {
+      env: { ...env, npm_command: "exec" },
+    });
+    assert.equal(viaNpx.code, 6);
+    assert.match(viaNpx.stderr, /Download it with `npx llmux pull llama3\.2:1b`/);
+    assert.equal(pageRequests, before, "the page was never fetched");
+  });
+
+  test("in a terminal it is offered; `n` stops before the page is fetched, `y` downloads it and summarizes", async () => {
+    const home = makeHome();
+    const command = `${process.execPath} ${CLI} summarize ${site.origin}/lighthouse --allow-private`;
+    const run = async (answer: string) => {
+      const child = spawn("script", ["-qfec", command, "/dev/null"], {
+        env: { PATH: process.env.PATH ?? "", LLMUX_HOME: home, TERM: "dumb", LLMUX_THREADS: "1", ...env },
+      });
+      let output = "";
+      child.stdout.on("data", (d: Buffer) => {
+        output += d.toString();
+      });
+      const done = collect(child, 120_000);
+      while (!output.includes("[Y/n]")) await new Promise((r) => setTimeout(r, 20));
+      assert.match(
+        output,
+        /local:llama3\.2:1b is not downloaded yet\. Download it now \(808 MB\)\? \[Y\/n\]/,
+      );
+      child.stdin.write(`${answer}\r`);
+      const result = await done;
+      child.stdin.end();
+      return { code: result.code, output };
+    };
+
+    const before = pageRequests;
+    const declined = await run("n");
+    assert.equal(declined.code, 6, declined.output);
+    assert.match(declined.output, /llmux pull llama3\.2:1b/);
+    assert.equal(pageRequests, before, "declining fetched nothing");
+
+    const accepted = await run("y");
+    assert.equal(accepted.code, 0, accepted.output);
+    assert.match(accepted.output, /1\.2 MB/, "the download's progress is shown");
+    assert.equal(pageRequests, before + 1, "the page was fetched once the model was there");
+    // The summary streamed, then the line with the model, tokens and cost.
+    assert.match(accepted.output, /local:llama3\.2:1b · \d+ in \/ \d+ out tokens · \$0/);
+  });
 });

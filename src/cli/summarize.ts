@@ -8,6 +8,7 @@ import type { CliIo, Command } from "./command.ts";
 import { createCliLlmux } from "./create-cli-llmux.ts";
 import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
 import { describeCall } from "./describe-call.ts";
+import { ensureLocalModel } from "./ensure-local-model.ts";
 import { readerOptions } from "./reader-options.ts";
 
 /** Sources read and summarized at the same time (each runs its own model calls concurrently too). */
@@ -60,6 +61,8 @@ Examples:
         hint: "Run `llmux summarize --help`",
       });
     }
+    // The model first: a missing default model is offered for download before any page is fetched.
+    await ensureLocalModel(values.model as string | undefined, config(), io);
     const options: SummarizeOptions = {
       llmux: createCliLlmux(config(), io),
       model: values.model as string | undefined,

@@ -40,7 +40,7 @@ export async function resolveLocalModelPath(
   const findGguf = options.findGguf ?? ((model: string) => findCatalogEntry("local", model)?.gguf);
   if (findGguf(name)) {
     throw new LlmuxError("model_not_found", `The local model ${name} is not downloaded`, {
-      hint: `Download it with \`llmux pull ${name}\`, or use another model: --model ollama:${name} (a running Ollama), or a cloud model such as --model openai:gpt-4.1-mini`,
+      hint: `Download it with \`llmux pull ${name}\`, or use another model: ollama:${name} through a running Ollama, or a cloud model such as openai:gpt-4.1-mini`,
     });
   }
   throw new LlmuxError("model_not_found", `No local model named ${name}`, {

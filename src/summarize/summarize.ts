@@ -82,6 +82,10 @@ export async function summarize(
   input: string | SummarizeInput,
   options: SummarizeOptions = {},
 ): Promise<Summary> {
+  const llmux = options.llmux ?? createLlmux();
+  const resolved = llmux.registry.resolve(llmux.registry.defaultModel(options.model));
+  // Made now, so an unknown model or a missing key fails before the page is fetched.
+  llmux.registry.languageModel(resolved);
   const page: SummarizeInput = typeof input === "string" ? await readPage(input, options.read) : input;
   const started = performance.now();
   const info: PageInfo = { title: page.title ?? "", url: page.url ?? null };
@@ -91,8 +95,6 @@ export async function summarize(
       hint: "Check the source; for a page built by JavaScript try --render",
     });
   }
-  const llmux = options.llmux ?? createLlmux();
-  const resolved = llmux.registry.resolve(llmux.registry.defaultModel(options.model));
   const limits = await resolveModelLimits(resolved, llmux.registry.config);
   try {
     const count = limits.countTokens;
