@@ -5,17 +5,20 @@ import { RequestError } from "../request-error.ts";
 import { sendError } from "../send-error.ts";
 import type { AppContext } from "./app-context.ts";
 import { handleConversationRequest } from "./handle-conversation-request.ts";
+import { handlePullRequest } from "./handle-pull-request.ts";
 import { handleSummarizeRequest } from "./handle-summarize-request.ts";
 import { listAppModels } from "./list-app-models.ts";
 import { sendJson } from "./send-json.ts";
 import { serveWebAsset } from "./serve-web-asset.ts";
+
+const APP_ROUTES = new Set(["/api/models", "/api/summarize", "/api/pull"]);
 
 // One store per database: preparing its statements on every request would cost more than running them.
 const stores = new WeakMap<Database.Database, ConversationStore>();
 
 /**
  * The web app and its small JSON API (docs/app-api.md): `/` and `/assets/*`, `GET /api/models`,
- * `/api/conversations[/:id]` and `POST /api/summarize`. Resolves false, having touched nothing,
+ * `/api/conversations[/:id]`, `POST /api/summarize` and `POST /api/pull`. Resolves false, having touched nothing,
  * for any other path, so the gateway can route it on. The API asks for a gateway key exactly as
  * /v1 does (when keys exist); the page itself loads without one so that it can ask for it.
  */
@@ -31,7 +34,7 @@ export async function handleAppRequest(
     return serveWebAsset(pathname, res, context.webRoot, req.method);
   }
   const isConversations = pathname === "/api/conversations" || pathname.startsWith("/api/conversations/");
-  if (pathname !== "/api/models" && pathname !== "/api/summarize" && !isConversations) return false;
+  if (!APP_ROUTES.has(pathname) && !isConversations) return false;
   try {
     // JSON only: a form or a text/plain fetch from another site (which skips the CORS preflight)
     // cannot create, change or summarize anything here.
@@ -47,6 +50,9 @@ export async function handleAppRequest(
     } else if (pathname === "/api/summarize") {
       if (req.method !== "POST") throw new RequestError(405, `${req.method} is not allowed here`);
       await handleSummarizeRequest(req, res, context, key);
+    } else if (pathname === "/api/pull") {
+      if (req.method !== "POST") throw new RequestError(405, `${req.method} is not allowed here`);
+      await handlePullRequest(req, res, context, key);
     } else {
       let store = stores.get(context.database);
       if (!store) {

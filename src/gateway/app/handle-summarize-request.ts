@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { createLlmux } from "../../api/create-llmux.ts";
+import { formatBytes } from "../../core/format-bytes.ts";
+import { findMissingCatalogModel } from "../../local/find-missing-catalog-model.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { parseJsonBody } from "../parse-json-body.ts";
 import { readBody } from "../read-body.ts";
 import { RequestError } from "../request-error.ts";
 import { toOpenAIError } from "../to-openai-error.ts";
 import type { AppContext } from "./app-context.ts";
+import { openEventStream } from "./open-event-stream.ts";
 
 /** The `page` event: what the reader extracted, before the summary starts. */
 export interface SummarizePage {
@@ -55,20 +58,12 @@ export async function handleSummarizeRequest(
       if (key && row.costUsd) context.keys.spend(key.id, row.costUsd);
     },
   });
-  const reference = llmux.registry.resolve(llmux.registry.defaultModel(model)).reference;
+  const resolved = llmux.registry.resolve(llmux.registry.defaultModel(model));
+  const { reference } = resolved;
   if (key) context.keys.authorize(key, model ? [model, reference] : [reference]);
+  if (resolved.provider === "local") await refuseMissingCatalogModel(resolved.modelId, context);
 
-  const controller = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  res.writeHead(200, {
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-store",
-    "x-accel-buffering": "no",
-  });
-  const send = (event: string, data: unknown) =>
-    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const { send, signal } = openEventStream(res);
 
   const started = performance.now();
   let firstTokenAt: number | null = null;
@@ -80,7 +75,7 @@ export async function handleSummarizeRequest(
     ]);
     const page = await readPage(url, {
       allowPrivate: context.allowPrivateAddresses,
-      signal: controller.signal,
+      signal,
     });
     send("page", {
       url: page.url,
@@ -94,7 +89,7 @@ export async function handleSummarizeRequest(
       model: reference,
       length,
       language,
-      signal: controller.signal,
+      signal,
       onText: (text) => {
         firstTokenAt ??= performance.now();
         send("delta", { text });
@@ -110,11 +105,28 @@ export async function handleSummarizeRequest(
       chunks: summary.chunks,
     } satisfies SummarizeDone);
   } catch (error) {
-    if (controller.signal.aborted) return;
+    if (signal.aborted) return;
     send("error", toOpenAIError(error).body);
   } finally {
     res.end();
   }
+}
+
+/**
+ * A catalog model that is not downloaded yet is refused before the page is fetched, with the
+ * code the web app answers by offering the download (POST /api/pull), as the CLI offers it.
+ */
+async function refuseMissingCatalogModel(name: string, context: AppContext): Promise<void> {
+  const missing = await findMissingCatalogModel(name, {
+    modelsDir: context.config.paths.models,
+    env: context.config.env as NodeJS.ProcessEnv,
+  });
+  if (!missing) return;
+  const size = missing.sizeBytes === undefined ? "" : ` (${formatBytes(missing.sizeBytes)})`;
+  throw new RequestError(404, `local:${name} is not downloaded yet${size}`, {
+    param: "model",
+    code: "model_not_downloaded",
+  });
 }
 
 /** Only web pages: the reader also opens local files and stdin, which a remote caller must never reach. */

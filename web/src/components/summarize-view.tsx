@@ -1,11 +1,13 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { SummarizeDone, SummarizePage } from "../../../src/gateway/app/handle-summarize-request.ts";
 import type { AppModelList } from "../../../src/gateway/app/list-app-models.ts";
+import { ApiError } from "../api/api-error.ts";
 import { streamSummary } from "../api/stream-summary.ts";
 import { costOfCall } from "../cost-of-call.ts";
 import { createTextStream, type TextStream } from "../state/create-text-stream.ts";
 import { CallStats } from "./call-stats.tsx";
 import { MarkdownView } from "./markdown-view.tsx";
+import { ModelDownloadOffer } from "./model-download-offer.tsx";
 import { ModelPicker } from "./model-picker.tsx";
 import { StreamingMarkdown } from "./streaming-markdown.tsx";
 
@@ -13,9 +15,12 @@ interface SummaryRun {
   stream: TextStream;
   page: SummarizePage | null;
   done: SummarizeDone | null;
-  status: "reading" | "streaming" | "done" | "stopped" | "failed";
+  status: "reading" | "streaming" | "done" | "stopped" | "failed" | "needs-model";
   error: string | null;
 }
+
+/** The server's code for a catalog model that is not downloaded yet (it can be, with /api/pull). */
+const MODEL_NOT_DOWNLOADED = "model_not_downloaded";
 
 /** A URL in, the page's summary streamed out, with the text the reader extracted one click away. */
 export function SummarizeView({ models }: { models: AppModelList | null }) {
@@ -45,10 +50,12 @@ export function SummarizeView({ models }: { models: AppModelList | null }) {
       },
     ).then(
       (done) => update({ done, status: "done" }),
-      (error: Error) =>
-        update(
-          error.name === "AbortError" ? { status: "stopped" } : { status: "failed", error: error.message },
-        ),
+      (error: Error) => {
+        if (error.name === "AbortError") update({ status: "stopped" });
+        else if (error instanceof ApiError && error.code === MODEL_NOT_DOWNLOADED)
+          update({ status: "needs-model", error: error.message });
+        else update({ status: "failed", error: error.message });
+      },
     );
   };
 
@@ -103,7 +110,15 @@ export function SummarizeView({ models }: { models: AppModelList | null }) {
           ) : (
             run.stream.text && <MarkdownView text={run.stream.text} />
           )}
-          {run.error && (
+          {run.status === "needs-model" && run.error && (
+            <ModelDownloadOffer
+              model={model}
+              message={run.error}
+              onInstalled={start}
+              onCancel={() => setRun(null)}
+            />
+          )}
+          {run.status !== "needs-model" && run.error && (
             <p class="reply-error" role="alert">
               {run.error}
             </p>

@@ -1,0 +1,114 @@
+// The first summary in the web app on a fresh machine: the default local model is not downloaded
+// yet. The gateway refuses it before fetching the page, the page offers the download with its
+// size, shows the progress, then summarizes, as `llmux summarize` does in a terminal. The
+// catalog's llama3.2:1b comes from a loopback hub (with the tiny TinyStories model's bytes).
+import assert from "node:assert/strict";
+import { readFileSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { after, before, test } from "node:test";
+import type { Browser } from "playwright-core";
+import { serve } from "./reader-serve.ts";
+import { serveFile } from "./support/serve-file.ts";
+import { buildWebApp, collectPageErrors, launchBrowser, startApp, type TestApp } from "./web-support.ts";
+
+const STORIES = readFileSync(resolve("../shared/models/stories260K.gguf"));
+const SHA256 = "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d";
+const ARTICLE = `<!doctype html><html><head><title>The lighthouse keeper</title></head><body><article>
+<h1>The lighthouse keeper</h1>${"<p>Every night the keeper climbed the stairs, lit the lamp and watched the ships pass the rocks until morning came over the sea.</p>".repeat(6)}
+</article></body></html>`;
+
+let browser: Browser;
+const cleanups: Array<() => Promise<void> | void> = [];
+let pageRequests = 0;
+let site: Awaited<ReturnType<typeof serve>>;
+let hub: Awaited<ReturnType<typeof serveFile>>;
+before(async () => {
+  await buildWebApp();
+  browser = await launchBrowser();
+  site = await serve((_req, res) => {
+    pageRequests++;
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(ARTICLE);
+  });
+  // The delay keeps the download going long enough for its progress to be seen.
+  hub = await serveFile(STORIES, { etag: SHA256, delayMs: 700 });
+});
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  await Promise.all([browser?.close(), site?.close(), hub?.close()]);
+});
+
+async function app(): Promise<TestApp> {
+  const started = await startApp({ HF_ENDPOINT: `${hub.origin}/hub`, LLMUX_THREADS: "1" });
+  cleanups.push(async () => {
+    await started.gateway.close();
+    rmSync(started.home, { recursive: true, force: true });
+  });
+  return started;
+}
+
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+test("the API: a model that is not downloaded is refused before the page is fetched; /api/pull takes catalog names only", async () => {
+  const { gateway } = await app();
+  const before = pageRequests;
+  const refused = await post(`${gateway.url}/api/summarize`, {
+    url: `${site.origin}/a`,
+    model: "local:llama3.2:1b",
+  });
+  assert.equal(refused.status, 404);
+  const { error } = (await refused.json()) as { error: { code: string; message: string } };
+  assert.equal(error.code, "model_not_downloaded");
+  assert.equal(error.message, "local:llama3.2:1b is not downloaded yet (808 MB)");
+  assert.equal(pageRequests, before, "the page was not fetched");
+
+  for (const model of ["local:/etc/passwd", "https://example.com/x.gguf", "hf:a/b/c.gguf", "local:../x", 7]) {
+    const response = await post(`${gateway.url}/api/pull`, { model });
+    assert.equal(response.status, 404, String(model));
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, "model_not_found");
+  }
+  assert.equal(hub.requests.length, 0, "nothing was downloaded for names outside the catalog");
+});
+
+test("the page offers the missing model with its size, shows the download, then summarizes", async () => {
+  const { gateway } = await app();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(`${gateway.url}/#/summarize`);
+  await page.waitForFunction(
+    () => (document.querySelector("#summarize-model") as HTMLSelectElement | null)?.value,
+  );
+  await page.selectOption("#summarize-model", "local:llama3.2:1b");
+  await page.fill("#summarize-url", `${site.origin}/lighthouse`);
+  const fetched = pageRequests;
+  await page.press("#summarize-url", "Enter");
+
+  const offer = page.locator(".download-offer");
+  await offer.waitFor();
+  assert.equal(
+    (await offer.locator("p").first().textContent())?.trim(),
+    "local:llama3.2:1b is not downloaded yet (808 MB). Download it now?",
+  );
+  assert.equal(pageRequests, fetched, "nothing is fetched before the model is there");
+  await offer.getByRole("button", { name: "Download" }).click();
+  await page.locator(".download-progress progress").waitFor();
+
+  // Once installed, the summary runs by itself, on the model that was just downloaded.
+  await page.waitForSelector(".summary.status-done .call-stats", { timeout: 60_000 });
+  assert.equal(await page.locator(".download-offer").count(), 0);
+  const summary = page.locator(".summary");
+  assert.match((await summary.locator("h3").textContent()) ?? "", /The lighthouse keeper/);
+  assert.ok(((await summary.locator(".markdown").textContent()) ?? "").trim().length > 0);
+  assert.equal(pageRequests, fetched + 1);
+  assert.deepEqual(
+    hub.requests.map((r) => r.status),
+    [302, 200],
+    "one download: the hub's redirect, then the file",
+  );
+  // The browser logs the refusal it was meant to get; nothing else went wrong.
+  assert.deepEqual(errors, [
+    "Failed to load resource: the server responded with a status of 404 (Not Found)",
+  ]);
+});
