@@ -246,6 +246,23 @@ describe("llmux chat", () => {
 });
 
 describe("llmux models and usage", () => {
+  test("a call that fails before reaching the provider is logged as an error of the model asked for, at no cost", async () => {
+    const home = homeWithoutRetries();
+    const failed = await runCli(["ask", "Hi", "--model", "anthropic:claude-haiku-4-5"], { home });
+    assert.equal(failed.code, 4, failed.stderr);
+    const local = await runCli(["ask", "Hi", "--model", "local:./missing.gguf"], { home });
+    assert.notEqual(local.code, 0);
+    const rows = parseJsonLines((await runCli(["usage", "--json"], { home })).stdout);
+    const anthropic = rows.find((r) => r.provider === "anthropic")!;
+    assert.equal(anthropic.model, "claude-haiku-4-5");
+    assert.equal(anthropic.calls, 1);
+    assert.equal(anthropic.errors, 1);
+    assert.equal(anthropic.costUsd, 0, "nothing was sent, so nothing was spent");
+    const table = (await runCli(["usage"], { home })).stdout;
+    assert.doesNotMatch(table, /\+\?/, "a failed local call's cost is known: $0, not $0+?");
+    assert.match(table, /total\s+2\s+2\s+0\s+0\s+\$0\s/);
+  });
+
   test("models --json lists the catalog with configured providers marked", async () => {
     const run = await runCli(["models", "--json"], { env: { OPENAI_API_KEY: OPENAI_KEY } });
     assert.equal(run.code, 0, run.stderr);
@@ -290,6 +307,7 @@ describe("llmux models and usage", () => {
     const table = await runCli(["usage"], { env, home });
     assert.match(table.stdout, /openai:gpt-4\.1-nano\s+2\s+1/);
     const future = await runCli(["usage", "--since", "2999-01-01"], { home });
+    assert.equal(future.code, 0);
     assert.match(future.stdout, /No calls logged since 2999-01-01/);
     assert.equal((await runCli(["usage", "--since", "yesterday"], { home })).code, 2);
   });

@@ -62,7 +62,14 @@ export function createLlmux(options: LlmuxOptions = {}): Llmux {
 
   const prepare = (call: CallOptions) => {
     const resolved = registry.resolve(registry.defaultModel(call.model));
-    const model = registry.languageModel(resolved);
+    const started = performance.now();
+    let model: ReturnType<typeof registry.languageModel>;
+    try {
+      model = registry.languageModel(resolved);
+    } catch (error) {
+      // A missing key is a failed call of the model asked for: logged and counted like any other.
+      return fail(error, resolved, started);
+    }
     const timeoutMs = call.timeoutMs ?? config.file.timeoutMs;
     const signal = call.signal
       ? AbortSignal.any([call.signal, AbortSignal.timeout(timeoutMs)])
@@ -83,7 +90,7 @@ export function createLlmux(options: LlmuxOptions = {}): Llmux {
       maxRetries: call.maxRetries ?? config.file.maxRetries,
       abortSignal: signal,
     };
-    return { resolved, settings, started: performance.now() };
+    return { resolved, settings, started };
   };
 
   const errorFor = (error: unknown, resolved: ResolvedModel) =>
@@ -101,15 +108,22 @@ export function createLlmux(options: LlmuxOptions = {}): Llmux {
     usage: Usage,
     error?: LlmuxError,
   ) => {
-    // A model file or Ollama tag the catalog does not list still costs nothing per token.
-    const runsLocally =
-      !resolved.catalogEntry && (resolved.provider === "local" || resolved.provider === "ollama");
-    const costUsd = runsLocally
-      ? 0
-      : computeCost(resolved.catalogEntry, {
-          inputTokens: usage.inputTokens ?? undefined,
-          outputTokens: usage.outputTokens ?? undefined,
-        });
+    // A model on this machine costs nothing per token, whatever the outcome. A call that failed
+    // without using a token (refused, no key, unreachable) cost nothing either; one stopped
+    // midway may have, so its cost stays unknown unless the provider reported the tokens.
+    const runsLocally = resolved.provider === "local" || resolved.provider === "ollama";
+    const nothingUsed =
+      outcome === "error" &&
+      error?.kind !== "timeout" &&
+      usage.inputTokens === null &&
+      usage.outputTokens === null;
+    const costUsd =
+      runsLocally || nothingUsed
+        ? 0
+        : computeCost(resolved.catalogEntry, {
+            inputTokens: usage.inputTokens ?? undefined,
+            outputTokens: usage.outputTokens ?? undefined,
+          });
     const latencyMs = Math.round(performance.now() - started);
     options.onUsage?.({
       time: new Date(),
