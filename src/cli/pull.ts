@@ -9,6 +9,7 @@ export const pullCommand: Command = {
 
   NAME is one of
     a catalog name      llama3.2:1b, llama3.2:3b, qwen2.5:0.5b, qwen2.5:1.5b, qwen2.5:3b, gemma3:1b, phi4-mini, deepseek-r1:1.5b
+                        (also as \`llmux models\` prints it: local:llama3.2:1b)
     hf:OWNER/REPO/FILE.gguf   a file on Hugging Face (HF_ENDPOINT overrides the hub's address)
     https://...         any URL of a .gguf file
     ./path/model.gguf   a file on this machine, imported (copied) into the store

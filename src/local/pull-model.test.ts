@@ -82,7 +82,7 @@ test("pulls from the hub through its redirect, verifies the sha256 and installs 
   }
 });
 
-test("a catalog name pulls the catalog's hub file under the catalog name", async () => {
+test("a catalog name (with or without local:) pulls the catalog's hub file under the catalog name", async () => {
   const server = await serveFile(model, { etag: sha256 });
   const modelsDir = store();
   try {
@@ -94,6 +94,14 @@ test("a catalog name pulls the catalog's hub file under the catalog name", async
     assert.equal(pulled.name, "tiny:1b");
     assert.equal(pulled.path, join(modelsDir, "tiny-1b.gguf"));
     assert.equal(server.requests[0]?.path, "/hub/org/tiny/resolve/main/tiny-Q4_K_M.gguf");
+    // The name as `llmux models` prints it is the same model, already installed.
+    const again = await pullModel("local:tiny:1b", {
+      modelsDir,
+      env: envFor(server.origin),
+      findGguf: (name) => (name === "tiny:1b" ? { repo: "org/tiny", file: "tiny-Q4_K_M.gguf" } : undefined),
+    });
+    assert.equal(again.name, "tiny:1b");
+    assert.equal(again.alreadyInstalled, true);
     await assert.rejects(
       pullModel("nonesuch:9b", { modelsDir, findGguf: () => undefined }),
       failsWith("model_not_found", /not a model in the catalog/),

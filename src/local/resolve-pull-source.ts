@@ -21,10 +21,13 @@ export interface ResolvePullSourceOptions {
 }
 
 /**
- * What `llmux pull X` means: a catalog name (`qwen2.5:0.5b`), `hf:OWNER/REPO/path/FILE.gguf`,
+ * What `llmux pull X` means: a catalog name (`qwen2.5:0.5b`, or `local:qwen2.5:0.5b` as `llmux models`
+ * prints it), `hf:OWNER/REPO/path/FILE.gguf`,
  * an http(s) URL, or a local file to import.
  */
-export function resolvePullSource(ref: string, options: ResolvePullSourceOptions = {}): PullSource {
+export function resolvePullSource(reference: string, options: ResolvePullSourceOptions = {}): PullSource {
+  // `local:llama3.2:1b` is how `llmux models` prints it: the same model.
+  const ref = reference.replace(/^local:/, "");
   const env = options.env ?? process.env;
   const findGguf = options.findGguf ?? ((name: string) => findCatalogEntry("local", name)?.gguf);
   const hubUrl = (repo: string, file: string) =>
