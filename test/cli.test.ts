@@ -240,7 +240,7 @@ describe("llmux chat", () => {
     child.stdin.end("Again\n/exit\n");
     const run = await done;
     assert.equal(run.code, 0, run.stderr);
-    assert.match(stdout, /\(stopped\)/);
+    assert.match(stdout, /\nStopped\.\n/);
     assert.ok(stdout.includes(streamedAnswer), "the chat went on and answered the next message");
   });
 });
