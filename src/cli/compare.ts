@@ -1,10 +1,10 @@
 import type { CallOptions } from "../api/call-options.ts";
 import type { Llmux, StreamResult } from "../api/create-llmux.ts";
 import { EXIT_CODES, isLlmuxError, LlmuxError } from "../core/errors.ts";
-import { redactSecrets } from "../core/redact-secrets.ts";
 import type { Command } from "./command.ts";
 import { createCliLlmux } from "./create-cli-llmux.ts";
 import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
+import { describeError } from "./describe-error.ts";
 import { formatCost } from "./format-cost.ts";
 import { formatTable } from "./format-table.ts";
 import { parseNumberOption } from "./parse-number-option.ts";
@@ -80,7 +80,7 @@ Examples:
         const renderer = createMarkdownRenderer(io.color);
         const body = outcome.result
           ? outcome.result.text.trimEnd()
-          : `error: ${describeError(outcome.error)}`;
+          : `Error: ${describeError(outcome.error)}`;
         io.stdout.write(`== ${outcome.model} ==\n${renderer.write(`${body}\n`)}${renderer.end()}\n`);
       }
       io.stdout.write(
@@ -123,11 +123,6 @@ async function runOne(llmux: Llmux, call: CallOptions & { model: string }): Prom
 
 function formatSeconds(ms: number | null): string {
   return ms === null ? "?" : `${(ms / 1000).toFixed(2)} s`;
-}
-
-function describeError(error: unknown): string {
-  if (isLlmuxError(error)) return redactSecrets(error.userMessage);
-  return redactSecrets(error instanceof Error ? error.message : String(error));
 }
 
 /** The documented shape of each result of `llmux compare --json`. */

@@ -1,4 +1,5 @@
 import type { CallResult } from "../api/call-options.ts";
+import { plural } from "../core/plural.ts";
 import { formatCost } from "./format-cost.ts";
 
 /** The dim line under an answer: model, tokens, cost, time. */
@@ -7,7 +8,8 @@ export function describeCall(
   color: boolean,
   extra = "",
 ): string {
-  const tokens = `${result.usage.inputTokens ?? "?"} in / ${result.usage.outputTokens ?? "?"} out tokens`;
+  const { inputTokens, outputTokens } = result.usage;
+  const tokens = `${inputTokens ?? "?"} in / ${outputTokens ?? "?"} out ${plural(outputTokens, "token")}`;
   const line = `${result.model} · ${tokens} · ${formatCost(result.costUsd)} · ${(result.latencyMs / 1000).toFixed(1)} s${extra}`;
   return color ? `\x1b[2m${line}\x1b[22m` : line;
 }

@@ -1,6 +1,5 @@
 import { createLimiter } from "../core/create-limiter.ts";
 import { EXIT_CODES, isLlmuxError, LlmuxError } from "../core/errors.ts";
-import { redactSecrets } from "../core/redact-secrets.ts";
 import { writeFileAtomic } from "../core/write-file-atomic.ts";
 import { SUMMARY_LENGTHS, type SummaryLength } from "../summarize/build-summary-prompt.ts";
 import { type SummarizeOptions, type Summary, summarize } from "../summarize/summarize.ts";
@@ -8,6 +7,7 @@ import type { CliIo, Command } from "./command.ts";
 import { createCliLlmux } from "./create-cli-llmux.ts";
 import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
 import { describeCall } from "./describe-call.ts";
+import { describeError } from "./describe-error.ts";
 import { ensureLocalModel } from "./ensure-local-model.ts";
 import { readerOptions } from "./reader-options.ts";
 
@@ -131,7 +131,7 @@ async function streamOne(source: string, options: SummarizeOptions, io: CliIo): 
       if (!io.stderr.isTTY) return;
       progress = true;
       const what = step === "parts" ? "part" : "group of notes";
-      io.stderr.write(`\r\x1b[2Ksummarizing: ${what} ${done} of ${total} done`);
+      io.stderr.write(`\r\x1b[2KSummarizing: ${what} ${done} of ${total} done`);
     },
     onText: (delta) => {
       if (progress) {
@@ -172,12 +172,6 @@ function toJson(summary: Summary) {
       llmMs: summary.timings.llmMs,
     },
   };
-}
-
-function describeError(error: unknown): string {
-  if (isLlmuxError(error)) return redactSecrets(error.userMessage);
-  const message = error instanceof Error ? error.message : String(error);
-  return `unexpected error: ${redactSecrets(message)}. Run again with --debug and report it`;
 }
 
 function exitCode(error: unknown): number {

@@ -1,4 +1,5 @@
 import { LlmuxError } from "../core/errors.ts";
+import { plural } from "../core/plural.ts";
 import { countTokens } from "../providers/count-tokens.ts";
 import { createProviderRegistry } from "../providers/provider-registry.ts";
 import type { Command } from "./command.ts";
@@ -32,7 +33,9 @@ export const tokensCommand: Command = {
         `${result.pieces.map((piece, i) => `${result.ids?.[i]}\t${JSON.stringify(piece)}`).join("\n")}\n`,
       );
     }
-    io.stdout.write(`${result.count} tokens${result.exact ? "" : " (estimate)"} · ${result.tokenizer}\n`);
+    io.stdout.write(
+      `${result.count} ${plural(result.count, "token")}${result.exact ? "" : " (estimate)"} · ${result.tokenizer}\n`,
+    );
     return 0;
   },
 };
