@@ -13,7 +13,7 @@ test("every built-in provider has at least one model", () => {
     assert.ok(present.has(provider), `no catalog entry for ${provider}`);
 });
 
-test("every entry has a context window and a source; hosted prices carry no zero", () => {
+test("every entry has a context window and a source; hosted prices carry no zero and a date", () => {
   for (const entry of listCatalog()) {
     const id = `${entry.provider}:${entry.model}`;
     assert.ok(entry.contextWindow > 0, id);
@@ -21,6 +21,9 @@ test("every entry has a context window and a source; hosted prices carry no zero
     if (entry.source !== "runs locally" && entry.pricing && !entry.embedding) {
       // A hosted chat model that costs nothing would be a typo for "unknown" (null).
       assert.ok(entry.pricing.inputPerMTok > 0 && entry.pricing.outputPerMTok > 0, id);
+    }
+    if (entry.source !== "runs locally" && entry.pricing) {
+      assert.match(entry.pricesAsOf ?? "", /^\d{4}-\d{2}/, `${id}: every price shows the date it was taken`);
     }
   }
 });

@@ -38,7 +38,10 @@ const entrySchema = z
     contextWindow: z.int().positive(),
     maxOutputTokens: z.int().positive().optional(),
     pricing: pricingSchema.nullable(),
-    /** The date the price source shows (YYYY-MM-DD or YYYY-MM); null where it shows none. */
+    /**
+     * The date the price source shows (YYYY-MM-DD or YYYY-MM), or, where it shows none, the day
+     * the price was read from it. Every price has one; null only where there is no price.
+     */
     pricesAsOf: z
       .string()
       .regex(/^\d{4}-\d{2}(-\d{2})?$/)
@@ -58,6 +61,9 @@ const entrySchema = z
   })
   .refine((e) => (e.provider === "local") === (e.gguf !== undefined), {
     message: "local entries need a gguf source, and only they have one",
+  })
+  .refine((e) => e.source === "runs locally" || (e.pricing === null) === (e.pricesAsOf === null), {
+    message: "a price needs the date it was taken (pricesAsOf), and a date needs a price",
   })
   .refine((e) => (e.source === "runs locally") === (e.provider === "local" || e.provider === "ollama"), {
     message: 'only local and ollama entries say "runs locally"; every other entry cites a URL',
