@@ -99,9 +99,20 @@ describe("llmux keys (binary)", () => {
     );
     assert.equal(created.code, 0, created.stderr);
     const token = created.stdout.trim();
-    assert.match(token, /^llmux_[A-Za-z0-9_-]{40,}$/);
+    assert.match(token, /^llmux_[A-Za-z0-9_-]{40,}$/, "the token alone on stdout");
+    const notes = created.stderr.trimEnd().split("\n");
+    assert.equal(notes.length, 2, created.stderr);
+    assert.match(
+      notes[0]!,
+      /^Created gateway key (key_[0-9a-f]+) \(ci\)\. Its token is shown once: store it now\.$/,
+    );
+    assert.match(
+      notes[1]!,
+      /^Send it as Authorization: Bearer <token>; OpenAI clients take OPENAI_API_KEY=<token>/,
+    );
     const listed = await runCli(["keys", "list", "--json"], { home });
     const key = parseJsonLines(listed.stdout)[0]!;
+    assert.equal(notes[0]!.split(" ")[3], key.id, "the id printed at creation is the key's");
     assert.equal(key.name, "ci");
     assert.deepEqual(key.models, ["openai:*"]);
     assert.equal(key.rpm, 60);
@@ -128,6 +139,19 @@ describe("llmux keys (binary)", () => {
       .models.list()
       .catch((e: unknown) => e);
     assert.ok(refused instanceof OpenAI.AuthenticationError);
+
+    const json = await runCli(["keys", "create", "--json"], { home });
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(json.stderr, "");
+    const [made, ...more] = parseJsonLines(json.stdout);
+    assert.equal(more.length, 0, "one JSON line");
+    assert.match(made!.id, /^key_[0-9a-f]+$/);
+    assert.match(made!.token, /^llmux_[A-Za-z0-9_-]{40,}$/);
+    assert.ok(
+      parseJsonLines((await runCli(["keys", "list", "--json"], { home })).stdout).some(
+        (k) => k.id === made!.id,
+      ),
+    );
 
     const unknown = await runCli(["keys", "revoke", "key_nope"], { home });
     assert.equal(unknown.code, 2);

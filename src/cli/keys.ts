@@ -15,12 +15,14 @@ import { writeJson } from "./write-json.ts";
 export const keysCommand: Command = {
   usage: `create [--name N] [--models a,b] [--rpm N] [--budget USD] | list [--json] | revoke ID
 
-  create              print a new key; only its hash is stored, so it cannot be shown again
+  create              print a new key's token (alone on stdout; the id and how to use it on stderr);
+                      only its hash is stored, so it is shown once
+      --json          one JSON line: {"id","token","name","models","rpm","budgetUsd"}
       --name N        a label for people
       --models a,b    models the key may use (references, names or aliases; provider:* for all of one)
       --rpm N         requests per minute
       --budget USD    total spend allowed, from the catalog's prices
-  list                the keys, with what each has spent (--json: one JSON array)
+  list                the keys, with what each has spent (--json: one JSON line per key)
   revoke ID           refuse the key from now on (a running gateway notices within a second)
 
 Once a key exists, \`llmux serve\` asks every /v1 request for Authorization: Bearer <key>.`,
@@ -46,10 +48,18 @@ Once a key exists, \`llmux serve\` asks every /v1 request for Authorization: Bea
           rpm: parseNumberOption("rpm", values.rpm, { min: 1, integer: true }),
           budgetUsd: parseNumberOption("budget", values.budget, { min: 0 }),
         });
-        io.stdout.write(`${token}\n`);
-        if (io.stderr.isTTY) {
-          io.stderr.write(`Created ${key.id}. This is the only time the key is shown: store it now.\n`);
+        if (values.json) {
+          writeJson(io, [
+            { id: key.id, token, name: key.name, models: key.models, rpm: key.rpm, budgetUsd: key.budgetUsd },
+          ]);
+          return 0;
         }
+        // The token alone on stdout, so TOKEN=$(llmux keys create) works; the rest is for people.
+        io.stdout.write(`${token}\n`);
+        io.stderr.write(
+          `Created gateway key ${key.id}${key.name ? ` (${key.name})` : ""}. Its token is shown once: store it now.\n` +
+            "Send it as Authorization: Bearer <token>; OpenAI clients take OPENAI_API_KEY=<token> and OPENAI_BASE_URL=<the URL llmux serve prints>/v1.\n",
+        );
         return 0;
       }
       if (action === "list" && rest.length === 0) {

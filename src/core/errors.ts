@@ -18,6 +18,8 @@ export const EXIT_CODES = {
   aborted: 12,
   invalid_output: 13,
   unsupported: 14,
+  // `llmux serve`: another process listens on the port
+  address_in_use: 15,
   // local models (embedded engine, model store)
   model_file_missing: 20,
   not_gguf: 21,

@@ -60,7 +60,7 @@ export function createKeyGuard(db: Database.Database, options: { reloadMs?: numb
       if (!token) {
         throw new RequestError(
           401,
-          "This gateway needs a key: send Authorization: Bearer <key> (create one with `llmux keys create`)",
+          "This gateway needs a key: send Authorization: Bearer <key> (its operator creates keys)",
           { code: "missing_api_key" },
         );
       }

@@ -151,15 +151,7 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
     server.once("error", (error: NodeJS.ErrnoException) => {
       usage.close();
       db.close();
-      reject(
-        new LlmuxError("config", `Cannot listen on ${host}:${port} (${error.code ?? error.message})`, {
-          hint:
-            error.code === "EADDRINUSE"
-              ? "Another process uses that port: pick another with --port"
-              : "Check --host and --port",
-          cause: error,
-        }),
-      );
+      reject(listenError(error, host, port));
     });
     server.listen(port, host, () => resolve());
   });
@@ -203,6 +195,32 @@ const modelsHandler: Handler = async (context, req, res) => {
   }
   sendText(res, 200, "application/json", JSON.stringify(model));
 };
+
+/** Why the gateway could not listen, in the words of `llmux serve` (its --host and --port). */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): LlmuxError {
+  if (error.code === "EADDRINUSE") {
+    return new LlmuxError("address_in_use", `Port ${port} on ${host} is already in use`, {
+      cause: error,
+      hint: "Stop the process that listens there, or pick another port with --port N (--port 0 picks a free one)",
+    });
+  }
+  if (error.code === "EACCES") {
+    return new LlmuxError("config", `Not allowed to listen on port ${port} of ${host}`, {
+      cause: error,
+      hint: "Ports below 1024 need privileges: pick another with --port N",
+    });
+  }
+  if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND" || error.code === "EAI_AGAIN") {
+    return new LlmuxError("config", `${host} is not an address of this machine (${error.code})`, {
+      cause: error,
+      hint: "Give --host an address of this machine (127.0.0.1, 0.0.0.0 for all)",
+    });
+  }
+  return new LlmuxError("config", `Cannot listen on ${host}:${port} (${error.code ?? error.message})`, {
+    cause: error,
+    hint: "Check --host and --port",
+  });
+}
 
 function sendText(res: ServerResponse, status: number, contentType: string, text: string): void {
   res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
