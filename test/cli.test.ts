@@ -263,18 +263,19 @@ describe("llmux models and usage", () => {
     assert.match(table, /total\s+2\s+2\s+0\s+0\s+\$0\s/);
   });
 
-  test("models --json lists the catalog with configured providers marked", async () => {
+  test("models --json lists the catalog, saying which models are ready", async () => {
     const run = await runCli(["models", "--json"], { env: { OPENAI_API_KEY: OPENAI_KEY } });
     assert.equal(run.code, 0, run.stderr);
     const rows = parseJsonLines<{
       reference: string;
-      configured: boolean;
+      ready: boolean;
+      reason: string | null;
       weights: string;
       category: string;
     }>(run.stdout);
     const find = (ref: string) => rows.find((r) => r.reference === ref);
-    assert.equal(find("openai:gpt-4o")?.configured, true);
-    assert.equal(find("anthropic:claude-sonnet-4-5")?.configured, false);
+    assert.equal(find("openai:gpt-4o")?.ready, true);
+    assert.equal(find("anthropic:claude-sonnet-4-5")?.reason, "no key");
     assert.equal(find("ollama:llama3.2:1b")?.weights, "open");
     for (const category of ["frontier", "managed", "server", "local"]) {
       assert.ok(

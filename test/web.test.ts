@@ -99,7 +99,7 @@ describe("chat", () => {
       "In-process local",
     ]);
     const facts = await page.textContent("#chat-model-facts");
-    assert.match(facts ?? "", /^Configured · 1M context · \$0\.1 in \/ \$0\.4 out per 1M tokens/);
+    assert.match(facts ?? "", /^Ready · 1M context · \$0\.1 in \/ \$0\.4 out per 1M tokens/);
 
     // Record the reply's length on every frame, to see it grow rather than appear at once.
     // (A string: tsx would wrap a named function in a helper the page does not have.)

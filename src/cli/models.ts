@@ -1,8 +1,8 @@
-import { listCatalog } from "../catalog/catalog.ts";
 import { LlmuxError } from "../core/errors.ts";
 import { formatBytes } from "../core/format-bytes.ts";
 import type { LlmuxConfig } from "../core/load-config.ts";
 import { listLocalModels } from "../local/list-local-models.ts";
+import { createModelReadiness } from "../providers/create-model-readiness.ts";
 import { createProviderRegistry } from "../providers/provider-registry.ts";
 import type { CliIo, Command } from "./command.ts";
 import { formatTable } from "./format-table.ts";
@@ -14,9 +14,13 @@ export const modelsCommand: Command = {
       --local         the models installed for the embedded engine (llmux's store and Ollama's),
                       with size, architecture, parameters, quantization and context from the GGUF header
       --provider ID   only this provider's models (openai, anthropic, bedrock, ollama, local...)
-      --configured    only models whose key or endpoint is configured
+      --configured    only the models that will answer now
       --json          one JSON object per model, one per line (JSON Lines)
 
+The list is the catalog plus the models Ollama and the endpoints in the config file report, and
+the local models on disk. READY is "yes" or why not: "no key", "not downloaded" (llmux pull, or
+ollama pull), "not running" (Ollama or an endpoint did not answer within a second; answers are
+remembered for a minute).
 Prices are US dollars per million tokens, with the date they were taken ("?" = unknown).`,
   options: {
     local: { type: "boolean" },
@@ -33,25 +37,24 @@ Prices are US dollars per million tokens, with the date they were taken ("?" = u
         hint: `Known providers: ${[...registry.providers.keys()].join(", ")}`,
       });
     }
-    const configured = new Map([...registry.providers.keys()].map((id) => [id, registry.isConfigured(id)]));
-    const rows = listCatalog()
-      .filter((e) => provider === undefined || e.provider === provider)
-      .map((e) => ({
-        reference: `${e.provider}:${e.model}`,
-        provider: e.provider,
-        model: e.model,
-        name: e.name,
-        family: e.family,
-        category: registry.providers.get(e.provider)?.category ?? "frontier",
-        weights: e.weights,
-        contextWindow: e.contextWindow,
-        inputPerMTok: e.pricing?.inputPerMTok ?? null,
-        outputPerMTok: e.pricing?.outputPerMTok ?? null,
-        pricesAsOf: e.pricesAsOf,
-        embedding: e.embedding,
-        configured: configured.get(e.provider) ?? false,
-      }))
-      .filter((row) => !values.configured || row.configured);
+    const rows = (await createModelReadiness(registry).list({ provider }))
+      .filter((m) => !values.configured || m.ready)
+      .map((m) => ({
+        reference: m.reference,
+        provider: m.provider,
+        model: m.model,
+        name: m.name,
+        family: m.catalogEntry?.family ?? null,
+        category: registry.providers.get(m.provider)?.category ?? "frontier",
+        weights: m.weights,
+        contextWindow: m.contextWindow,
+        inputPerMTok: m.pricing?.inputPerMTok ?? null,
+        outputPerMTok: m.pricing?.outputPerMTok ?? null,
+        pricesAsOf: m.pricesAsOf,
+        embedding: m.embedding,
+        ready: m.ready,
+        reason: m.reason,
+      }));
 
     if (values.json) {
       writeJson(io, rows);
@@ -60,15 +63,15 @@ Prices are US dollars per million tokens, with the date they were taken ("?" = u
     const price = (n: number | null) => (n === null ? "?" : `$${n}`);
     io.stdout.write(
       formatTable(
-        ["MODEL", "WEIGHTS", "CONTEXT", "$IN/1M", "$OUT/1M", "PRICED", "CONFIGURED"],
+        ["MODEL", "WEIGHTS", "CONTEXT", "$IN/1M", "$OUT/1M", "PRICED", "READY"],
         rows.map((r) => [
           r.reference,
-          r.weights,
-          formatTokens(r.contextWindow),
+          r.weights ?? "?",
+          r.contextWindow === null ? "?" : formatTokens(r.contextWindow),
           price(r.inputPerMTok),
           price(r.outputPerMTok),
           r.pricesAsOf ?? "",
-          r.configured ? "yes" : "no",
+          r.reason ?? "yes",
         ]),
       ),
     );

@@ -1,5 +1,4 @@
-import { listCatalog } from "../catalog/catalog.ts";
-import { listLocalModels } from "../local/list-local-models.ts";
+import { createModelReadiness } from "../providers/create-model-readiness.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 
 export interface ModelObject {
@@ -10,38 +9,25 @@ export interface ModelObject {
 }
 
 /**
- * GET /v1/models: every name the gateway answers to: catalog models of configured providers,
- * models declared for config endpoints, the installed local models, and the config's aliases.
+ * GET /v1/models: every name the gateway answers to now: the models that are ready (a key for
+ * cloud providers, a running Ollama or endpoint, a local model on disk) and the aliases that
+ * lead to one.
  */
 export async function listModels(
   registry: ProviderRegistry,
 ): Promise<{ object: "list"; data: ModelObject[] }> {
-  const { config } = registry;
   const created = Math.floor(Date.now() / 1000);
-  const ids = new Map<string, string>();
-  const add = (id: string, owner: string) => {
-    if (!ids.has(id)) ids.set(id, owner);
-  };
-  const configured = new Map<string, boolean>();
-  for (const entry of listCatalog()) {
-    let ok = configured.get(entry.provider);
-    if (ok === undefined) {
-      ok = registry.isConfigured(entry.provider) && entry.provider !== "local";
-      configured.set(entry.provider, ok);
-    }
-    if (ok) add(`${entry.provider}:${entry.model}`, entry.provider);
+  const readiness = createModelReadiness(registry);
+  const data: ModelObject[] = (await readiness.list())
+    .filter((m) => m.ready)
+    .map((m) => ({ id: m.reference, object: "model", created, owned_by: m.provider }));
+  for (const alias of Object.keys(registry.config.file.aliases)) {
+    const ready = await readiness.check(alias).then(
+      (status) => status.ready,
+      () => false,
+    );
+    if (ready && !data.some((m) => m.id === alias))
+      data.push({ id: alias, object: "model", created, owned_by: "alias" });
   }
-  for (const [name, endpoint] of Object.entries(config.file.endpoints)) {
-    for (const model of endpoint.models ?? []) add(`${name}:${model}`, name);
-  }
-  const local = await listLocalModels({
-    modelsDir: config.paths.models,
-    env: config.env as NodeJS.ProcessEnv,
-  });
-  for (const model of local) if (!model.problem) add(`local:${model.name}`, "local");
-  for (const alias of Object.keys(config.file.aliases)) add(alias, "alias");
-  return {
-    object: "list",
-    data: [...ids].map(([id, owner]) => ({ id, object: "model", created, owned_by: owner })),
-  };
+  return { object: "list", data };
 }

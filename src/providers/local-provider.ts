@@ -1,7 +1,7 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { LlmuxConfig } from "../core/load-config.ts";
 import { lazyLanguageModel } from "./lazy-provider.ts";
-import type { ProviderDefinition } from "./provider-definition.ts";
+import { type ProviderDefinition, RUNS_LOCALLY } from "./provider-definition.ts";
 
 /**
  * The embedded engine: GGUF models run in this process by llama.cpp (node-llama-cpp). The engine
@@ -16,6 +16,28 @@ export const localProvider: ProviderDefinition = {
   openaiCompatible: false,
   setup: "nothing: `llmux pull llama3.2:1b` downloads the default model",
   isConfigured: () => true,
+  // On disk, in llmux's store or Ollama's: those answer; a catalog name not there is "not downloaded".
+  checkReadiness: async (context) => {
+    const [{ listLocalModels }, { resolveLocalModelPath }, { pathExists }] = await Promise.all([
+      import("../local/list-local-models.ts"),
+      import("../local/resolve-local-model-path.ts"),
+      import("../local/path-exists.ts"),
+    ]);
+    const where = { modelsDir: context.config.paths.models, env: context.config.env as NodeJS.ProcessEnv };
+    const installed = await listLocalModels(where);
+    return {
+      reason: null,
+      models: installed
+        .filter((m) => !m.problem)
+        .map((m) => ({ id: m.name, contextWindow: m.contextLength, weights: "open", pricing: RUNS_LOCALLY })),
+      hasModel: async (id) => {
+        const known = installed.find((m) => m.name === id);
+        if (known) return !known.problem;
+        // A path, or a name in Ollama's store written without its tag.
+        return resolveLocalModelPath(id, where).then(pathExists, () => false);
+      },
+    };
+  },
   create: (context) => ({
     languageModel: (modelId) =>
       lazyLanguageModel("local", modelId, () => loadLocalModel(modelId, context.config)),

@@ -1,6 +1,6 @@
 import type { LanguageModelV3, LanguageModelV3CallOptions } from "@ai-sdk/provider";
 import { lazyProvider } from "./lazy-provider.ts";
-import type { ProviderContext, ProviderDefinition } from "./provider-definition.ts";
+import { type ProviderContext, type ProviderDefinition, RUNS_LOCALLY } from "./provider-definition.ts";
 import { readSetting } from "./read-provider-setting.ts";
 
 /**
@@ -20,6 +20,22 @@ export const ollamaProvider: ProviderDefinition = {
   setup: "run `ollama serve` (OLLAMA_HOST if it is not on 127.0.0.1:11434)",
   // A local server: nothing to configure unless it lives elsewhere.
   isConfigured: () => true,
+  // GET /api/tags: it answers when Ollama runs, with the models pulled into it.
+  checkReadiness: async (context) => {
+    const answer = await context.probe({
+      url: `${ollamaHost(context)}/api/tags`,
+      headers: context.settings.headers,
+      readModels: readTagNames,
+    });
+    if (answer.status === null || answer.models === null) return { reason: "not running", models: [] };
+    const pulled = new Set(answer.models);
+    return {
+      reason: null,
+      models: answer.models.map((id) => ({ id, weights: "open", pricing: RUNS_LOCALLY })),
+      // Ollama reads a name without a tag as `:latest`.
+      hasModel: (id) => pulled.has(id) || (!/:[^/]*$/.test(id) && pulled.has(`${id}:latest`)),
+    };
+  },
   create: (context) => {
     const settings = { baseURL: `${ollamaHost(context)}/api`, headers: context.settings.headers };
     const numCtx =
@@ -49,6 +65,15 @@ export const ollamaProvider: ProviderDefinition = {
     );
   },
 };
+
+/** `{"models":[{"name":"llama3.2:1b",...}]}`, as Ollama's docs/api.md shows /api/tags. */
+function readTagNames(body: unknown): string[] | undefined {
+  const models = (body as { models?: unknown } | undefined)?.models;
+  if (!Array.isArray(models)) return undefined;
+  return models
+    .map((m: { name?: unknown }) => m?.name)
+    .filter((name): name is string => typeof name === "string");
+}
 
 /** OLLAMA_HOST is often written without a scheme (`0.0.0.0:11434`), as the ollama CLI accepts it. */
 export function ollamaHost(context: ProviderContext): string {

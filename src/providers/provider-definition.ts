@@ -32,5 +32,52 @@ export interface ProviderDefinition {
   /** One line for the README and errors: how to set this provider up. */
   setup: string;
   isConfigured(context: ProviderContext): boolean;
+  /**
+   * Whether its models answer now. Absent: they do when the provider is configured, else "no key".
+   * Servers probe themselves (a short GET, cached); the embedded engine looks on disk.
+   */
+  checkReadiness?(context: ReadinessContext): Promise<ProviderReadiness>;
   create(context: ProviderContext): ProviderInstance;
+}
+
+/** The price of a model that runs on this machine (a GGUF file, an Ollama tag): nothing per token. */
+export const RUNS_LOCALLY = { inputPerMTok: 0, outputPerMTok: 0 } as const;
+
+/** Why a known model cannot answer now, in the one word `llmux models` and the web UI show. */
+export type NotReadyReason = "no key" | "not downloaded" | "not running";
+
+/** A model a provider reports itself: pulled into Ollama, served by an endpoint, installed locally. */
+export interface ReportedModel {
+  id: string;
+  contextWindow?: number;
+  weights?: "open" | "closed";
+  /** USD per million tokens, when the provider knows it (0 for what runs on this machine). */
+  pricing?: { readonly inputPerMTok: number; readonly outputPerMTok: number };
+}
+
+export interface ProviderReadiness {
+  /** Why none of its models can answer now; null when they can. */
+  reason: NotReadyReason | null;
+  /** The models it reports itself; listed wherever models are listed. */
+  models: readonly ReportedModel[];
+  /** Whether one model can answer while the provider can (absent: every model can); else "not downloaded". */
+  hasModel?(modelId: string): boolean | Promise<boolean>;
+}
+
+/** The answer to a probe: the HTTP status (null: no answer in time) and the models its body lists. */
+export interface ProbeAnswer {
+  status: number | null;
+  models: string[] | null;
+}
+
+export interface ProbeRequest {
+  url: string;
+  headers?: Record<string, string>;
+  /** The model ids in the answer's JSON body, or undefined when it has another shape. */
+  readModels(body: unknown): string[] | undefined;
+}
+
+export interface ReadinessContext extends ProviderContext {
+  /** GET with a short timeout; answers are shared between processes for a while (see createServerProbe). */
+  probe(request: ProbeRequest): Promise<ProbeAnswer>;
 }

@@ -4,6 +4,7 @@ import { findCatalogEntry, resolveBareModelName } from "../catalog/find-catalog-
 import { LlmuxError } from "../core/errors.ts";
 import type { LlmuxConfig } from "../core/load-config.ts";
 import { parseModelReference } from "../core/model-reference.ts";
+import { DEFAULT_MODEL } from "./default-model.ts";
 import { endpointProviders } from "./endpoint-providers.ts";
 import { hostedProviders } from "./hosted-providers.ts";
 import { localProvider } from "./local-provider.ts";
@@ -11,8 +12,8 @@ import { azureProvider, bedrockProvider, vertexProvider } from "./managed-provid
 import { ollamaProvider } from "./ollama-provider.ts";
 import type { ProviderContext, ProviderDefinition, ProviderInstance } from "./provider-definition.ts";
 
-/** The default model when neither --model, LLMUX_MODEL nor the config names one: no key, no server. */
-export const DEFAULT_MODEL = "local:llama3.2:1b";
+// Its own module, so the web UI can name it without bundling the registry.
+export { DEFAULT_MODEL };
 
 export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
   ...hostedProviders,

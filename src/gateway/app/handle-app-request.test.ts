@@ -93,7 +93,7 @@ describe("static files", () => {
 });
 
 describe("/api/models", () => {
-  test("lists the models in groups, saying which are configured, and the default", async () => {
+  test("lists the models in groups, saying which are ready, and the default", async () => {
     const response = await fetch(`${base}/api/models`);
     assert.equal(response.status, 200);
     const list = (await response.json()) as {
@@ -101,7 +101,13 @@ describe("/api/models", () => {
       groups: {
         category: string;
         label: string;
-        models: { reference: string; configured: boolean; contextWindow: number; pricing: unknown }[];
+        models: {
+          reference: string;
+          ready: boolean;
+          reason: string | null;
+          contextWindow: number;
+          pricing: unknown;
+        }[];
       }[];
     };
     assert.equal(list.defaultModel, "openai:gpt-4.1-nano");
@@ -112,10 +118,10 @@ describe("/api/models", () => {
     const all = list.groups.flatMap((g) => g.models);
     const nano = all.find((m) => m.reference === "openai:gpt-4.1-nano");
     assert.ok(nano);
-    assert.equal(nano.configured, true);
+    assert.equal(nano.ready, true);
     assert.equal(nano.contextWindow, 1047576);
     assert.deepEqual(nano.pricing, { inputPerMTok: 0.1, outputPerMTok: 0.4 });
-    assert.equal(all.find((m) => m.reference.startsWith("anthropic:"))?.configured, false);
+    assert.equal(all.find((m) => m.reference.startsWith("anthropic:"))?.reason, "no key");
     assert.ok(
       list.groups
         .find((g) => g.category === "local")

@@ -1,8 +1,16 @@
-import { type CatalogEntry, listCatalog } from "../../catalog/catalog.ts";
+import type { CatalogEntry } from "../../catalog/catalog.ts";
 import type { LlmuxConfig } from "../../core/load-config.ts";
-import { listLocalModels } from "../../local/list-local-models.ts";
-import type { ProviderCategory } from "../../providers/provider-definition.ts";
-import { createProviderRegistry } from "../../providers/provider-registry.ts";
+import {
+  createModelReadiness,
+  type ModelReadiness,
+  type ModelStatus,
+} from "../../providers/create-model-readiness.ts";
+import type { NotReadyReason, ProviderCategory } from "../../providers/provider-definition.ts";
+import {
+  createProviderRegistry,
+  type ProviderRegistry,
+  type ResolvedModel,
+} from "../../providers/provider-registry.ts";
 
 export interface AppModel {
   /** `provider:model`, what /v1/chat/completions takes as `model`. */
@@ -10,8 +18,10 @@ export interface AppModel {
   name: string;
   provider: string;
   providerLabel: string;
-  configured: boolean;
-  /** How to configure the provider (its key variable, its server...). */
+  /** Whether it answers now; when not, `reason` says why in one word. */
+  ready: boolean;
+  reason: NotReadyReason | null;
+  /** How to set the provider up (its key variable, its server...). */
   setup: string;
   weights: "open" | "closed" | null;
   contextWindow: number | null;
@@ -27,7 +37,10 @@ export interface AppModelGroup {
 }
 
 export interface AppModelList {
-  /** The model the UI starts on: LLMUX_MODEL, else the config's defaultModel, else the built-in default. */
+  /**
+   * The model the UI starts on: LLMUX_MODEL (else the config's defaultModel, else the built-in
+   * default) when it is ready, else the first ready model; the unready default when none is.
+   */
   defaultModel: string;
   groups: AppModelGroup[];
 }
@@ -39,87 +52,74 @@ const GROUP_LABELS: Record<ProviderCategory, string> = {
   local: "In-process local",
 };
 
-// A model file or Ollama tag the catalog does not list costs nothing per token (as createLlmux bills it).
-const RUNS_LOCALLY: CatalogEntry["pricing"] = { inputPerMTok: 0, outputPerMTok: 0 };
-
 /**
- * The model picker's list: the catalog's chat models, the models of configured endpoints and the
- * models installed locally, grouped by how they are reached, each saying whether it is configured.
+ * The model picker's list: the catalog's chat models and those the providers report (Ollama's,
+ * the endpoints', the local ones on disk), grouped by how they are reached, each saying whether
+ * it answers now.
  */
 export async function listAppModels(config: LlmuxConfig): Promise<AppModelList> {
   const registry = createProviderRegistry(config);
-  const configured = new Map<string, boolean>();
-  const isConfigured = (provider: string) => {
-    let value = configured.get(provider);
-    if (value === undefined) {
-      value = registry.isConfigured(provider);
-      configured.set(provider, value);
-    }
-    return value;
-  };
+  const readiness = createModelReadiness(registry);
   const models = new Map<string, AppModel>();
-  const add = (provider: string, model: string, facts: Partial<AppModel>) => {
-    const reference = `${provider}:${model}`;
-    const definition = registry.providers.get(provider);
-    if (!definition || models.has(reference)) return;
-    models.set(reference, {
-      reference,
-      name: model,
-      provider,
+  for (const known of await readiness.list()) {
+    if (known.embedding) continue;
+    const definition = registry.providers.get(known.provider)!;
+    models.set(known.reference, {
+      reference: known.reference,
+      name: known.name,
+      provider: known.provider,
       providerLabel: definition.label,
-      configured: isConfigured(provider),
+      ready: known.ready,
+      reason: known.reason,
       setup: definition.setup,
+      weights: known.weights,
+      contextWindow: known.contextWindow,
+      pricing: known.pricing,
+      pricesAsOf: known.pricesAsOf,
+    });
+  }
+
+  const preferred = await resolveDefault(registry, readiness);
+  const { resolved } = preferred;
+  if (resolved && !models.has(preferred.reference)) {
+    models.set(preferred.reference, {
+      reference: preferred.reference,
+      name: resolved.modelId,
+      provider: resolved.provider,
+      providerLabel: resolved.definition.label,
+      ready: preferred.ready,
+      reason: preferred.reason,
+      setup: resolved.definition.setup,
       weights: null,
       contextWindow: null,
       pricing: null,
       pricesAsOf: null,
-      ...facts,
-    });
-  };
-
-  for (const entry of listCatalog()) {
-    if (entry.embedding) continue;
-    add(entry.provider, entry.model, {
-      name: entry.name,
-      weights: entry.weights,
-      contextWindow: entry.contextWindow,
-      pricing: entry.pricing,
-      pricesAsOf: entry.pricesAsOf,
-    });
-  }
-  for (const [id, endpoint] of Object.entries(config.file.endpoints)) {
-    for (const model of endpoint.models ?? []) add(id, model, { weights: "open" });
-  }
-  const local = await listLocalModels({ modelsDir: config.paths.models, env: config.env });
-  for (const model of local) {
-    if (model.problem) continue;
-    add(model.source === "ollama" ? "ollama" : "local", model.name, {
-      weights: "open",
-      contextWindow: model.contextLength ?? null,
-      pricing: RUNS_LOCALLY,
     });
   }
 
-  const defaultModel = resolveDefault(registry);
-  if (!models.has(defaultModel)) {
-    const [provider, ...rest] = defaultModel.split(":");
-    add(provider ?? "", rest.join(":"), {});
-  }
-
-  const groups = (Object.keys(GROUP_LABELS) as ProviderCategory[]).map((category) => ({
-    category,
-    label: GROUP_LABELS[category],
-    models: [...models.values()].filter((m) => registry.providers.get(m.provider)?.category === category),
-  }));
-  return { defaultModel, groups: groups.filter((g) => g.models.length > 0) };
+  const groups = (Object.keys(GROUP_LABELS) as ProviderCategory[])
+    .map((category) => ({
+      category,
+      label: GROUP_LABELS[category],
+      models: [...models.values()].filter((m) => registry.providers.get(m.provider)?.category === category),
+    }))
+    .filter((g) => g.models.length > 0);
+  const firstReady = groups.flatMap((g) => g.models).find((m) => m.ready)?.reference;
+  const defaultModel = preferred.ready ? preferred.reference : (firstReady ?? preferred.reference);
+  return { defaultModel, groups };
 }
 
-function resolveDefault(registry: ReturnType<typeof createProviderRegistry>): string {
+/** The default as the registry resolves it, with its status (unknown names are not ready). */
+async function resolveDefault(
+  registry: ProviderRegistry,
+  readiness: ModelReadiness,
+): Promise<ModelStatus & { reference: string; resolved?: ResolvedModel }> {
   const reference = registry.defaultModel();
   try {
-    return registry.resolve(reference).reference;
+    const resolved = registry.resolve(reference);
+    return { reference: resolved.reference, resolved, ...(await readiness.check(reference)) };
   } catch {
-    // A default that names no known model is still what the user asked for; the call will say why.
-    return reference;
+    // A default that names no known model is still what the user asked for; a call will say why.
+    return { reference, ready: false, reason: null };
   }
 }

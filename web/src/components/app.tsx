@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import type { AppModelList } from "../../../src/gateway/app/list-app-models.ts";
+import { DEFAULT_MODEL } from "../../../src/providers/default-model.ts";
 import { ApiError } from "../api/api-error.ts";
 import { gatewayKey } from "../api/gateway-key.ts";
 import { requestJson } from "../api/request-json.ts";
@@ -74,16 +75,63 @@ export function App() {
             {error}
           </p>
         )}
-        <div hidden={route.view !== "chat"}>
-          <ChatView models={models} initialConversationId={initialConversation} />
-        </div>
-        <div hidden={route.view !== "compare"}>
-          <CompareView models={models} />
-        </div>
-        <div hidden={route.view !== "summarize"}>
-          <SummarizeView models={models} />
-        </div>
+        {models && !models.groups.some((g) => g.models.some((m) => m.ready)) ? (
+          <NothingReady defaultModel={models.defaultModel} onRetry={() => setAttempt((n) => n + 1)} />
+        ) : (
+          <Views route={route} models={models} initialConversation={initialConversation} />
+        )}
       </main>
     </div>
+  );
+}
+
+/** What to set up when no model can answer: said before the first message, not after it. */
+function NothingReady({ defaultModel, onRetry }: { defaultModel: string; onRetry(): void }) {
+  // The configured default when it is a local model, else llmux's own.
+  const pull = (defaultModel.startsWith("local:") ? defaultModel : DEFAULT_MODEL).slice("local:".length);
+  // Laid out as the gateway key page is: one centred box.
+  return (
+    <div class="key-page">
+      <section class="key-form setup-needed" aria-labelledby="setup-needed-title">
+        <h2 id="setup-needed-title">No model can answer yet</h2>
+        <p>Any one of these will do:</p>
+        <ul>
+          <li>
+            start Ollama: <code>ollama serve</code>
+          </li>
+          <li>
+            download the default model: <code>llmux pull {pull}</code>
+          </li>
+          <li>
+            set <code>OPENAI_API_KEY</code> (or another provider's key), then restart <code>llmux serve</code>
+          </li>
+        </ul>
+        <button type="button" onClick={onRetry}>
+          Check again
+        </button>
+      </section>
+    </div>
+  );
+}
+
+interface ViewsProps {
+  route: ReturnType<typeof useHashRoute>;
+  models: AppModelList | null;
+  initialConversation: string | null;
+}
+
+function Views({ route, models, initialConversation }: ViewsProps) {
+  return (
+    <>
+      <div hidden={route.view !== "chat"}>
+        <ChatView models={models} initialConversationId={initialConversation} />
+      </div>
+      <div hidden={route.view !== "compare"}>
+        <CompareView models={models} />
+      </div>
+      <div hidden={route.view !== "summarize"}>
+        <SummarizeView models={models} />
+      </div>
+    </>
   );
 }

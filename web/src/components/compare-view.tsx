@@ -29,9 +29,9 @@ export function CompareView({ models }: { models: AppModelList | null }) {
 
   useEffect(() => {
     if (choices.length > 0 || !models) return;
-    // Start on the default model and the next configured one, so Compare works at once.
-    const configured = models.groups.flatMap((g) => g.models).filter((m) => m.configured);
-    const second = configured.find((m) => m.reference !== models.defaultModel)?.reference;
+    // Start on the default model (ready whenever any model is) and the next ready one, so Compare works at once.
+    const ready = models.groups.flatMap((g) => g.models).filter((m) => m.ready);
+    const second = ready.find((m) => m.reference !== models.defaultModel)?.reference;
     setChoices([models.defaultModel, second ?? models.defaultModel]);
   }, [models, choices.length]);
 

@@ -23,10 +23,18 @@ function describePrice(model: AppModel): string {
 function optionLabel(model: AppModel): string {
   const context = model.contextWindow ? ` · ${formatContext(model.contextWindow)} context` : "";
   const price = model.pricing ? ` · $${model.pricing.inputPerMTok}/$${model.pricing.outputPerMTok}` : "";
-  return `${model.configured ? "" : "○ "}${model.name} (${model.provider})${context}${price}`;
+  const status = model.ready ? "" : ` · ${model.reason ?? "not ready"}`;
+  return `${model.ready ? "" : "○ "}${model.name} (${model.provider})${status}${context}${price}`;
 }
 
-/** Models grouped by how they are reached; unconfigured ones are marked ○ and stay selectable. */
+function describeStatus(model: AppModel): string {
+  return model.ready ? "Ready" : `Not ready (${model.reason ?? "unknown model"}): ${model.setup}`;
+}
+
+/**
+ * Models grouped by how they are reached. Those that cannot answer now are marked ○ with the
+ * reason and cannot be picked; the current value still shows when it is one of them.
+ */
 export function ModelPicker({ id, label, models, value, onChange, disabled }: ModelPickerProps) {
   const selected = models?.groups.flatMap((g) => g.models).find((m) => m.reference === value);
   return (
@@ -43,7 +51,11 @@ export function ModelPicker({ id, label, models, value, onChange, disabled }: Mo
         {models?.groups.map((group) => (
           <optgroup key={group.category} label={group.label}>
             {group.models.map((model) => (
-              <option key={model.reference} value={model.reference}>
+              <option
+                key={model.reference}
+                value={model.reference}
+                disabled={!model.ready && model.reference !== value}
+              >
                 {optionLabel(model)}
               </option>
             ))}
@@ -53,7 +65,7 @@ export function ModelPicker({ id, label, models, value, onChange, disabled }: Mo
       <p id={`${id}-facts`} class="model-facts">
         {selected
           ? [
-              selected.configured ? "Configured" : `Not configured: ${selected.setup}`,
+              describeStatus(selected),
               selected.contextWindow ? `${formatContext(selected.contextWindow)} context` : "context unknown",
               describePrice(selected),
             ].join(" · ")
