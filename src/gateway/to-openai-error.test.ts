@@ -54,9 +54,13 @@ test("a missing provider key is a 400 the client will not retry, typed missing_p
 
 test("no kind lets a hint that names a CLI flag or command reach an HTTP client", () => {
   for (const kind of Object.keys(EXIT_CODES) as ErrorKind[]) {
-    for (const hint of ["Pass --allow-private to read it", "Run `llmux models` to see the catalog"]) {
+    for (const hint of [
+      "Pass --allow-private to read it",
+      "Run `llmux models` to see the catalog",
+      "Download it with `npx llmux pull x`",
+    ]) {
       const { message } = toOpenAIError(new LlmuxError(kind, "It failed", { hint })).body.error;
-      assert.doesNotMatch(message, /--allow-private|`llmux/, `${kind}: ${message}`);
+      assert.doesNotMatch(message, /--allow-private|llmux (models|pull)/, `${kind}: ${message}`);
       assert.match(message, /^It failed/);
     }
   }

@@ -40,7 +40,7 @@ const TYPE_OF_KIND: Partial<Record<ErrorKind, string>> = {
 const OPERATOR_KINDS: ReadonlySet<ErrorKind> = new Set(["missing_key", "auth", "config"]);
 
 // A hint that names a CLI flag (--render) or command (`llmux pull`) means nothing to an HTTP client.
-const SPEAKS_CLI = /(^|[\s(`'"])--[a-z]|`llmux\b/;
+const SPEAKS_CLI = /(^|[\s(`'"])--[a-z]|`(npx )?llmux\b/;
 
 /**
  * What an HTTP client can do instead, for the kinds above and the kinds whose hints may speak to
