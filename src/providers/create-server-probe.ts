@@ -22,7 +22,7 @@ export function createServerProbe(
   cacheFile: string,
   now: () => number = Date.now,
 ): (request: ProbeRequest) => Promise<ProbeAnswer> {
-  const inFlight = new Map<string, Promise<ProbeAnswer>>();
+  const answers = new Map<string, Promise<ProbeAnswer>>();
   let writes = Promise.resolve();
 
   const remember = (url: string, answer: ProbeAnswer) => {
@@ -42,7 +42,7 @@ export function createServerProbe(
   };
 
   return (request) => {
-    let answer = inFlight.get(request.url);
+    let answer = answers.get(request.url);
     if (!answer) {
       answer = (async () => {
         const cached = (await readCache(cacheFile))[request.url];
@@ -51,7 +51,7 @@ export function createServerProbe(
         await remember(request.url, fresh);
         return fresh;
       })();
-      inFlight.set(request.url, answer);
+      answers.set(request.url, answer);
     }
     return answer;
   };
