@@ -1,6 +1,7 @@
-// The first summary in the web app on a fresh machine: the default local model is not downloaded
-// yet. The gateway refuses it before fetching the page, the page offers the download with its
-// size, shows the progress, then summarizes, as `llmux summarize` does in a terminal. The
+// The web app on a fresh machine: the default local model is not downloaded yet. With nothing
+// ready the page offers its download; Summarize on it is refused before the page is fetched and
+// the page offers the download with its size and progress, then summarizes, as `llmux
+// summarize` does in a terminal. The
 // catalog's llama3.2:1b comes from a loopback hub (with the tiny TinyStories model's bytes).
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
@@ -37,13 +38,29 @@ after(async () => {
   await Promise.all([browser?.close(), site?.close(), hub?.close()]);
 });
 
-async function app(): Promise<TestApp> {
-  const started = await startApp({ HF_ENDPOINT: `${hub.origin}/hub`, LLMUX_THREADS: "1" });
+async function app(
+  env: Record<string, string> = {},
+  options = { allowPrivateAddresses: true },
+): Promise<TestApp> {
+  const started = await startApp(
+    { HF_ENDPOINT: `${hub.origin}/hub`, LLMUX_THREADS: "1", ...env },
+    undefined,
+    options,
+  );
   cleanups.push(async () => {
     await started.gateway.close();
     rmSync(started.home, { recursive: true, force: true });
   });
   return started;
+}
+
+async function open(url: string) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(url);
+  return { page, errors };
 }
 
 const post = (url: string, body: unknown) =>
@@ -70,22 +87,47 @@ test("the API: a model that is not downloaded is refused before the page is fetc
   assert.equal(hub.requests.length, 0, "nothing was downloaded for names outside the catalog");
 });
 
-test("the page offers the missing model with its size, shows the download, then summarizes", async () => {
+test("with nothing ready, the page offers the default model's download; once installed, it chats", async () => {
   const { gateway } = await app();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(`${gateway.url}/#/summarize`);
+  const { page, errors } = await open(gateway.url);
+  const setup = page.locator(".setup-needed");
+  await setup.waitFor();
+  const offer = setup.locator(".download-offer");
+  assert.equal(
+    (await offer.locator("p").first().textContent())?.trim(),
+    "local:llama3.2:1b is not downloaded yet (808 MB). Download it now?",
+  );
+  await offer.getByRole("button", { name: "Download" }).click();
+  await page.locator(".download-progress progress").waitFor();
+  // Installed: the models are asked again and the chat starts on the downloaded default.
+  await page.waitForFunction(
+    () => (document.querySelector("#chat-model") as HTMLSelectElement | null)?.value === "local:llama3.2:1b",
+    undefined,
+    { timeout: 60_000 },
+  );
+  assert.equal(await page.locator(".setup-needed").count(), 0);
+  assert.deepEqual(
+    hub.requests.slice(-2).map((r) => r.status),
+    [302, 200],
+    "one download: the hub's redirect, then the file",
+  );
+  assert.deepEqual(errors, []);
+});
+
+test("Summarize on a model that is not downloaded offers it with its size before fetching the page, then summarizes", async () => {
+  // A cloud key makes the app usable; the local default still needs its download.
+  const { gateway } = await app({ OPENAI_API_KEY: "sk-test-first-run-0000" });
+  const { page, errors } = await open(`${gateway.url}/#/summarize`);
   await page.waitForFunction(
     () => (document.querySelector("#summarize-model") as HTMLSelectElement | null)?.value,
   );
   await page.selectOption("#summarize-model", "local:llama3.2:1b");
   await page.fill("#summarize-url", `${site.origin}/lighthouse`);
   const fetched = pageRequests;
+  const downloads = hub.requests.length;
   await page.press("#summarize-url", "Enter");
 
-  const offer = page.locator(".download-offer");
+  const offer = page.locator(".summary .download-offer");
   await offer.waitFor();
   assert.equal(
     (await offer.locator("p").first().textContent())?.trim(),
@@ -102,13 +144,30 @@ test("the page offers the missing model with its size, shows the download, then 
   assert.match((await summary.locator("h3").textContent()) ?? "", /The lighthouse keeper/);
   assert.ok(((await summary.locator(".markdown").textContent()) ?? "").trim().length > 0);
   assert.equal(pageRequests, fetched + 1);
-  assert.deepEqual(
-    hub.requests.map((r) => r.status),
-    [302, 200],
-    "one download: the hub's redirect, then the file",
-  );
+  assert.equal(hub.requests.length, downloads + 2, "one download: the hub's redirect, then the file");
   // The browser logs the refusal it was meant to get; nothing else went wrong.
   assert.deepEqual(errors, [
     "Failed to load resource: the server responded with a status of 404 (Not Found)",
   ]);
+});
+
+test("a page on a private address is refused before any model is called, saying how to start the gateway", async () => {
+  const { gateway } = await app(
+    { OPENAI_API_KEY: "sk-test-first-run-0000" },
+    { allowPrivateAddresses: false },
+  );
+  const { page } = await open(`${gateway.url}/#/summarize`);
+  await page.waitForFunction(
+    () => (document.querySelector("#summarize-model") as HTMLSelectElement | null)?.value,
+  );
+  const fetched = pageRequests;
+  await page.fill("#summarize-url", `${site.origin}/private`);
+  await page.press("#summarize-url", "Enter");
+  const error = page.locator(".summary .reply-error");
+  await error.waitFor();
+  assert.equal(
+    await error.textContent(),
+    "This page is on a private or local address, which the gateway does not read unless it is started with `llmux serve --allow-private`.",
+  );
+  assert.equal(pageRequests, fetched, "the private address was never fetched");
 });

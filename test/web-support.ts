@@ -26,14 +26,18 @@ export interface TestApp {
 
 /**
  * `llmux serve` in-process on 127.0.0.1 (random port) in `home` (fresh unless given), with only
- * `env` as environment, no retries, and private addresses allowed so pages on loopback can be
- * summarized.
+ * `env` as environment, no retries, and private addresses allowed (unless told otherwise) so
+ * pages on loopback can be summarized.
  */
-export async function startApp(env: Record<string, string>, home?: string): Promise<TestApp> {
+export async function startApp(
+  env: Record<string, string>,
+  home?: string,
+  { allowPrivateAddresses = true } = {},
+): Promise<TestApp> {
   const dir = home ?? makeTempDir("llmux-web-");
   writeFileSync(join(dir, "config.json"), JSON.stringify({ maxRetries: 0, gateway: { maxRetries: 0 } }));
   const config = loadConfig({ cwd: dir, env: { LLMUX_HOME: dir, ...env } });
-  const gateway = await startGateway(config, { port: 0, allowPrivateAddresses: true });
+  const gateway = await startGateway(config, { port: 0, allowPrivateAddresses });
   return { gateway, home: dir };
 }
 

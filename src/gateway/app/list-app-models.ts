@@ -1,4 +1,5 @@
 import type { CatalogEntry } from "../../catalog/catalog.ts";
+import { findCatalogEntry } from "../../catalog/find-catalog-entry.ts";
 import type { LlmuxConfig } from "../../core/load-config.ts";
 import {
   createModelReadiness,
@@ -28,6 +29,11 @@ export interface AppModel {
   /** USD per million tokens; null when unknown (never shown as free). */
   pricing: CatalogEntry["pricing"];
   pricesAsOf: string | null;
+  /**
+   * Bytes to download before it can answer: a local model of the catalog that is not downloaded
+   * yet, which the web app offers to download (POST /api/pull); null for every other model.
+   */
+  downloadBytes: number | null;
 }
 
 export interface AppModelGroup {
@@ -76,6 +82,7 @@ export async function listAppModels(config: LlmuxConfig): Promise<AppModelList> 
       contextWindow: known.contextWindow,
       pricing: known.pricing,
       pricesAsOf: known.pricesAsOf,
+      downloadBytes: downloadBytes(known),
     });
   }
 
@@ -94,6 +101,7 @@ export async function listAppModels(config: LlmuxConfig): Promise<AppModelList> 
       contextWindow: null,
       pricing: null,
       pricesAsOf: null,
+      downloadBytes: null,
     });
   }
 
@@ -107,6 +115,11 @@ export async function listAppModels(config: LlmuxConfig): Promise<AppModelList> 
   const firstReady = groups.flatMap((g) => g.models).find((m) => m.ready)?.reference;
   const defaultModel = preferred.ready ? preferred.reference : (firstReady ?? preferred.reference);
   return { defaultModel, groups };
+}
+
+function downloadBytes(model: { provider: string; reference: string; reason: NotReadyReason | null }) {
+  if (model.provider !== "local" || model.reason !== "not downloaded") return null;
+  return findCatalogEntry("local", model.reference.slice("local:".length))?.gguf?.sizeBytes ?? null;
 }
 
 /** The default as the registry resolves it, with its status (unknown names are not ready). */

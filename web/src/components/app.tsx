@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { formatBytes } from "../../../src/core/format-bytes.ts";
 import type { AppModelList } from "../../../src/gateway/app/list-app-models.ts";
 import { DEFAULT_MODEL } from "../../../src/providers/default-model.ts";
 import { ApiError } from "../api/api-error.ts";
@@ -8,6 +9,7 @@ import { useHashRoute, type View } from "../state/use-hash-route.ts";
 import { ChatView } from "./chat-view.tsx";
 import { CompareView } from "./compare-view.tsx";
 import { GatewayKeyForm } from "./gateway-key-form.tsx";
+import { ModelDownloadOffer } from "./model-download-offer.tsx";
 import { SummarizeView } from "./summarize-view.tsx";
 import { ThemeToggle } from "./theme-toggle.tsx";
 
@@ -76,7 +78,7 @@ export function App() {
           </p>
         )}
         {models && !models.groups.some((g) => g.models.some((m) => m.ready)) ? (
-          <NothingReady defaultModel={models.defaultModel} onRetry={() => setAttempt((n) => n + 1)} />
+          <NothingReady models={models} onRetry={() => setAttempt((n) => n + 1)} />
         ) : (
           <Views route={route} models={models} initialConversation={initialConversation} />
         )}
@@ -86,9 +88,11 @@ export function App() {
 }
 
 /** What to set up when no model can answer: said before the first message, not after it. */
-function NothingReady({ defaultModel, onRetry }: { defaultModel: string; onRetry(): void }) {
+function NothingReady({ models, onRetry }: { models: AppModelList; onRetry(): void }) {
   // The configured default when it is a local model, else llmux's own.
-  const pull = (defaultModel.startsWith("local:") ? defaultModel : DEFAULT_MODEL).slice("local:".length);
+  const local = models.defaultModel.startsWith("local:") ? models.defaultModel : DEFAULT_MODEL;
+  const pull = local.slice("local:".length);
+  const size = models.groups.flatMap((g) => g.models).find((m) => m.reference === local)?.downloadBytes;
   // Laid out as the gateway key page is: one centred box.
   return (
     <div class="key-page">
@@ -101,6 +105,16 @@ function NothingReady({ defaultModel, onRetry }: { defaultModel: string; onRetry
           </li>
           <li>
             download the default model: <code>llmux pull {pull}</code>
+            {size != null && (
+              <>
+                , or here:
+                <ModelDownloadOffer
+                  model={local}
+                  message={`${local} is not downloaded yet (${formatBytes(size)})`}
+                  onInstalled={onRetry}
+                />
+              </>
+            )}
           </li>
           <li>
             set <code>OPENAI_API_KEY</code> (or another provider's key), then restart <code>llmux serve</code>

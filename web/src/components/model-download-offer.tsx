@@ -9,7 +9,8 @@ interface Props {
   /** The server's words: which model, and its size. */
   message: string;
   onInstalled(): void;
-  onCancel(): void;
+  /** Offers a Cancel button when given. */
+  onCancel?(): void;
 }
 
 /**
@@ -62,9 +63,11 @@ export function ModelDownloadOffer({ model, message, onInstalled, onCancel }: Pr
             <button type="button" class="primary" onClick={download}>
               Download
             </button>
-            <button type="button" onClick={onCancel}>
-              Cancel
-            </button>
+            {onCancel && (
+              <button type="button" onClick={onCancel}>
+                Cancel
+              </button>
+            )}
           </>
         )}
       </div>

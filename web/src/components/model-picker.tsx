@@ -7,6 +7,8 @@ export interface ModelPickerProps {
   value: string;
   onChange(reference: string): void;
   disabled?: boolean;
+  /** Models that only need downloading can be picked too: the view offers the download. */
+  downloadable?: boolean;
 }
 
 const formatContext = (tokens: number) =>
@@ -33,9 +35,18 @@ function describeStatus(model: AppModel): string {
 
 /**
  * Models grouped by how they are reached. Those that cannot answer now are marked ○ with the
- * reason and cannot be picked; the current value still shows when it is one of them.
+ * reason and cannot be picked (unless `downloadable` and a download is all they need); the
+ * current value still shows when it is one of them.
  */
-export function ModelPicker({ id, label, models, value, onChange, disabled }: ModelPickerProps) {
+export function ModelPicker({
+  id,
+  label,
+  models,
+  value,
+  onChange,
+  disabled,
+  downloadable,
+}: ModelPickerProps) {
   const selected = models?.groups.flatMap((g) => g.models).find((m) => m.reference === value);
   return (
     <div class="model-picker">
@@ -54,7 +65,9 @@ export function ModelPicker({ id, label, models, value, onChange, disabled }: Mo
               <option
                 key={model.reference}
                 value={model.reference}
-                disabled={!model.ready && model.reference !== value}
+                disabled={
+                  !model.ready && model.reference !== value && !(downloadable && model.downloadBytes !== null)
+                }
               >
                 {optionLabel(model)}
               </option>

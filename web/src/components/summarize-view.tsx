@@ -22,6 +22,13 @@ interface SummaryRun {
 /** The server's code for a catalog model that is not downloaded yet (it can be, with /api/pull). */
 const MODEL_NOT_DOWNLOADED = "model_not_downloaded";
 
+/**
+ * Whoever uses this page usually started the gateway too: a page on their own network is one
+ * restart away, so say which.
+ */
+const PRIVATE_ADDRESS_REFUSED =
+  "This page is on a private or local address, which the gateway does not read unless it is started with `llmux serve --allow-private`.";
+
 /** A URL in, the page's summary streamed out, with the text the reader extracted one click away. */
 export function SummarizeView({ models }: { models: AppModelList | null }) {
   const [url, setUrl] = useState("");
@@ -54,6 +61,8 @@ export function SummarizeView({ models }: { models: AppModelList | null }) {
         if (error.name === "AbortError") update({ status: "stopped" });
         else if (error instanceof ApiError && error.code === MODEL_NOT_DOWNLOADED)
           update({ status: "needs-model", error: error.message });
+        else if (error instanceof ApiError && error.code === "blocked_address")
+          update({ status: "failed", error: PRIVATE_ADDRESS_REFUSED });
         else update({ status: "failed", error: error.message });
       },
     );
@@ -78,7 +87,14 @@ export function SummarizeView({ models }: { models: AppModelList | null }) {
           value={url}
           onInput={(event) => setUrl(event.currentTarget.value)}
         />
-        <ModelPicker id="summarize-model" label="Model" models={models} value={model} onChange={setModel} />
+        <ModelPicker
+          id="summarize-model"
+          label="Model"
+          models={models}
+          value={model}
+          onChange={setModel}
+          downloadable
+        />
         <div class="form-actions">
           {busy ? (
             <button type="button" class="stop" onClick={() => abortRef.current?.abort()}>
