@@ -2,11 +2,13 @@ import { createInterface } from "node:readline";
 import type { ModelMessage } from "ai";
 import type { CallResult } from "../api/call-options.ts";
 import { isLlmuxError } from "../core/errors.ts";
+import { plural } from "../core/plural.ts";
 import { redactSecrets } from "../core/redact-secrets.ts";
 import type { Command } from "./command.ts";
 import { createCliLlmux } from "./create-cli-llmux.ts";
 import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
 import { describeCall } from "./describe-call.ts";
+import { describeError } from "./describe-error.ts";
 import { ensureLocalModel } from "./ensure-local-model.ts";
 import { formatCost } from "./format-cost.ts";
 import { parseNumberOption } from "./parse-number-option.ts";
@@ -69,7 +71,7 @@ ${CHAT_HELP}`,
     };
     // Every failure is one line on stderr, and the chat goes on.
     const report = (error: unknown) => {
-      io.stderr.write(`llmux: ${describeError(error)}\n`);
+      io.stderr.write(`llmux: ${describeChatError(error)}\n`);
       if (values.debug && error instanceof Error) io.stderr.write(`${redactSecrets(String(error.stack))}\n`);
     };
     // Ctrl-C: stops the reply; at the prompt drops a half-typed line, or says how to leave.
@@ -196,22 +198,18 @@ ${CHAT_HELP}`,
   },
 };
 
-function describeError(error: unknown): string {
-  if (!isLlmuxError(error)) {
-    const message = error instanceof Error ? error.message : String(error);
-    return `unexpected error: ${redactSecrets(message)}. Run again with --debug and report it`;
-  }
-  const line = redactSecrets(error.userMessage);
-  // The chat itself can switch to a model that works.
-  const switchable = error.kind === "missing_key" || error.kind === "auth";
+/** The error line, and in the chat a way out: switching to a model that works. */
+function describeChatError(error: unknown): string {
+  const line = describeError(error);
+  const switchable = isLlmuxError(error) && (error.kind === "missing_key" || error.kind === "auth");
   return switchable ? `${line}. Or type /model REF to use another model` : line;
 }
 
 /** The /cost line: replies, tokens and dollars so far, and what is not known rather than $0. */
 function describeTotals(totals: Totals): string {
   const { replies, stopped, inputTokens, outputTokens, unreported, unpriced } = totals;
-  const repliesText = `${replies} ${replies === 1 ? "reply" : "replies"}${stopped > 0 ? ` (${stopped} stopped)` : ""}`;
-  const tokens = `${inputTokens} in / ${outputTokens} out ${outputTokens === 1 ? "token" : "tokens"}`;
+  const repliesText = `${replies} ${plural(replies, "reply", "replies")}${stopped > 0 ? ` (${stopped} stopped)` : ""}`;
+  const tokens = `${inputTokens} in / ${outputTokens} out ${plural(outputTokens, "token")}`;
   const unknown: string[] = [];
   if (stopped > 0) {
     unknown.push(
@@ -220,7 +218,7 @@ function describeTotals(totals: Totals): string {
   }
   if (unreported > 0) {
     unknown.push(
-      `the tokens and cost of ${unreported} ${unreported === 1 ? "reply" : "replies"} without usage`,
+      `the tokens and cost of ${unreported} ${plural(unreported, "reply", "replies")} without usage`,
     );
   }
   if (unpriced.size > 0) unknown.push(`the price of ${[...unpriced].join(", ")}`);
