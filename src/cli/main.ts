@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { isLlmuxError, LlmuxError } from "../core/errors.ts";
-import { type LlmuxConfig, loadConfig } from "../core/load-config.ts";
+import type { LlmuxConfig } from "../core/load-config.ts";
 import { redactSecrets } from "../core/redact-secrets.ts";
 import type { CliIo, Command, OptionSpec } from "./command.ts";
 import { commands } from "./commands.ts";
@@ -80,6 +80,8 @@ async function main(argv: string[]): Promise<number> {
       io.stdout.write(`${commandHelp(name, command)}\n`);
       return 0;
     }
+    // Loaded here, not at the top: zod alone would make `llmux --help` half again as slow.
+    const { loadConfig } = await import("../core/load-config.ts");
     let config: LlmuxConfig | undefined;
     const code = await command.run({
       values,
