@@ -1,22 +1,23 @@
 import { resolve } from "node:path";
 import {
   type ChatWrapper,
-  getLlama,
   InsufficientMemoryError,
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
-  LlamaLogLevel,
   type LlamaModel,
   resolveChatWrapper,
 } from "node-llama-cpp";
 import { LlmuxError } from "../core/errors.ts";
 import { chooseThreadCount } from "./choose-thread-count.ts";
+import { type GpuSetting, loadLlama } from "./load-llama.ts";
 import { type GgufHeader, readGgufHeader } from "./read-gguf-header.ts";
 
 export interface LocalEngineOptions {
-  /** `"auto"` uses CUDA/Vulkan/Metal when present (probing costs nothing measurable on CPU-only Linux); `false` forces the CPU. */
-  gpu?: "auto" | false;
+  /** Defaults to `LLMUX_GPU`, else `"auto"`: the GPU build that works here, probed once (see {@link loadLlama}). */
+  gpu?: GpuSetting;
+  /** Where the probe's answer is kept; defaults to `gpu-probe.json` in llmux's cache dir. */
+  gpuProbeFile?: string;
   /** Threads per context; defaults to {@link chooseThreadCount}. */
   threads?: number;
   /** Upper bound on the context size; the model's trained context and free memory bound it too. */
@@ -149,11 +150,7 @@ export class LocalEngine {
   }
 
   private getLlama(): Promise<Llama> {
-    this.llama ??= getLlama({
-      build: "never",
-      gpu: this.options.gpu ?? "auto",
-      logLevel: LlamaLogLevel.error,
-    });
+    this.llama ??= loadLlama(this.options.gpu, this.options.gpuProbeFile);
     return this.llama;
   }
 
