@@ -7,35 +7,47 @@
  *
  * `registry.languageModel(registry.resolve(ref))` gives the AI SDK LanguageModel itself, to hand
  * to the AI SDK's own functions.
+ *
+ * Importing this module loads only what the synchronous exports need: the AI SDK, the gateway,
+ * the reader and the summarizer are imported on their first call. `llmux/gateway` and
+ * `llmux/summarize` export the same functions without the indirection.
  */
 export type { CallOptions, CallResult, StructuredCallOptions, Usage } from "./api/call-options.ts";
-export {
-  createLlmux,
-  type EmbedResult,
-  type Llmux,
-  type LlmuxOptions,
-  type StreamResult,
-  type UsageSink,
+export type {
+  EmbedResult,
+  Llmux,
+  LlmuxOptions,
+  StreamResult,
+  UsageSink,
 } from "./api/create-llmux.ts";
+export { createLlmux } from "./api/lazy-llmux.ts";
 export { type CatalogEntry, listCatalog } from "./catalog/catalog.ts";
 export { computeCost } from "./catalog/compute-cost.ts";
 export { findCatalogEntry, resolveBareModelName } from "./catalog/find-catalog-entry.ts";
 export { type ErrorKind, EXIT_CODES, isLlmuxError, LlmuxError } from "./core/errors.ts";
 export { type LlmuxConfig, loadConfig } from "./core/load-config.ts";
 export { parseModelReference } from "./core/model-reference.ts";
-export { startGateway } from "./gateway/start-gateway.ts";
+export type { Gateway, GatewayOptions } from "./gateway/start-gateway.ts";
 export {
   createProviderRegistry,
   DEFAULT_MODEL,
   type ProviderRegistry,
   type ResolvedModel,
 } from "./providers/provider-registry.ts";
-export { type ReadPage, type ReadPageOptions, readPage } from "./reader/read-page.ts";
+export type { ReadPage, ReadPageOptions } from "./reader/read-page.ts";
 export type { SummaryLength } from "./summarize/build-summary-prompt.ts";
-export {
-  type SummarizeInput,
-  type SummarizeOptions,
-  type SummarizeProgress,
-  type Summary,
-  summarize,
+export type {
+  SummarizeInput,
+  SummarizeOptions,
+  SummarizeProgress,
+  Summary,
 } from "./summarize/summarize.ts";
+
+export const startGateway: typeof import("./gateway/start-gateway.ts").startGateway = async (...args) =>
+  (await import("./gateway/start-gateway.ts")).startGateway(...args);
+
+export const readPage: typeof import("./reader/read-page.ts").readPage = async (...args) =>
+  (await import("./reader/read-page.ts")).readPage(...args);
+
+export const summarize: typeof import("./summarize/summarize.ts").summarize = async (...args) =>
+  (await import("./summarize/summarize.ts")).summarize(...args);
