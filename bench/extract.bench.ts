@@ -9,6 +9,7 @@ import { Readability } from "@mozilla/readability";
 import { JSDOM, VirtualConsole } from "jsdom";
 import { parseHTML } from "linkedom";
 import { extractContent } from "../src/reader/extract-content.ts";
+import { extractInWorker } from "../src/reader/extract-in-worker.ts";
 
 const DEV = "../shared/corpus/dev";
 const rounds = Number(process.argv[2] ?? 2);
@@ -49,10 +50,26 @@ for (const [name, extract] of Object.entries(extractors)) {
   pagesPerSecond[name] = count / (ms / 1000);
   console.log(`${name.padEnd(40)} ${pagesPerSecond[name].toFixed(1).padStart(6)} pages/s  (${count} pages)`);
 }
+// What readPage does since extraction moved off the main thread: the same extractor in the
+// worker pool, one page at a time (each page also crosses the thread boundary twice).
+{
+  const name = "llmux extractInWorker (worker pool)";
+  await extractInWorker(pages[0]?.html ?? "", { url: pages[0]?.url }); // start the worker
+  const started = performance.now();
+  for (let round = 0; round < rounds; round++) {
+    for (const { html, url } of pages) await extractInWorker(html, { url });
+  }
+  const count = pages.length * rounds;
+  pagesPerSecond[name] = count / ((performance.now() - started) / 1000);
+  console.log(`${name.padEnd(40)} ${pagesPerSecond[name].toFixed(1).padStart(6)} pages/s  (${count} pages)`);
+}
 const ours = pagesPerSecond["llmux extractContent (markdown + text)"] ?? 0;
 console.log(
   `llmux / Readability+jsdom: ${(ours / (pagesPerSecond["Readability + jsdom"] ?? 1)).toFixed(1)}x`,
 );
 console.log(
   `llmux / Readability+linkedom: ${(ours / (pagesPerSecond["Readability + linkedom"] ?? 1)).toFixed(2)}x`,
+);
+console.log(
+  `worker pool / main thread: ${((pagesPerSecond["llmux extractInWorker (worker pool)"] ?? 0) / ours).toFixed(2)}x`,
 );

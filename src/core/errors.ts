@@ -38,6 +38,7 @@ export const EXIT_CODES = {
   blocked_address: 36,
   unsupported_content: 37,
   nothing_extracted: 38,
+  page_too_complex: 39,
   // some of several sources failed (summarize A B C)
   partial_failure: 40,
   interrupted: 130,

@@ -27,6 +27,17 @@ const STATUS_OF_KIND: Partial<Record<ErrorKind, number>> = {
   network: 502,
   timeout: 504,
   aborted: 499,
+  // reading a page for /api/summarize: the page, not the gateway, is at fault
+  blocked_address: 403,
+  unsupported_content: 415,
+  too_large: 413,
+  nothing_extracted: 422,
+  page_too_complex: 422,
+  dns: 502,
+  connection_refused: 502,
+  tls: 502,
+  http_status: 502,
+  fetch_timeout: 504,
 };
 
 // `error.type` where the kind says more than the status class does. Not "missing_api_key": that
@@ -59,6 +70,7 @@ const GATEWAY_HINT_OF_KIND: Partial<Record<ErrorKind, string>> = {
   too_large: "The page is larger than this gateway reads",
   fetch_timeout: "The site is slow; try again later",
   nothing_extracted: "The page has no readable text; it may be built by JavaScript",
+  page_too_complex: "Try another page",
   internal: "If it persists, tell the gateway's operator",
 };
 

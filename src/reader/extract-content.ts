@@ -1,4 +1,5 @@
 import { Readability } from "@mozilla/readability";
+import { checkDocumentBounds } from "./check-document-bounds.ts";
 import { cleanArticle } from "./clean-article.ts";
 import { domToText } from "./dom-to-text.ts";
 import { htmlToMarkdown } from "./html-to-markdown.ts";
@@ -64,6 +65,7 @@ function baseUrl(doc: Document, url: string | undefined): string | undefined {
  */
 export function extractContent(html: string, options: { url?: string } = {}): ExtractedContent {
   const doc = parseDocument(html);
+  checkDocumentBounds(doc);
   const base = baseUrl(doc, options.url);
   const lang = doc.documentElement.getAttribute("lang")?.trim() || null;
   const markupDate = publishedFromMarkup(doc);

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { LlmuxError } from "../core/errors.ts";
-import { type ExtractedContent, extractContent } from "./extract-content.ts";
+import type { ExtractedContent } from "./extract-content.ts";
+import { extractInWorker } from "./extract-in-worker.ts";
 import { type LoadSourceOptions, loadSource } from "./load-source.ts";
 
 export interface ReadPageOptions extends LoadSourceOptions {
@@ -35,7 +36,8 @@ function fromText(text: string, kind: "text" | "markdown"): ExtractedContent {
 }
 
 /**
- * Reads a page from a URL, local file or "-" (stdin) and extracts its main content.
+ * Reads a page from a URL, local file or "-" (stdin) and extracts its main content (in a worker
+ * thread: a hostile page cannot stall the caller's event loop).
  * Throws LlmuxError: the fetch kinds (dns, http_status, blocked_address…), and
  * nothing_extracted when an HTML page yields fewer than `minWords` words.
  */
@@ -56,7 +58,7 @@ export async function readPage(source: string | URL, options: ReadPageOptions = 
   const fetched = performance.now();
   const content =
     loaded.kind === "html"
-      ? extractContent(html, { url: /^https?:/.test(loaded.url) ? loaded.url : undefined })
+      ? await extractInWorker(html, { url: /^https?:/.test(loaded.url) ? loaded.url : undefined })
       : fromText(loaded.body, loaded.kind);
   const extracted = performance.now();
   const minWords = options.minWords ?? 50;

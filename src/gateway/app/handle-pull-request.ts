@@ -6,7 +6,7 @@ import { readBody } from "../read-body.ts";
 import { RequestError } from "../request-error.ts";
 import { toOpenAIError } from "../to-openai-error.ts";
 import type { AppContext } from "./app-context.ts";
-import { openEventStream } from "./open-event-stream.ts";
+import { openEventStream, watchClient } from "./open-event-stream.ts";
 
 /** The `progress` event of a download, at most a few times a second. */
 export interface PullProgress {
@@ -45,24 +45,25 @@ export async function handlePullRequest(
   const model = `local:${name}`;
   if (key) context.keys.authorize(key, [model]);
 
-  const events = openEventStream(res);
+  const signal = watchClient(res);
+  const send = openEventStream(res);
   let last = 0;
   try {
     const { pullModel } = await import("../../local/pull-model.ts");
     const pulled = await pullModel(name, {
       modelsDir: context.config.paths.models,
       env: context.config.env as NodeJS.ProcessEnv,
-      signal: events.signal,
+      signal,
       onProgress: ({ receivedBytes, totalBytes }) => {
         const now = Date.now();
         if (now - last < PROGRESS_EVERY_MS && receivedBytes !== totalBytes) return;
         last = now;
-        events.send("progress", { receivedBytes, totalBytes: totalBytes ?? null } satisfies PullProgress);
+        send("progress", { receivedBytes, totalBytes: totalBytes ?? null } satisfies PullProgress);
       },
     });
-    events.send("done", { model, sizeBytes: pulled.sizeBytes } satisfies PullDone);
+    send("done", { model, sizeBytes: pulled.sizeBytes } satisfies PullDone);
   } catch (error) {
-    if (!events.signal.aborted) events.send("error", toOpenAIError(error).body);
+    if (!signal.aborted) send("error", toOpenAIError(error).body);
   } finally {
     res.end();
   }

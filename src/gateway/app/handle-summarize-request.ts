@@ -9,7 +9,7 @@ import { readBody } from "../read-body.ts";
 import { RequestError } from "../request-error.ts";
 import { toOpenAIError } from "../to-openai-error.ts";
 import type { AppContext } from "./app-context.ts";
-import { openEventStream } from "./open-event-stream.ts";
+import { openEventStream, watchClient } from "./open-event-stream.ts";
 
 /** The `page` event: what the reader extracted, before the summary starts. */
 export interface SummarizePage {
@@ -35,8 +35,9 @@ export interface SummarizeDone {
 
 /**
  * POST /api/summarize `{ url, model?, length?, language? }`: reads the page with the same reader
- * and SSRF rules as `llmux summarize` (private addresses only when the server allows them), then
- * streams server-sent events: `page`, `delta` (`{ text }`) many times, and `done` or `error`.
+ * and SSRF rules as `llmux summarize` (private addresses only when the server allows them; a page
+ * that cannot be read is an HTTP error), then streams server-sent events: `page`, `delta`
+ * (`{ text }`) many times, and `done` or `error`.
  */
 export async function handleSummarizeRequest(
   req: IncomingMessage,
@@ -62,21 +63,22 @@ export async function handleSummarizeRequest(
   const { reference } = resolved;
   if (key) context.keys.authorize(key, model ? [model, reference] : [reference]);
   if (resolved.provider === "local") await refuseMissingCatalogModel(resolved.modelId, context);
+  // Made now, so a missing key is refused before the page is fetched.
+  llmux.registry.languageModel(resolved);
 
-  const { send, signal } = openEventStream(res);
-
+  const signal = watchClient(res);
   const started = performance.now();
+  // The reader and summarizer load on the first summary, not with the gateway.
+  const [{ readPage }, { summarize }] = await Promise.all([
+    import("../../reader/read-page.ts"),
+    import("../../summarize/summarize.ts"),
+  ]);
+  // Read before the stream starts, so a page that cannot be read gets its own HTTP status
+  // (403 blocked address, 422 too complex or nothing to read, 502 the site failed...).
+  const page = await readPage(url, { allowPrivate: context.allowPrivateAddresses, signal });
+  const send = openEventStream(res);
   let firstTokenAt: number | null = null;
   try {
-    // The reader and summarizer load on the first summary, not with the gateway.
-    const [{ readPage }, { summarize }] = await Promise.all([
-      import("../../reader/read-page.ts"),
-      import("../../summarize/summarize.ts"),
-    ]);
-    const page = await readPage(url, {
-      allowPrivate: context.allowPrivateAddresses,
-      signal,
-    });
     send("page", {
       url: page.url,
       title: page.title,
