@@ -6,21 +6,13 @@ import { openSync, readdirSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
+const repo = fileURLToPath(new URL("..", import.meta.url));
 const ALWAYS_BUILD = new Set(["ci", "pack", "publish"]);
 // What `npm run build` writes last per step; the oldest of them is when dist/ was built.
 const OUTPUTS = ["dist/index.js", "dist/cli/main.js", "dist/web/index.html"];
 const INPUTS = ["src", "web", "package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json"];
 
-function mtime(path) {
-  try {
-    return statSync(join(root, path)).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
-
-function newestInput() {
+function newestInput(root) {
   let newest = 0;
   for (const input of INPUTS) {
     const stat = statSync(join(root, input), { throwIfNoEntry: false });
@@ -29,7 +21,8 @@ function newestInput() {
     if (!stat.isDirectory()) continue;
     for (const entry of readdirSync(join(root, input), { recursive: true, withFileTypes: true })) {
       const dir = entry.parentPath ?? entry.path;
-      if (entry.isFile() && !dir.includes("node_modules")) {
+      // A folder's own time moves when a file in it is deleted or renamed.
+      if ((entry.isFile() || entry.isDirectory()) && !dir.includes("node_modules")) {
         newest = Math.max(newest, statSync(join(dir, entry.name)).mtimeMs);
       }
     }
@@ -38,11 +31,11 @@ function newestInput() {
 }
 
 /** Why dist/ must be built, or undefined when it is up to date. */
-export function buildReason(command = process.env.npm_command) {
+export function buildReason(command = process.env.npm_command, root = repo) {
   if (ALWAYS_BUILD.has(command)) return `npm ${command}`;
-  const built = OUTPUTS.map(mtime);
+  const built = OUTPUTS.map((path) => statSync(join(root, path), { throwIfNoEntry: false })?.mtimeMs);
   if (built.includes(undefined)) return "dist/ is missing";
-  if (newestInput() > Math.min(...built)) return "the sources are newer than dist/";
+  if (newestInput(root) > Math.min(...built)) return "the sources are newer than dist/";
   return undefined;
 }
 
@@ -65,9 +58,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       say(`llmux: building dist/ (${reason}); this takes a few seconds, once`);
     const npm = process.env.npm_execpath;
     const result = npm
-      ? spawnSync(process.execPath, [npm, "run", "build"], { cwd: root, stdio: "inherit" })
+      ? spawnSync(process.execPath, [npm, "run", "build"], { cwd: repo, stdio: "inherit" })
       : spawnSync("npm", ["run", "build"], {
-          cwd: root,
+          cwd: repo,
           stdio: "inherit",
           shell: process.platform === "win32",
         });

@@ -51,7 +51,10 @@ function commandHelp(name: string, command: Command): string {
 
 async function main(argv: string[]): Promise<number> {
   const io: CliIo = {
-    stdin: process.stdin,
+    // A getter: making process.stdin opens it, which --help and --version have no use for.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !argv.includes("--no-color"),
