@@ -32,6 +32,7 @@ test("the GPU probe runs on the first start, and later starts reuse its answer",
   assert.equal(probe.platform, process.platform);
   assert.equal(probe.arch, process.arch);
   assert.ok([false, "cuda", "vulkan", "metal"].includes(probe.gpu), `gpu: ${probe.gpu}`);
+  assert.ok(Array.isArray(probe.libraries));
   assert.equal(statSync(file).mode & 0o777, 0o600);
 
   // Every probe writes the file anew (a new inode: it is renamed into place); a reuse does not.
@@ -40,13 +41,20 @@ test("the GPU probe runs on the first start, and later starts reuse its answer",
   assert.equal(inode(file), written, "the second start read the answer instead of probing");
 });
 
-test("another node-llama-cpp version, or an answer that no longer loads, is probed again", async () => {
+test("another node-llama-cpp version, other GPU libraries, or an answer that no longer loads, is probed again", async () => {
   const file = join(dir, "stale", "gpu-probe.json");
   await start(file, "auto");
   const probe = JSON.parse(readFileSync(file, "utf8"));
 
   writeFileSync(file, JSON.stringify({ ...probe, nodeLlamaCpp: "0.0.1" }));
   let before = inode(file);
+  await start(file, "auto");
+  assert.notEqual(inode(file), before, "probed again");
+  assert.deepEqual(JSON.parse(readFileSync(file, "utf8")), probe);
+
+  // GPU libraries installed or removed since (a driver, say).
+  writeFileSync(file, JSON.stringify({ ...probe, libraries: ["cuda", ...probe.libraries] }));
+  before = inode(file);
   await start(file, "auto");
   assert.notEqual(inode(file), before, "probed again");
   assert.deepEqual(JSON.parse(readFileSync(file, "utf8")), probe);

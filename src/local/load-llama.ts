@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { chmod, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { getLlama, type Llama, type LlamaGpuType, LlamaLogLevel } from "node-llama-cpp";
+import { getLlama, getLlamaGpuTypes, type Llama, type LlamaGpuType, LlamaLogLevel } from "node-llama-cpp";
 import { LlmuxError } from "../core/errors.ts";
 import { resolvePaths } from "../core/paths.ts";
 import { writeFileAtomic } from "../core/write-file-atomic.ts";
@@ -14,6 +14,8 @@ export interface GpuProbe {
   nodeLlamaCpp: string;
   platform: string;
   arch: string;
+  /** The GPU types whose libraries (CUDA, Vulkan) the machine has: installing a driver re-probes. */
+  libraries: LlamaGpuType[];
   gpu: LlamaGpuType;
 }
 
@@ -48,23 +50,32 @@ export function gpuProbeFile(env: NodeJS.ProcessEnv = process.env): string {
  * One `Llama` for the process. With `"auto"`, node-llama-cpp loads and tests each GPU build the
  * machine's libraries suggest (a second or more, and a warning, where CUDA or Vulkan libraries
  * exist without a usable GPU), so the answer is kept in `probeFile` and reused until
- * node-llama-cpp, the platform or the architecture changes, or the cached choice fails to load.
+ * node-llama-cpp, the platform, the architecture or the GPU libraries present change, or the
+ * cached choice fails to load.
  */
 export async function loadLlama(
   setting: GpuSetting = gpuSettingFromEnv() ?? "auto",
   probeFile: string = gpuProbeFile(),
 ): Promise<Llama> {
   if (setting !== "auto") return load(setting);
-  const current = { nodeLlamaCpp: nodeLlamaCppVersion(), platform: process.platform, arch: process.arch };
+  const current = {
+    nodeLlamaCpp: nodeLlamaCppVersion(),
+    platform: process.platform,
+    arch: process.arch,
+    // A few file checks (node-llama-cpp keeps the answer for its own probe).
+    libraries: await getLlamaGpuTypes("supported"),
+  };
   const cached = await readProbe(probeFile);
   if (
     cached &&
     cached.nodeLlamaCpp === current.nodeLlamaCpp &&
     cached.platform === current.platform &&
-    cached.arch === current.arch
+    cached.arch === current.arch &&
+    JSON.stringify(cached.libraries) === JSON.stringify(current.libraries)
   ) {
     try {
-      return await load(cached.gpu);
+      // Quiet: if it fails, the probe below says what it finds.
+      return await load(cached.gpu, { quiet: true });
     } catch {
       // The driver or the card went away: probe again.
     }
@@ -76,8 +87,13 @@ export async function loadLlama(
   return llama;
 }
 
-function load(gpu: GpuSetting): Promise<Llama> {
-  return getLlama({ build: "never", gpu, logLevel: LlamaLogLevel.error });
+function load(gpu: GpuSetting, { quiet = false } = {}): Promise<Llama> {
+  return getLlama({
+    build: "never",
+    gpu,
+    logLevel: LlamaLogLevel.error,
+    ...(quiet && { progressLogs: false }),
+  });
 }
 
 async function readProbe(file: string): Promise<GpuProbe | undefined> {
