@@ -1,10 +1,22 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { z } from "zod";
 import { BUILT_IN_PROVIDERS } from "../providers/provider-registry.ts";
+import data from "./catalog.json" with { type: "json" };
 import { listCatalog } from "./catalog.ts";
+import { catalogSchema } from "./catalog-schema.ts";
 
-test("the data file loads and validates", () => {
+test("the data file validates against the catalog schema", () => {
+  const parsed = catalogSchema.safeParse(data);
+  assert.ok(parsed.success, parsed.success ? "" : z.prettifyError(parsed.error));
   assert.ok(listCatalog().length > 50);
+});
+
+test("the schema refuses a price without its date, and a duplicate entry", () => {
+  const [first] = data.models;
+  const undated = { ...first, pricesAsOf: null };
+  assert.equal(catalogSchema.safeParse({ ...data, models: [undated] }).success, false);
+  assert.equal(catalogSchema.safeParse({ ...data, models: [first, first] }).success, false);
 });
 
 test("every built-in provider has at least one model", () => {
