@@ -20,7 +20,8 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: "models",
-    summary: "list the model catalog: open or closed weights, context, prices, whether it is configured",
+    summary:
+      "list the models: open or closed weights, context, dated prices, ready or why not (no key, not downloaded, not running)",
     load: async () => (await import("./models.ts")).modelsCommand,
   },
   {
