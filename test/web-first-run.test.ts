@@ -6,11 +6,10 @@
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { after, before, test } from "node:test";
-import type { Browser } from "playwright-core";
+import { before, test } from "node:test";
 import { serve } from "./reader-serve.ts";
 import { serveFile } from "./support/serve-file.ts";
-import { buildWebApp, collectPageErrors, launchBrowser, startApp, type TestApp } from "./web-support.ts";
+import { startApp, type TestApp, useBrowserSession } from "./web-support.ts";
 
 const STORIES = readFileSync(resolve("../shared/models/stories260K.gguf"));
 const SHA256 = "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d";
@@ -18,24 +17,18 @@ const ARTICLE = `<!doctype html><html><head><title>The lighthouse keeper</title>
 <h1>The lighthouse keeper</h1>${"<p>Every night the keeper climbed the stairs, lit the lamp and watched the ships pass the rocks until morning came over the sea.</p>".repeat(6)}
 </article></body></html>`;
 
-let browser: Browser;
-const cleanups: Array<() => Promise<void> | void> = [];
+const browser = useBrowserSession();
 let pageRequests = 0;
 let site: Awaited<ReturnType<typeof serve>>;
 let hub: Awaited<ReturnType<typeof serveFile>>;
 before(async () => {
-  await buildWebApp();
-  browser = await launchBrowser();
   site = await serve((_req, res) => {
     pageRequests++;
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(ARTICLE);
   });
   // The delay keeps the download going long enough for its progress to be seen.
   hub = await serveFile(STORIES, { etag: SHA256, delayMs: 700 });
-});
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  await Promise.all([browser?.close(), site?.close(), hub?.close()]);
+  browser.cleanup(() => Promise.all([site.close(), hub.close()]).then(() => {}));
 });
 
 async function app(
@@ -47,20 +40,11 @@ async function app(
     undefined,
     options,
   );
-  cleanups.push(async () => {
+  browser.cleanup(async () => {
     await started.gateway.close();
     rmSync(started.home, { recursive: true, force: true });
   });
   return started;
-}
-
-async function open(url: string) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(url);
-  return { page, errors };
 }
 
 const post = (url: string, body: unknown) =>
@@ -89,7 +73,7 @@ test("the API: a model that is not downloaded is refused before the page is fetc
 
 test("with nothing ready, the page offers the default model's download; once installed, it chats", async () => {
   const { gateway } = await app();
-  const { page, errors } = await open(gateway.url);
+  const { page, errors } = await browser.open(gateway.url);
   const setup = page.locator(".setup-needed");
   await setup.waitFor();
   const offer = setup.locator(".download-offer");
@@ -117,7 +101,7 @@ test("with nothing ready, the page offers the default model's download; once ins
 test("Summarize on a model that is not downloaded offers it with its size before fetching the page, then summarizes", async () => {
   // A cloud key makes the app usable; the local default still needs its download.
   const { gateway } = await app({ OPENAI_API_KEY: "sk-test-first-run-0000" });
-  const { page, errors } = await open(`${gateway.url}/#/summarize`);
+  const { page, errors } = await browser.open(`${gateway.url}/#/summarize`);
   await page.waitForFunction(
     () => (document.querySelector("#summarize-model") as HTMLSelectElement | null)?.value,
   );
@@ -156,7 +140,7 @@ test("a page on a private address is refused before any model is called, saying 
     { OPENAI_API_KEY: "sk-test-first-run-0000" },
     { allowPrivateAddresses: false },
   );
-  const { page } = await open(`${gateway.url}/#/summarize`);
+  const { page } = await browser.open(`${gateway.url}/#/summarize`);
   await page.waitForFunction(
     () => (document.querySelector("#summarize-model") as HTMLSelectElement | null)?.value,
   );

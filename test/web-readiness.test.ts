@@ -3,25 +3,16 @@
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { describe, test } from "node:test";
+import type { Page } from "playwright-core";
 import { pullModel } from "../src/local/pull-model.ts";
 import { startOpenAIServer } from "./servers/index.ts";
 import { closedLoopbackUrl } from "./support/closed-loopback-url.ts";
 import { makeTempDir } from "./support/make-temp-dir.ts";
 import { writeGguf } from "./support/write-gguf.ts";
-import { buildWebApp, collectPageErrors, launchBrowser, startApp } from "./web-support.ts";
+import { startApp, useBrowserSession } from "./web-support.ts";
 
-let browser: Browser;
-const cleanups: Array<() => Promise<void> | void> = [];
-before(async () => {
-  await buildWebApp();
-  browser = await launchBrowser();
-});
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  await browser?.close();
-});
+const browser = useBrowserSession();
 
 /** `llmux serve` in a home of its own (Ollama's store and AWS credentials looked for there too), no Ollama running. */
 async function app(env: Record<string, string>): Promise<{ url: string; home: string }> {
@@ -32,20 +23,11 @@ async function app(env: Record<string, string>): Promise<{ url: string; home: st
     OLLAMA_HOST: await closedLoopbackUrl(),
   };
   const { gateway } = await startApp({ ...isolated, ...env }, home);
-  cleanups.push(async () => {
+  browser.cleanup(async () => {
     await gateway.close();
     rmSync(home, { recursive: true, force: true });
   });
   return { url: gateway.url, home };
-}
-
-async function newPage(url: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(url);
-  return { page, errors };
 }
 
 const pickerValue = (page: Page, id: string) =>
@@ -54,13 +36,13 @@ const pickerValue = (page: Page, id: string) =>
 describe("the web UI and readiness", () => {
   test("LLMUX_MODEL without its key: the UI starts on the first ready model, which answers; the others say why", async () => {
     const openai = await startOpenAIServer([{ fixture: "openai/chat/openai-text" }]);
-    cleanups.push(() => openai.close());
+    browser.cleanup(() => openai.close());
     const { url } = await app({
       OPENAI_API_KEY: "sk-test-web-ready-key-123456",
       OPENAI_BASE_URL: `${openai.url}/v1`,
       LLMUX_MODEL: "anthropic:claude-sonnet-4-5",
     });
-    const { page, errors } = await newPage(url);
+    const { page, errors } = await browser.open(url);
     await pickerValue(page, "chat-model");
     assert.equal(await page.inputValue("#chat-model"), "openai:gpt-4.1");
     assert.match((await page.textContent("#chat-model-facts")) ?? "", /^Ready · /);
@@ -92,7 +74,7 @@ describe("the web UI and readiness", () => {
 
   test("with no model ready, the UI says what to set up; once a model is on disk, Check again opens the chat on it", async () => {
     const { url, home } = await app({});
-    const { page, errors } = await newPage(url);
+    const { page, errors } = await browser.open(url);
     const setup = page.locator(".setup-needed");
     await setup.waitFor();
     const text = ((await setup.textContent()) ?? "").replace(/\s+/g, " ");

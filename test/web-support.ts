@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { after, before } from "node:test";
+import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 import { build } from "vite";
 import { loadConfig } from "../src/core/load-config.ts";
 import { type Gateway, startGateway } from "../src/gateway/start-gateway.ts";
@@ -49,4 +50,41 @@ export function collectPageErrors(page: Page): string[] {
     if (message.type() === "error") errors.push(message.text());
   });
   return errors;
+}
+
+export interface BrowserSession {
+  /** Runs after the file's tests, newest first: servers, gateways, browser contexts. */
+  cleanup(step: () => Promise<void> | void): void;
+  /** A new browser context's page at `url`, with its errors collected. */
+  open(url: string, options?: BrowserContextOptions): Promise<{ page: Page; errors: string[] }>;
+}
+
+/**
+ * One Chromium for a test file: the web app is built and the browser launched before its tests;
+ * everything registered with `cleanup`, then the browser, is closed after them.
+ */
+export function useBrowserSession(): BrowserSession {
+  let browser: Browser | undefined;
+  const cleanups: Array<() => Promise<void> | void> = [];
+  before(async () => {
+    await buildWebApp();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    await browser?.close();
+  });
+  return {
+    cleanup: (step) => {
+      cleanups.push(step);
+    },
+    async open(url, options = { viewport: { width: 1280, height: 860 } }) {
+      const context = await browser!.newContext(options);
+      cleanups.push(() => context.close());
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      await page.goto(url);
+      return { page, errors };
+    },
+  };
 }

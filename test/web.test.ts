@@ -2,8 +2,8 @@
 // loopback provider servers replaying recorded responses.
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
-import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { describe, test } from "node:test";
+import type { Page } from "playwright-core";
 import { serve } from "./reader-serve.ts";
 import {
   type ProviderServer,
@@ -12,7 +12,7 @@ import {
   startOpenAIServer,
 } from "./servers/index.ts";
 import { recordedAnthropicStreamText, recordedOpenAIStream } from "./servers/recorded-streams.ts";
-import { buildWebApp, collectPageErrors, launchBrowser, startApp, type TestApp } from "./web-support.ts";
+import { startApp, type TestApp, useBrowserSession } from "./web-support.ts";
 
 const { text: openAIAnswer, usage: openAIUsage } = recordedOpenAIStream("openai/chat/openai-text");
 const anthropicAnswer = recordedAnthropicStreamText("anthropic/anthropic-text");
@@ -20,20 +20,11 @@ const anthropicAnswer = recordedAnthropicStreamText("anthropic/anthropic-text");
 const OPENAI_MODEL = "openai:gpt-4.1-nano";
 const ANTHROPIC_MODEL = "anthropic:claude-sonnet-4-5";
 
-let browser: Browser;
-const cleanups: Array<() => Promise<void> | void> = [];
-before(async () => {
-  await buildWebApp();
-  browser = await launchBrowser();
-});
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  await browser?.close();
-});
+const browser = useBrowserSession();
 
 async function openAI(script: ResponseSpec[]): Promise<ProviderServer> {
   const server = await startOpenAIServer(script);
-  cleanups.push(() => server.close());
+  browser.cleanup(() => server.close());
   return server;
 }
 
@@ -47,7 +38,7 @@ function openAIEnv(server: ProviderServer): Record<string, string> {
 
 async function app(env: Record<string, string>, home?: string): Promise<TestApp> {
   const started = await startApp(env, home);
-  cleanups.push(async () => {
+  browser.cleanup(async () => {
     await started.gateway.close();
     if (!home) rmSync(started.home, { recursive: true, force: true });
   });
@@ -55,16 +46,12 @@ async function app(env: Record<string, string>, home?: string): Promise<TestApp>
 }
 
 async function newPage(url: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(url);
+  const opened = await browser.open(url);
   // The model list has loaded once the picker shows the default model.
-  await page.waitForFunction(
+  await opened.page.waitForFunction(
     () => (document.querySelector("#chat-model") as HTMLSelectElement | null)?.value,
   );
-  return { page, errors };
+  return opened;
 }
 
 /** The chunks of an OpenAI stream whose reply is `text`, with a usage chunk at the end. */
@@ -366,7 +353,7 @@ describe("compare", () => {
   test("two models stream side by side, each with tokens, cost, time to first token and total time", async () => {
     const openai = await openAI([{ fixture: "openai/chat/openai-text", chunkDelayMs: 2 }]);
     const anthropic = await startAnthropicServer([{ fixture: "anthropic/anthropic-text", chunkDelayMs: 20 }]);
-    cleanups.push(() => anthropic.close());
+    browser.cleanup(() => anthropic.close());
     const { gateway } = await app({
       ...openAIEnv(openai),
       ANTHROPIC_API_KEY: "sk-ant-test-web-key-123456",
@@ -411,7 +398,7 @@ describe("summarize", () => {
     const site = await serve((_req, res) => {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
     });
-    cleanups.push(() => site.close());
+    browser.cleanup(() => site.close());
     const server = await openAI([{ fixture: "openai/chat/openai-text", chunkDelayMs: 2 }]);
     const { gateway } = await app(openAIEnv(server));
     const { page, errors } = await newPage(`${gateway.url}/#/summarize`);
@@ -447,10 +434,10 @@ describe("layout", () => {
   test("phone width has no sideways scrolling; keyboard skip link; the theme toggle switches dark and light; controls are labelled", async () => {
     const server = await openAI([{ chunks: openAIChunks("Hi.") }]);
     const { gateway } = await app(openAIEnv(server));
-    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, colorScheme: "light" });
-    cleanups.push(() => context.close());
-    const page = await context.newPage();
-    await page.goto(gateway.url);
+    const { page } = await browser.open(gateway.url, {
+      viewport: { width: 375, height: 740 },
+      colorScheme: "light",
+    });
     await page.waitForFunction(
       () => (document.querySelector("#chat-model") as HTMLSelectElement | null)?.value,
     );
