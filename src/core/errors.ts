@@ -20,6 +20,8 @@ export const EXIT_CODES = {
   unsupported: 14,
   // `llmux serve`: another process listens on the port
   address_in_use: 15,
+  // at capacity: a local model's queue is full, or `llmux serve` holds its most connections
+  busy: 16,
   // local models (embedded engine, model store)
   model_file_missing: 20,
   not_gguf: 21,
@@ -50,17 +52,20 @@ export class LlmuxError extends Error {
   readonly kind: ErrorKind;
   readonly hint: string | undefined;
   readonly status: number | undefined;
+  /** When trying again may succeed (a `busy` engine or gateway); the gateway sends it as Retry-After. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     kind: ErrorKind,
     message: string,
-    options: { hint?: string; cause?: unknown; status?: number } = {},
+    options: { hint?: string; cause?: unknown; status?: number; retryAfterSeconds?: number } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "LlmuxError";
     this.kind = kind;
     this.hint = options.hint;
     this.status = options.status;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get exitCode(): number {

@@ -52,6 +52,12 @@ const gatewaySchema = z
       .default(16 * 1024 * 1024),
     /** How long SIGTERM waits for requests in flight before closing their connections. */
     drainTimeoutMs: z.number().int().min(0).default(30_000),
+    /** Host names (beyond the gateway's own) a request may name in its Host header; "*" for any. */
+    allowedHosts: z.array(z.string().min(1)).default([]),
+    /** Web origins (beyond the gateway's own) allowed to call it, with CORS; "*" wildcards. */
+    allowedOrigins: z.array(z.string().min(1)).default([]),
+    /** Open connections answered; requests on more get a 503 with Retry-After. */
+    maxConnections: z.number().int().positive().default(512),
   })
   .strict();
 
@@ -66,6 +72,8 @@ export const configFileSchema = z
         threads: z.number().int().positive().optional(),
         contextSize: z.number().int().positive().optional(),
         idleUnloadSeconds: z.number().positive().optional(),
+        /** Requests that may wait for one model while it serves others (default 16); more are `busy`. */
+        maxQueue: z.number().int().min(0).optional(),
       })
       .strict()
       .default({}),

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { isLlmuxError } from "../core/errors.ts";
 import { toOpenAIError } from "./to-openai-error.ts";
 
 /** Answers with the OpenAI error object for `error`, unless something was sent already. */
@@ -12,6 +13,10 @@ export function sendError(res: ServerResponse, error: unknown): void {
   };
   // An oversized body may still be arriving: close rather than read it all.
   if (status === 413) headers.connection = "close";
+  // A busy model or gateway says when to try again (OpenAI's clients wait that long, then retry).
+  if (isLlmuxError(error) && error.retryAfterSeconds !== undefined) {
+    headers["retry-after"] = Math.max(1, Math.ceil(error.retryAfterSeconds));
+  }
   res.writeHead(status, headers);
   res.end(text);
 }

@@ -8,6 +8,8 @@ import type { GatewayKey } from "../store/gateway-keys.ts";
 import { openDatabase } from "../store/open-database.ts";
 import type { AppContext } from "./app/app-context.ts";
 import { handleAppRequest } from "./app/handle-app-request.ts";
+import { checkRequestTarget } from "./check-request-target.ts";
+import { createBrowserGuard } from "./create-browser-guard.ts";
 import { createKeyGuard } from "./create-key-guard.ts";
 import { createMetrics } from "./create-metrics.ts";
 import { createRequestCapture } from "./create-request-capture.ts";
@@ -16,8 +18,10 @@ import type { GatewayContext } from "./gateway-context.ts";
 import { handleChatCompletion } from "./handle-chat-completion.ts";
 import { handleEmbeddings } from "./handle-embeddings.ts";
 import { isLoopbackHost } from "./is-loopback-host.ts";
+import { limitConnections } from "./limit-connections.ts";
 import { listModels } from "./list-models.ts";
 import { RequestError } from "./request-error.ts";
+import { requireJsonContentType } from "./require-json-content-type.ts";
 import { sendError } from "./send-error.ts";
 import { toOpenAIError } from "./to-openai-error.ts";
 
@@ -114,9 +118,20 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
     }
   };
 
+  const guard = createBrowserGuard(config, host);
   const server = createServer({ keepAliveTimeout: 65_000, noDelay: true }, (req, res) => {
     const path = req.url ?? "/";
     const method = req.method ?? "GET";
+    // Before any route: the connection cap, Host and Origin (a CORS preflight ends here), a
+    // readable URL and a JSON body type.
+    try {
+      admit(req, res);
+      if (guard(req, res)) return;
+      checkRequestTarget(path);
+      requireJsonContentType(req);
+    } catch (error) {
+      return sendError(res, error);
+    }
     if (path === "/v1/chat/completions") {
       if (method === "POST") return void serve(handleChatCompletion, "chat", req, res);
     } else if (path === "/v1/embeddings") {
@@ -126,8 +141,15 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
     } else if (path === "/healthz") {
       if (method === "GET") return sendText(res, 200, "application/json", '{"status":"ok"}');
     } else if (path === "/metrics") {
-      if (method === "GET")
+      if (method === "GET") {
+        // Any valid gateway key, once keys exist (a 401 in the OpenAI shape otherwise).
+        try {
+          keys.authenticate(req.headers.authorization);
+        } catch (error) {
+          return sendError(res, error);
+        }
         return sendText(res, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.render());
+      }
     } else {
       return void handleAppRequest(req, res, appContext).then(
         (handled) => {
@@ -146,6 +168,9 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
       new RequestError(405, `${method} is not allowed on ${path}`, { code: "method_not_allowed" }),
     );
   });
+
+  // Declared after the server it watches; requests (and so uses above) come only once it listens.
+  const admit = limitConnections(server, config.file.gateway.maxConnections);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {

@@ -27,6 +27,8 @@ const STATUS_OF_KIND: Partial<Record<ErrorKind, number>> = {
   network: 502,
   timeout: 504,
   aborted: 499,
+  // a local model's queue or the gateway's connections are full: try again after Retry-After
+  busy: 503,
   // reading a page for /api/summarize: the page, not the gateway, is at fault
   blocked_address: 403,
   unsupported_content: 415,

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import {
   type ChatWrapper,
   InsufficientMemoryError,
@@ -24,6 +24,8 @@ export interface LocalEngineOptions {
   contextSize?: number;
   /** Requests one model serves at the same time (each has its own context sequence); more wait in a queue. */
   parallel?: number;
+  /** Requests that may wait for one model (default 16); one more fails at once as `busy`. */
+  maxQueue?: number;
   /** Unload a model after this long without use. */
   idleUnloadMs?: number;
 }
@@ -66,6 +68,9 @@ interface Entry {
 
 const DEFAULT_IDLE_UNLOAD_MS = 5 * 60_000;
 const DEFAULT_PARALLEL = 2;
+const DEFAULT_MAX_QUEUE = 16;
+// What a `busy` refusal suggests: a short answer of a small model takes about this long.
+const BUSY_RETRY_AFTER_SECONDS = 5;
 // Below this many tokens a context is useless for chat; rather fail loudly than run crippled.
 const MIN_CONTEXT_SIZE = 512;
 
@@ -116,7 +121,7 @@ export class LocalEngine {
     this.take(entry);
     let sequence: LlamaContextSequence;
     try {
-      sequence = entry.free.pop() ?? (await waitForSequence(entry, signal));
+      sequence = entry.free.pop() ?? (await waitForSequence(entry, signal, this.maxQueue()));
     } catch (error) {
       this.give(entry);
       throw error;
@@ -147,6 +152,10 @@ export class LocalEngine {
     const llama = await this.llama?.catch(() => undefined);
     this.llama = undefined;
     await llama?.dispose();
+  }
+
+  private maxQueue(): number {
+    return this.options.maxQueue ?? DEFAULT_MAX_QUEUE;
   }
 
   private getLlama(): Promise<Llama> {
@@ -233,7 +242,23 @@ export class LocalEngine {
 /** The engine every `local:` model of this process shares. */
 export const localEngine = new LocalEngine();
 
-function waitForSequence(entry: Entry, signal: AbortSignal | undefined): Promise<LlamaContextSequence> {
+function waitForSequence(
+  entry: Entry,
+  signal: AbortSignal | undefined,
+  maxQueue: number,
+): Promise<LlamaContextSequence> {
+  if (entry.waiting.length >= maxQueue) {
+    return Promise.reject(
+      new LlmuxError(
+        "busy",
+        `${basename(entry.loaded.path)} is busy: ${entry.parallel} requests running and ${entry.waiting.length} waiting, as many as its queue holds`,
+        {
+          hint: "Try again in a few seconds (the queue's length is local.maxQueue in the config)",
+          retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS,
+        },
+      ),
+    );
+  }
   return new Promise((resolvePromise, reject) => {
     const onAbort = () => {
       entry.waiting.splice(entry.waiting.indexOf(grant), 1);

@@ -53,12 +53,13 @@ export async function loadLocalModel(modelId: string, config: LlmuxConfig): Prom
       import("../local/local-engine.ts"),
       import("../local/choose-thread-count.ts"),
     ]);
-  const { threads, contextSize, idleUnloadSeconds } = config.file.local;
+  const { threads, contextSize, idleUnloadSeconds, maxQueue } = config.file.local;
   localEngine.configure({
     // LLMUX_THREADS beats the config file, as every env var does.
     threads: chooseThreadCount({ threads: config.env.LLMUX_THREADS ? undefined : threads, env: config.env }),
     ...(contextSize !== undefined && { contextSize }),
     ...(idleUnloadSeconds !== undefined && { idleUnloadMs: idleUnloadSeconds * 1000 }),
+    ...(maxQueue !== undefined && { maxQueue }),
   });
   const path = await resolveLocalModelPath(modelId, {
     modelsDir: config.paths.models,

@@ -36,13 +36,6 @@ export async function handleAppRequest(
   const isConversations = pathname === "/api/conversations" || pathname.startsWith("/api/conversations/");
   if (!APP_ROUTES.has(pathname) && !isConversations) return false;
   try {
-    // JSON only: a form or a text/plain fetch from another site (which skips the CORS preflight)
-    // cannot create, change or summarize anything here.
-    if ((req.method === "POST" || req.method === "PATCH") && !isJson(req.headers["content-type"])) {
-      throw new RequestError(415, "Send the body as JSON, with Content-Type: application/json", {
-        code: "unsupported_media_type",
-      });
-    }
     const key = context.keys.authenticate(req.headers.authorization);
     if (pathname === "/api/models") {
       if (req.method !== "GET") throw new RequestError(405, `${req.method} is not allowed here`);
@@ -66,8 +59,4 @@ export async function handleAppRequest(
     else sendError(res, error);
   }
   return true;
-}
-
-function isJson(contentType: string | undefined): boolean {
-  return contentType?.split(";", 1)[0]?.trim().toLowerCase() === "application/json";
 }
