@@ -11,6 +11,7 @@ import {
   type ToolSet,
 } from "ai";
 import { computeCost } from "../catalog/compute-cost.ts";
+import { resolvePricing } from "../catalog/resolve-pricing.ts";
 import type { LlmuxError } from "../core/errors.ts";
 import { type LlmuxConfig, type LoadConfigOptions, loadConfig } from "../core/load-config.ts";
 import {
@@ -120,10 +121,13 @@ export function createLlmux(options: LlmuxOptions = {}): Llmux {
     const costUsd =
       runsLocally || nothingUsed
         ? 0
-        : computeCost(resolved.catalogEntry, {
-            inputTokens: usage.inputTokens ?? undefined,
-            outputTokens: usage.outputTokens ?? undefined,
-          });
+        : computeCost(
+            { pricing: resolvePricing(resolved, config.file.prices) ?? null },
+            {
+              inputTokens: usage.inputTokens ?? undefined,
+              outputTokens: usage.outputTokens ?? undefined,
+            },
+          );
     const latencyMs = Math.round(performance.now() - started);
     options.onUsage?.({
       time: new Date(),

@@ -84,6 +84,20 @@ export const configFileSchema = z
     maxRetries: z.number().int().min(0).max(10).default(2),
     timeoutMs: z.number().int().positive().default(600_000),
     gateway: gatewaySchema.prefault({}),
+    /**
+     * USD per million tokens by model reference ("vllm:my-model"), for models the catalog does not
+     * price or priced otherwise by your contract; they win over the catalog (see resolvePricing).
+     */
+    prices: z
+      .record(
+        z.string(),
+        z.strictObject({
+          inputPerMTok: z.number().nonnegative(),
+          outputPerMTok: z.number().nonnegative(),
+          cachedInputPerMTok: z.number().nonnegative().optional(),
+        }),
+      )
+      .default({}),
   })
   .strict();
 

@@ -1,5 +1,7 @@
 import type { ServerResponse } from "node:http";
 
+const DATA = Buffer.from("data:");
+
 /**
  * What a request handler and the attempt serving it (forwarding or translation) share. The
  * attempt registers what to cancel as an object, not as a closure: a per-request closure kept on
@@ -13,8 +15,28 @@ export class AttemptState {
   firstByteAt = 0;
   /** The client closed the connection before its answer was complete. */
   clientGone = false;
+  /**
+   * Server-sent events that reached the client: a chat stream sends about one token an event, so
+   * this is what a stream cut short (client gone, upstream failed) is charged for when the
+   * upstream never reported its usage.
+   */
+  streamedEvents = 0;
   /** The upstream request (forwarding) or the provider call's controller (translation) in flight. */
   upstream: { abort(reason: Error): void } | undefined = undefined;
+
+  /** Counts the events in `out`, bytes about to be written to a streaming client. */
+  countEvents(out: Buffer | string): void {
+    if (typeof out === "string") {
+      for (let at = out.indexOf("data:"); at >= 0; at = out.indexOf("data:", at + 5)) {
+        if (at === 0 || out.charCodeAt(at - 1) === 10) this.streamedEvents++;
+      }
+      return;
+    }
+    for (let at = out.indexOf(DATA); at >= 0; at = out.indexOf(DATA, at + 5)) {
+      // At the start of a line: a field name, not text inside a JSON string.
+      if (at === 0 || out[at - 1] === 10) this.streamedEvents++;
+    }
+  }
 
   /** Watches `res`: a client that goes away before the end cancels the upstream work. */
   constructor(res: ServerResponse) {

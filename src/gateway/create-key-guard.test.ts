@@ -79,9 +79,61 @@ test("allowlist (403), requests per minute and budget (429), with spend from the
     429,
   );
   const spender = { ...limited, id: limited.id, rpm: null };
-  guard.spend(limited.id, 0.5);
   assert.equal(
-    status(() => guard.authorize(spender, ["openai:gpt-4.1"])),
+    status(() => guard.reserve(spender, 0.5)),
+    429,
+    "0.6 spent (from the usage log) + 0.5 > 1",
+  );
+  guard.reserve(spender, 0.4).settle(0.4);
+  assert.equal(
+    status(() => guard.reserve(spender, 0.000001)),
     429,
   );
+  assert.equal(
+    status(() => guard.reserve(spender, 0)),
+    200,
+    "a free (local) model stays usable",
+  );
+});
+
+test("a bearer token is read whatever the scheme's case and the spaces around it", () => {
+  const db = tempDb();
+  const guard = createKeyGuard(db, { reloadMs: 0 });
+  const { key, token } = createGatewayKey(db);
+  for (const header of [`bearer ${token}`, `BEARER ${token}`, `Bearer   ${token} `, ` bEaReR ${token}`]) {
+    assert.equal(guard.authenticate(header)?.id, key.id, header);
+  }
+  for (const header of [token, `Basic ${token}`, `Bearer${token}`, `Bearer ${token} extra`]) {
+    assert.equal(
+      status(() => guard.authenticate(header)),
+      401,
+      header,
+    );
+  }
+});
+
+test("reservations: held until settled, then the real cost; none may take the key past its budget", () => {
+  const db = tempDb();
+  const { key } = createGatewayKey(db, { budgetUsd: 0.01 });
+  const guard = createKeyGuard(db);
+  const held = [guard.reserve(key, 0.004), guard.reserve(key, 0.004)];
+  assert.equal(
+    status(() => guard.reserve(key, 0.004)),
+    429,
+    "0.008 held + 0.004 > 0.01",
+  );
+  held[0]!.settle(0.001);
+  held[0]!.settle(0.001); // only the first settle counts
+  assert.deepEqual(guard.balance(key.id), { spentUsd: 0.001, reservedUsd: 0.004 });
+  const third = guard.reserve(key, 0.005);
+  assert.equal(
+    status(() => guard.reserve(key, 0.0001)),
+    429,
+  );
+  third.settle(0);
+  held[1]!.settle(0.002);
+  assert.deepEqual(guard.balance(key.id), { spentUsd: 0.003, reservedUsd: 0 });
+  const unlimited = createGatewayKey(db).key;
+  guard.reserve(unlimited, 5).settle(3);
+  assert.equal(guard.balance(unlimited.id).spentUsd, 3);
 });

@@ -8,14 +8,35 @@ import {
 import { RequestError } from "./request-error.ts";
 
 export interface KeyGuard {
-  /** Whether any key was ever created: then every /v1 request needs an active one. */
+  /** Whether any key was ever created: then every /v1 and /api request needs an active one. */
   hasKeys(): boolean;
-  /** The key a request presents; a 401 when keys exist and it presents none or an unknown one. */
+  /**
+   * The key a request presents (`Authorization: Bearer <token>`, the scheme in any case); a 401
+   * when keys exist and it presents none or an unknown one.
+   */
   authenticate(authorization: string | undefined): GatewayKey | undefined;
-  /** Allowlist (403), requests per minute and budget (429) for one request to `names` (as asked, as resolved). */
+  /** The key's model allowlist (403) for one request to `names` (as asked, as resolved). */
+  allow(key: GatewayKey, names: readonly string[]): void;
+  /** Counts one request against the key's requests per minute (429 when none is left). */
+  limitRate(key: GatewayKey): void;
+  /** allow, then limitRate: what every model request goes through. */
   authorize(key: GatewayKey, names: readonly string[]): void;
-  /** Adds a finished request's cost to its key's spend. */
-  spend(keyId: string, costUsd: number): void;
+  /**
+   * Sets aside `worstCaseUsd` of the key's budget for a request about to start, or refuses it
+   * (429 insufficient_quota) when what the key spent, what its requests in flight hold and this
+   * would pass the budget. Keys without a budget always get one (it still counts their spend).
+   */
+  reserve(key: GatewayKey, worstCaseUsd: number): Reservation;
+  /** USD a key has spent (settled requests) and holds (requests in flight). */
+  balance(keyId: string): { spentUsd: number; reservedUsd: number };
+}
+
+/** A request's hold on its key's budget. */
+export interface Reservation {
+  /** What was set aside, in USD. */
+  readonly amountUsd: number;
+  /** Releases the hold and charges what the request really cost; only the first call counts. */
+  settle(costUsd: number): void;
 }
 
 interface Bucket {
@@ -26,7 +47,10 @@ interface Bucket {
 /**
  * Gateway keys, re-read from the database at most every `reloadMs` (so `llmux keys create` and
  * `revoke` take effect within a second without a restart). Spend starts from the usage log and
- * grows in memory as requests finish; rate limits are token buckets refilled continuously.
+ * grows in memory as requests settle; a request in flight holds its worst-case cost (reserve),
+ * so concurrent requests can never take a key past its budget together. Check and hold happen
+ * in one synchronous step, as do release and charge: no other request runs in between. Rate
+ * limits are token buckets refilled continuously.
  */
 export function createKeyGuard(db: Database.Database, options: { reloadMs?: number } = {}): KeyGuard {
   const reloadMs = options.reloadMs ?? 1000;
@@ -35,6 +59,7 @@ export function createKeyGuard(db: Database.Database, options: { reloadMs?: numb
   let required = false;
   let loadedAt = Number.NEGATIVE_INFINITY;
   const spent = readGatewayKeySpend(db);
+  const reserved = new Map<string, number>();
   const buckets = new Map<string, Bucket>();
 
   const keys = () => {
@@ -56,7 +81,7 @@ export function createKeyGuard(db: Database.Database, options: { reloadMs?: numb
     authenticate(authorization) {
       const active = keys();
       if (!required) return undefined;
-      const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : undefined;
+      const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
       if (!token) {
         throw new RequestError(
           401,
@@ -70,7 +95,7 @@ export function createKeyGuard(db: Database.Database, options: { reloadMs?: numb
       }
       return key;
     },
-    authorize(key, names) {
+    allow(key, names) {
       if (key.models && !names.some((name) => allows(key.models!, name))) {
         throw new RequestError(
           403,
@@ -78,22 +103,45 @@ export function createKeyGuard(db: Database.Database, options: { reloadMs?: numb
           { code: "model_not_allowed", param: "model" },
         );
       }
+    },
+    limitRate(key) {
       if (key.rpm !== null && !take(key.id, key.rpm)) {
         throw new RequestError(429, `Rate limit reached for key ${key.id}: ${key.rpm} requests per minute`, {
           type: "requests",
           code: "rate_limit_exceeded",
         });
       }
-      if (key.budgetUsd !== null && (spent.get(key.id) ?? 0) >= key.budgetUsd) {
+    },
+    authorize(key, names) {
+      this.allow(key, names);
+      this.limitRate(key);
+    },
+    reserve(key, worstCaseUsd) {
+      const amount = Math.max(0, worstCaseUsd);
+      const spentNow = spent.get(key.id) ?? 0;
+      const heldNow = reserved.get(key.id) ?? 0;
+      if (key.budgetUsd !== null && round(spentNow + heldNow + amount) > key.budgetUsd) {
+        const held = heldNow > 0 ? ` ($${heldNow.toFixed(6)} more is held by its requests in flight)` : "";
         throw new RequestError(
           429,
-          `Budget exhausted for key ${key.id}: it has spent $${(spent.get(key.id) ?? 0).toFixed(6)} of its $${key.budgetUsd} budget`,
+          `Budget exhausted for key ${key.id}: it has spent $${spentNow.toFixed(6)} of its $${key.budgetUsd} budget${held}, and this request could cost up to $${amount.toFixed(6)}; ask for fewer tokens (max_tokens) or for a larger budget`,
           { type: "insufficient_quota", code: "insufficient_quota" },
         );
       }
+      reserved.set(key.id, heldNow + amount);
+      let settled = false;
+      return {
+        amountUsd: amount,
+        settle(costUsd) {
+          if (settled) return;
+          settled = true;
+          reserved.set(key.id, round((reserved.get(key.id) ?? 0) - amount));
+          spent.set(key.id, round((spent.get(key.id) ?? 0) + Math.max(0, costUsd)));
+        },
+      };
     },
-    spend(keyId, costUsd) {
-      spent.set(keyId, (spent.get(keyId) ?? 0) + costUsd);
+    balance(keyId) {
+      return { spentUsd: spent.get(keyId) ?? 0, reservedUsd: reserved.get(keyId) ?? 0 };
     },
   };
 
@@ -110,6 +158,14 @@ export function createKeyGuard(db: Database.Database, options: { reloadMs?: numb
     bucket.tokens -= 1;
     return true;
   }
+}
+
+// RFC 7235: the scheme is case-insensitive; spaces around the token are tolerated.
+const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
+
+// Costs are kept to 1e-9 USD (see computeCost); sums of floats are rounded back to that.
+function round(usd: number): number {
+  return Math.round(usd * 1e9) / 1e9;
 }
 
 function allows(models: readonly string[], name: string): boolean {

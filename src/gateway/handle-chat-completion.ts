@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayKey } from "../store/gateway-keys.ts";
+import { estimateTokens } from "../summarize/estimate-tokens.ts";
 import { answerWithFallbacks } from "./answer-with-fallbacks.ts";
 import { AttemptState } from "./attempt-state.ts";
 import type { Route } from "./create-route-table.ts";
@@ -80,7 +81,30 @@ export async function handleChatCompletion(
     });
   };
 
-  await answerWithFallbacks(context, { route: "chat", name, key, started, stream, res, state, attempt });
+  await answerWithFallbacks(context, {
+    route: "chat",
+    name,
+    key,
+    started,
+    stream,
+    res,
+    state,
+    // The whole body counted as prompt (JSON syntax, tools and all): an upper bound, or close.
+    worstCase: () => ({
+      inputTokens: estimateTokens(body.toString("utf8")),
+      maxOutputTokens: outputCap(json),
+    }),
+    attempt,
+  });
+}
+
+// The request's own cap on the answer; the newer field wins, as OpenAI reads them.
+function outputCap(json: Record<string, unknown>): number | undefined {
+  for (const field of ["max_completion_tokens", "max_tokens"]) {
+    const value = json[field];
+    if (typeof value === "number" && Number.isFinite(value) && value >= 0) return Math.ceil(value);
+  }
+  return undefined;
 }
 
 const USAGE_OPTION = Buffer.from('"stream_options":{"include_usage":true},');

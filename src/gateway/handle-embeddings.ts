@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { embedMany } from "ai";
 import type { GatewayKey } from "../store/gateway-keys.ts";
+import { estimateTokens } from "../summarize/estimate-tokens.ts";
 import { answerWithFallbacks } from "./answer-with-fallbacks.ts";
 import { AttemptState } from "./attempt-state.ts";
 import type { Route } from "./create-route-table.ts";
@@ -108,6 +109,10 @@ export async function handleEmbeddings(
     stream: false,
     res,
     state,
+    worstCase: () => ({
+      inputTokens: (values as string[]).reduce((sum, value) => sum + estimateTokens(value) + 1, 0),
+      maxOutputTokens: 0,
+    }),
     attempt,
   });
 }

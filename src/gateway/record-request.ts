@@ -1,7 +1,10 @@
 import { computeCost, type TokenUsage } from "../catalog/compute-cost.ts";
+import { resolvePricing } from "../catalog/resolve-pricing.ts";
 import type { ResolvedModel } from "../providers/provider-registry.ts";
 import type { UsageRow } from "../store/usage-log.ts";
+import type { Reservation } from "./create-key-guard.ts";
 import type { GatewayContext } from "./gateway-context.ts";
+import type { WorstCase } from "./reserve-budget.ts";
 
 export interface RequestRecord {
   route: "chat" | "embeddings";
@@ -18,23 +21,42 @@ export interface RequestRecord {
   /** performance.now() of the first byte sent (streams); 0 when none. */
   firstByteAt: number;
   stream: boolean;
+  /** Bytes of the answer reached the client (the upstream did work even if it never said how much). */
+  committed: boolean;
+  /** Events streamed to the client (AttemptState.streamedEvents): the output estimate of a cut stream. */
+  streamedEvents: number;
+  /** The prompt's size, counted before the request (the input estimate of a cut request). */
+  worstCase: () => WorstCase;
+  /** The key's hold on its budget: released here, and the cost charged, in one step. */
+  reservation: Reservation | undefined;
 }
 
 /**
  * One finished request: a usage-log row (queued for the batched writer), the metrics, and the
- * key's spend. Runs after the response has ended, off the request's path.
+ * key's spend. Runs after the response has ended, off the request's path. A request cut short
+ * (client gone, upstream failed mid-answer) whose upstream never reported its usage is charged
+ * an estimate, marked as one in the row: the prompt as counted before it, and an output token
+ * for each event streamed to the client.
  */
 export function recordRequest(context: GatewayContext, record: RequestRecord): void {
-  const { resolved, usage } = record;
+  const { resolved } = record;
+  let { usage } = record;
   const latencyMs = performance.now() - record.started;
-  // Models the catalog does not price but that run on this machine cost nothing per token.
-  const runsLocally =
+  const estimated =
+    usage === undefined &&
     resolved !== undefined &&
-    !resolved.catalogEntry &&
-    (resolved.provider === "local" || resolved.provider === "ollama");
-  const costUsd = usage === undefined ? null : runsLocally ? 0 : computeCost(resolved?.catalogEntry, usage);
+    record.outcome !== "ok" &&
+    (record.committed || record.outcome === "aborted");
+  if (estimated) usage = { inputTokens: record.worstCase().inputTokens, outputTokens: record.streamedEvents };
+  const pricing = resolved && resolvePricing(resolved, context.config.file.prices);
+  const costUsd = usage === undefined ? null : computeCost({ pricing: pricing ?? null }, usage);
+  // A request that failed before anything was used costs nothing.
+  record.reservation?.settle(costUsd ?? 0);
   const provider = resolved?.provider ?? "unknown";
   const model = resolved?.modelId ?? "unknown";
+  // A name that resolved to no model (unknown, or not served) was refused before any model was
+  // called: counted in the metrics as "unknown", never a usage row (the client chose the name).
+
   context.recordUsage({
     time: new Date(),
     provider,
@@ -47,6 +69,7 @@ export function recordRequest(context: GatewayContext, record: RequestRecord): v
     errorKind: record.errorKind,
     source: "gateway",
     gatewayKeyId: record.keyId,
+    estimated,
   });
   context.metrics.observe({
     route: record.route,
@@ -61,5 +84,4 @@ export function recordRequest(context: GatewayContext, record: RequestRecord): v
     costUsd,
     ...(record.errorKind !== null && { errorKind: record.errorKind }),
   });
-  if (record.keyId !== null && costUsd) context.keys.spend(record.keyId, costUsd);
 }

@@ -142,6 +142,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
     }
     if (out.length === 0) return;
     if (!this.options.state.committed) this.commit(undefined);
+    if (this.options.stream) this.options.state.countEvents(out);
     if (!res.write(out)) {
       controller.pause();
       res.once("drain", () => controller.resume());

@@ -104,6 +104,7 @@ export async function translateChat(options: TranslateOptions): Promise<RelayRes
         const text = encoder.encode(part);
         if (text === "") continue;
         if (!state.committed) startStream();
+        state.countEvents(text);
         if (!res.write(text)) await new Promise((resolve) => res.once("drain", resolve));
       }
     } catch (error) {

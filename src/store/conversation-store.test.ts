@@ -4,7 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, test } from "node:test";
 import type Database from "better-sqlite3";
-import { type ConversationMessage, createConversationStore } from "./conversation-store.ts";
+import { type ConversationMessage, createConversationStore, LOCAL_OWNER } from "./conversation-store.ts";
+
+const ME = LOCAL_OWNER;
+
 import { openDatabase } from "./open-database.ts";
 
 let dir: string;
@@ -46,7 +49,7 @@ test("a created conversation comes back with its settings and messages, and surv
     timeToFirstTokenMs: 90,
     outcome: "ok",
   });
-  const created = store.create({
+  const created = store.create(ME, {
     title: "Greetings",
     model: "openai:gpt-4.1-nano",
     system: "Be brief",
@@ -56,7 +59,7 @@ test("a created conversation comes back with its settings and messages, and surv
   assert.match(created.id, /^[0-9a-f-]{36}$/);
   db.close();
   db = openDatabase(file);
-  const again = createConversationStore(db).get(created.id);
+  const again = createConversationStore(db).get(ME, created.id);
   assert.ok(again);
   assert.equal(again.title, "Greetings");
   assert.equal(again.system, "Be brief");
@@ -67,13 +70,16 @@ test("a created conversation comes back with its settings and messages, and surv
 
 test("an update replaces the messages, keeps unspecified settings and moves the conversation to the top", () => {
   const store = createConversationStore(db);
-  const first = store.create({ title: "First", messages: [message("user", "a"), message("assistant", "b")] });
-  const second = store.create({ title: "Second" });
+  const first = store.create(ME, {
+    title: "First",
+    messages: [message("user", "a"), message("assistant", "b")],
+  });
+  const second = store.create(ME, { title: "Second" });
   assert.deepEqual(
-    store.list().map((c) => c.title),
+    store.list(ME).map((c) => c.title),
     ["Second", "First"],
   );
-  const updated = store.update(first.id, { messages: [message("user", "edited")] });
+  const updated = store.update(ME, first.id, { messages: [message("user", "edited")] });
   assert.ok(updated);
   assert.equal(updated.title, "First");
   assert.deepEqual(
@@ -82,44 +88,70 @@ test("an update replaces the messages, keeps unspecified settings and moves the 
   );
   assert.ok(updated.updatedAt > second.updatedAt);
   assert.deepEqual(
-    store.list().map((c) => c.title),
+    store.list(ME).map((c) => c.title),
     ["First", "Second"],
   );
-  assert.equal(store.update("no-such-id", { title: "x" }), undefined);
+  assert.equal(store.update(ME, "no-such-id", { title: "x" }), undefined);
 });
 
 test("a blank title falls back to the default", () => {
   const store = createConversationStore(db);
-  const created = store.create({ title: "  " });
+  const created = store.create(ME, { title: "  " });
   assert.equal(created.title, "New conversation");
-  assert.equal(store.update(created.id, { title: "Renamed" })?.title, "Renamed");
+  assert.equal(store.update(ME, created.id, { title: "Renamed" })?.title, "Renamed");
 });
 
 test("search matches titles and message text, case-insensitively, with % and _ taken literally", () => {
   const store = createConversationStore(db);
-  store.create({ title: "Rust lifetimes" });
-  store.create({ title: "Cooking", messages: [message("user", "How long to boil an EGG?")] });
-  store.create({ title: "Discount", messages: [message("user", "What is 15% of 80?")] });
+  store.create(ME, { title: "Rust lifetimes" });
+  store.create(ME, { title: "Cooking", messages: [message("user", "How long to boil an EGG?")] });
+  store.create(ME, { title: "Discount", messages: [message("user", "What is 15% of 80?")] });
   assert.deepEqual(
-    store.list({ query: "egg" }).map((c) => c.title),
+    store.list(ME, { query: "egg" }).map((c) => c.title),
     ["Cooking"],
   );
   assert.deepEqual(
-    store.list({ query: "RUST" }).map((c) => c.title),
+    store.list(ME, { query: "RUST" }).map((c) => c.title),
     ["Rust lifetimes"],
   );
   assert.deepEqual(
-    store.list({ query: "15%" }).map((c) => c.title),
+    store.list(ME, { query: "15%" }).map((c) => c.title),
     ["Discount"],
   );
-  assert.deepEqual(store.list({ query: "_" }), []);
+  assert.deepEqual(store.list(ME, { query: "_" }), []);
 });
 
 test("removing a conversation removes its messages", () => {
   const store = createConversationStore(db);
-  const created = store.create({ messages: [message("user", "bye")] });
-  assert.equal(store.remove(created.id), true);
-  assert.equal(store.get(created.id), undefined);
-  assert.equal(store.remove(created.id), false);
+  const created = store.create(ME, { messages: [message("user", "bye")] });
+  assert.equal(store.remove(ME, created.id), true);
+  assert.equal(store.get(ME, created.id), undefined);
+  assert.equal(store.remove(ME, created.id), false);
   assert.deepEqual(db.prepare("SELECT COUNT(*) AS n FROM conversation_messages").get(), { n: 0 });
+});
+
+test("an owner sees and changes only its own conversations; another's id reads as a missing one", () => {
+  const store = createConversationStore(db);
+  const mine = store.create("key_a", { title: "Mine", messages: [message("user", "secret plans")] });
+  const theirs = store.create("key_b", { title: "Theirs" });
+  assert.deepEqual(
+    store.list("key_a").map((c) => c.title),
+    ["Mine"],
+  );
+  assert.deepEqual(store.list("key_b", { query: "secret" }), []);
+  assert.equal(store.get("key_b", mine.id), undefined);
+  assert.equal(store.update("key_b", mine.id, { title: "Taken" }), undefined);
+  assert.equal(store.remove("key_b", mine.id), false);
+  assert.equal(store.get("key_a", mine.id)?.title, "Mine");
+  assert.equal(store.get("key_a", mine.id)?.messages.length, 1);
+  assert.equal(store.remove("key_b", theirs.id), true);
+});
+
+test("conversations saved before owners existed belong to the local user", () => {
+  db.prepare(
+    "INSERT INTO conversations (id, title, model, system, temperature, created_ms, updated_ms) VALUES ('old', 'Old', NULL, NULL, NULL, 1, 1)",
+  ).run();
+  const store = createConversationStore(db);
+  assert.equal(store.get(LOCAL_OWNER, "old")?.title, "Old");
+  assert.equal(store.get("key_a", "old"), undefined);
 });

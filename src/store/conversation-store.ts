@@ -38,14 +38,21 @@ export interface Conversation extends ConversationSummary {
 /** What a create or update may set; `messages` replaces the whole list (edit and regenerate truncate it). */
 export type ConversationPatch = Partial<ConversationSettings> & { messages?: ConversationMessage[] };
 
+/** Who owns the conversations made without a gateway key (and those saved before owners existed). */
+export const LOCAL_OWNER = "local user";
+
+/**
+ * Every call names the owner: a gateway key's id, or LOCAL_OWNER. An owner never sees another's
+ * conversations: another owner's id reads exactly like an id that does not exist.
+ */
 export interface ConversationStore {
-  create(patch: ConversationPatch): Conversation;
+  create(owner: string, patch: ConversationPatch): Conversation;
   /** Most recently updated first; `query` matches the title or any message text, case-insensitively. */
-  list(options?: { query?: string; limit?: number }): ConversationSummary[];
-  get(id: string): Conversation | undefined;
-  /** Undefined when no conversation has that id. */
-  update(id: string, patch: ConversationPatch): Conversation | undefined;
-  remove(id: string): boolean;
+  list(owner: string, options?: { query?: string; limit?: number }): ConversationSummary[];
+  get(owner: string, id: string): Conversation | undefined;
+  /** Undefined when the owner has no conversation with that id. */
+  update(owner: string, id: string, patch: ConversationPatch): Conversation | undefined;
+  remove(owner: string, id: string): boolean;
 }
 
 interface ConversationRow {
@@ -80,12 +87,12 @@ const DEFAULT_TITLE = "New conversation";
 export function createConversationStore(db: Database.Database): ConversationStore {
   const statements = {
     insert: db.prepare(
-      "INSERT INTO conversations (id, title, model, system, temperature, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO conversations (id, owner, title, model, system, temperature, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     ),
     update: db.prepare(
-      "UPDATE conversations SET title = ?, model = ?, system = ?, temperature = ?, updated_ms = ? WHERE id = ?",
+      "UPDATE conversations SET title = ?, model = ?, system = ?, temperature = ?, updated_ms = ? WHERE id = ? AND owner = ?",
     ),
-    get: db.prepare(`${SELECT_CONVERSATION} WHERE c.id = ?`),
+    get: db.prepare(`${SELECT_CONVERSATION} WHERE c.id = ? AND c.owner = ?`),
     messages: db.prepare(
       "SELECT role, content, model, input_tokens, output_tokens, cost_usd, latency_ms, ttft_ms, outcome FROM conversation_messages WHERE conversation_id = ? ORDER BY position",
     ),
@@ -95,7 +102,7 @@ export function createConversationStore(db: Database.Database): ConversationStor
         (conversation_id, position, role, content, model, input_tokens, output_tokens, cost_usd, latency_ms, ttft_ms, outcome)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    remove: db.prepare("DELETE FROM conversations WHERE id = ?"),
+    remove: db.prepare("DELETE FROM conversations WHERE id = ? AND owner = ?"),
     latest: db.prepare("SELECT MAX(updated_ms) FROM conversations").pluck(),
   };
 
@@ -122,18 +129,19 @@ export function createConversationStore(db: Database.Database): ConversationStor
     });
   };
 
-  const get = (id: string): Conversation | undefined => {
-    const row = statements.get.get(id) as ConversationRow | undefined;
+  const get = (owner: string, id: string): Conversation | undefined => {
+    const row = statements.get.get(id, owner) as ConversationRow | undefined;
     if (!row) return undefined;
     const messages = (statements.messages.all(id) as MessageRow[]).map(toMessage);
     return { ...toSummary(row), messages };
   };
 
-  const create = db.transaction((patch: ConversationPatch): string => {
+  const create = db.transaction((owner: string, patch: ConversationPatch): string => {
     const id = randomUUID();
     const now = nextTimestamp();
     statements.insert.run(
       id,
+      owner,
       patch.title?.trim() || DEFAULT_TITLE,
       patch.model ?? null,
       patch.system ?? null,
@@ -145,8 +153,8 @@ export function createConversationStore(db: Database.Database): ConversationStor
     return id;
   });
 
-  const update = db.transaction((id: string, patch: ConversationPatch): boolean => {
-    const current = statements.get.get(id) as ConversationRow | undefined;
+  const update = db.transaction((owner: string, id: string, patch: ConversationPatch): boolean => {
+    const current = statements.get.get(id, owner) as ConversationRow | undefined;
     if (!current) return false;
     statements.update.run(
       patch.title === undefined ? current.title : patch.title.trim() || DEFAULT_TITLE,
@@ -155,35 +163,37 @@ export function createConversationStore(db: Database.Database): ConversationStor
       patch.temperature === undefined ? current.temperature : patch.temperature,
       nextTimestamp(),
       id,
+      owner,
     );
     if (patch.messages) replaceMessages(id, patch.messages);
     return true;
   });
 
   return {
-    create: (patch) => get(create(patch))!,
-    list: ({ query, limit = 200 } = {}) => {
+    create: (owner, patch) => get(owner, create(owner, patch))!,
+    list: (owner, { query, limit = 200 } = {}) => {
       const trimmed = query?.trim();
       if (!trimmed) {
         const rows = db
-          .prepare(`${SELECT_CONVERSATION} ORDER BY c.updated_ms DESC LIMIT ?`)
-          .all(limit) as ConversationRow[];
+          .prepare(`${SELECT_CONVERSATION} WHERE c.owner = ? ORDER BY c.updated_ms DESC LIMIT ?`)
+          .all(owner, limit) as ConversationRow[];
         return rows.map(toSummary);
       }
       const pattern = `%${trimmed.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       const rows = db
         .prepare(
           `${SELECT_CONVERSATION}
-            WHERE c.title LIKE @pattern ESCAPE '\\'
-               OR EXISTS (SELECT 1 FROM conversation_messages m WHERE m.conversation_id = c.id AND m.content LIKE @pattern ESCAPE '\\')
+            WHERE c.owner = @owner
+              AND (c.title LIKE @pattern ESCAPE '\\'
+               OR EXISTS (SELECT 1 FROM conversation_messages m WHERE m.conversation_id = c.id AND m.content LIKE @pattern ESCAPE '\\'))
             ORDER BY c.updated_ms DESC LIMIT @limit`,
         )
-        .all({ pattern, limit }) as ConversationRow[];
+        .all({ owner, pattern, limit }) as ConversationRow[];
       return rows.map(toSummary);
     },
     get,
-    update: (id, patch) => (update(id, patch) ? get(id) : undefined),
-    remove: (id) => statements.remove.run(id).changes > 0,
+    update: (owner, id, patch) => (update(owner, id, patch) ? get(owner, id) : undefined),
+    remove: (owner, id) => statements.remove.run(id, owner).changes > 0,
   };
 }
 

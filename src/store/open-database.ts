@@ -65,6 +65,12 @@ const MIGRATIONS: readonly string[] = [
     revoked_ms INTEGER
   );
   CREATE INDEX usage_gateway_key ON usage (gateway_key_id) WHERE gateway_key_id IS NOT NULL;`,
+  // 4: conversations belong to the gateway key that made them ("local user" without keys; the
+  // ones saved before owners existed are the local user's), and a usage row says when its
+  // counts are the gateway's estimate (a stream cut short before the provider reported usage).
+  `ALTER TABLE conversations ADD COLUMN owner TEXT NOT NULL DEFAULT 'local user';
+  CREATE INDEX conversations_owner ON conversations (owner, updated_ms);
+  ALTER TABLE usage ADD COLUMN estimated INTEGER NOT NULL DEFAULT 0 CHECK (estimated IN (0, 1));`,
 ];
 
 const BUSY_TIMEOUT_MS = 5000;

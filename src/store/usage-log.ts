@@ -19,6 +19,8 @@ export interface UsageRow {
   errorKind: string | null;
   source: "cli" | "library" | "gateway";
   gatewayKeyId: string | null;
+  /** The token counts (and so the cost) are the gateway's estimate: the call was cut short unreported. */
+  estimated?: boolean;
 }
 
 /** Calls of one model from one provider on one UTC day. */
@@ -40,8 +42,8 @@ export interface UsageSummaryRow {
 }
 
 const INSERT_SQL = `INSERT INTO usage
-  (time_ms, provider, model, input_tokens, output_tokens, cost_usd, latency_ms, outcome, error_kind, source, gateway_key_id)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  (time_ms, provider, model, input_tokens, output_tokens, cost_usd, latency_ms, outcome, error_kind, source, gateway_key_id, estimated)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 const SUMMARY_SQL = `SELECT
     strftime('%Y-%m-%d', time_ms / 1000, 'unixepoch') AS day,
@@ -82,6 +84,7 @@ export function recordUsage(db: Database.Database, row: UsageRow): void {
     row.errorKind,
     row.source,
     row.gatewayKeyId,
+    row.estimated ? 1 : 0,
   );
 }
 

@@ -1,6 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Database from "better-sqlite3";
-import { type ConversationStore, createConversationStore } from "../../store/conversation-store.ts";
+import {
+  type ConversationStore,
+  createConversationStore,
+  LOCAL_OWNER,
+} from "../../store/conversation-store.ts";
 import { RequestError } from "../request-error.ts";
 import { sendError } from "../send-error.ts";
 import type { AppContext } from "./app-context.ts";
@@ -37,6 +41,9 @@ export async function handleAppRequest(
   if (!APP_ROUTES.has(pathname) && !isConversations) return false;
   try {
     const key = context.keys.authenticate(req.headers.authorization);
+    // The key's requests per minute count /api/* as they count /v1 (one counter); /api/pull
+    // counts itself, with its model check (KeyGuard.authorize).
+    if (key && pathname !== "/api/pull") context.keys.limitRate(key);
     if (pathname === "/api/models") {
       if (req.method !== "GET") throw new RequestError(405, `${req.method} is not allowed here`);
       sendJson(res, 200, await listAppModels(context.config));
@@ -52,7 +59,14 @@ export async function handleAppRequest(
         store = createConversationStore(context.database);
         stores.set(context.database, store);
       }
-      await handleConversationRequest(req, res, url, store, context.config.file.gateway.bodyLimitBytes);
+      await handleConversationRequest(
+        req,
+        res,
+        url,
+        store,
+        key?.id ?? LOCAL_OWNER,
+        context.config.file.gateway.bodyLimitBytes,
+      );
     }
   } catch (error) {
     if (res.headersSent) res.destroy();

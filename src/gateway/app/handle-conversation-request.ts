@@ -30,34 +30,38 @@ const patchSchema = z.strictObject({
 
 /**
  * `/api/conversations` (GET ?q= to search, POST to create) and `/api/conversations/:id`
- * (GET, PATCH, DELETE). See docs/app-api.md.
+ * (GET, PATCH, DELETE), of `owner` only (the gateway key's id, or LOCAL_OWNER without keys):
+ * another owner's conversation is a 404, as a missing one is. See docs/app-api.md.
  */
 export async function handleConversationRequest(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
   store: ConversationStore,
+  owner: string,
   bodyLimitBytes: number,
 ): Promise<void> {
   const readPatch = async () => parsePatch(parseJsonBody(await readBody(req, bodyLimitBytes)));
   const id = url.pathname.slice("/api/conversations/".length);
   if (url.pathname === "/api/conversations") {
     if (req.method === "GET") {
-      sendJson(res, 200, { conversations: store.list({ query: url.searchParams.get("q") ?? undefined }) });
+      sendJson(res, 200, {
+        conversations: store.list(owner, { query: url.searchParams.get("q") ?? undefined }),
+      });
       return;
     }
     if (req.method === "POST") {
-      sendJson(res, 201, store.create(await readPatch()));
+      sendJson(res, 201, store.create(owner, await readPatch()));
       return;
     }
     throw methodNotAllowed(req);
   }
   if (!id || id.includes("/")) throw notFound(url.pathname);
   let found: unknown;
-  if (req.method === "GET") found = store.get(id);
-  else if (req.method === "PATCH") found = store.update(id, await readPatch());
+  if (req.method === "GET") found = store.get(owner, id);
+  else if (req.method === "PATCH") found = store.update(owner, id, await readPatch());
   else if (req.method === "DELETE") {
-    if (!store.remove(id)) throw notFound(url.pathname);
+    if (!store.remove(owner, id)) throw notFound(url.pathname);
     res.writeHead(204).end();
     return;
   } else throw methodNotAllowed(req);

@@ -1,12 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { createLlmux } from "../../api/create-llmux.ts";
+import { computeCost } from "../../catalog/compute-cost.ts";
+import { type Pricing, resolvePricing } from "../../catalog/resolve-pricing.ts";
 import { formatBytes } from "../../core/format-bytes.ts";
 import { findMissingCatalogModel } from "../../local/find-missing-catalog-model.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
+import { estimateTokens } from "../../summarize/estimate-tokens.ts";
 import { parseJsonBody } from "../parse-json-body.ts";
 import { readBody } from "../read-body.ts";
 import { RequestError } from "../request-error.ts";
+import { requirePrice } from "../require-price.ts";
 import { toOpenAIError } from "../to-openai-error.ts";
 import type { AppContext } from "./app-context.ts";
 import { openEventStream, watchClient } from "./open-event-stream.ts";
@@ -51,17 +55,36 @@ export async function handleSummarizeRequest(
   const length = json.length === "medium" || json.length === "long" ? json.length : "short";
   const language = typeof json.language === "string" && json.language ? json.language : undefined;
 
+  // What the calls cost, charged to the key when the summary ends (in place of its hold). A call
+  // cut short unreported is charged an estimate, marked as one in its row: the whole page as its
+  // prompt, and the text streamed so far as its answer.
+  let pricing: Pricing | undefined;
+  let pageTokens = 0;
+  let streamedChars = 0;
+  let costUsd = 0;
   const llmux = createLlmux({
     config: context.config,
     usageSource: "gateway",
-    onUsage: (row) => {
-      context.recordUsage({ ...row, gatewayKeyId: key?.id ?? null });
-      if (key && row.costUsd) context.keys.spend(key.id, row.costUsd);
+    onUsage: (reported) => {
+      let row = { ...reported, gatewayKeyId: key?.id ?? null };
+      if (row.costUsd === null && row.outcome !== "ok" && pricing) {
+        const inputTokens = row.inputTokens ?? pageTokens;
+        const outputTokens = row.outputTokens ?? Math.ceil(streamedChars / 3.5);
+        const cost = computeCost({ pricing }, { inputTokens, outputTokens });
+        row = { ...row, inputTokens, outputTokens, costUsd: cost, estimated: true };
+      }
+      context.recordUsage(row);
+      costUsd += row.costUsd ?? 0;
     },
   });
   const resolved = llmux.registry.resolve(llmux.registry.defaultModel(model));
+
   const { reference } = resolved;
-  if (key) context.keys.authorize(key, model ? [model, reference] : [reference]);
+  if (key) context.keys.allow(key, model ? [model, reference] : [reference]);
+  pricing =
+    key && key.budgetUsd !== null
+      ? requirePrice(resolved, key, context.config.file.prices)
+      : resolvePricing(resolved, context.config.file.prices);
   if (resolved.provider === "local") await refuseMissingCatalogModel(resolved.modelId, context);
   // Made now, so a missing key is refused before the page is fetched.
   llmux.registry.languageModel(resolved);
@@ -76,6 +99,8 @@ export async function handleSummarizeRequest(
   // Read before the stream starts, so a page that cannot be read gets its own HTTP status
   // (403 blocked address, 422 too complex or nothing to read, 502 the site failed...).
   const page = await readPage(url, { allowPrivate: context.allowPrivateAddresses, signal });
+  pageTokens = estimateTokens(page.markdown);
+  const reservation = key && context.keys.reserve(key, pricing ? worstCaseUsd(pricing, pageTokens) : 0);
   const send = openEventStream(res);
   let firstTokenAt: number | null = null;
   try {
@@ -94,6 +119,7 @@ export async function handleSummarizeRequest(
       signal,
       onText: (text) => {
         firstTokenAt ??= performance.now();
+        streamedChars += text.length;
         send("delta", { text });
       },
     });
@@ -111,7 +137,19 @@ export async function handleSummarizeRequest(
     send("error", toOpenAIError(error).body);
   } finally {
     res.end();
+    reservation?.settle(costUsd);
   }
+}
+
+/**
+ * The most a summary of a page of `pageTokens` may cost: every part read once as a prompt and
+ * its notes read again to combine them (twice the page, plus the prompts), a note per 4,000
+ * tokens of page and the longest answer.
+ */
+function worstCaseUsd(pricing: Pricing, pageTokens: number): number {
+  const inputTokens = 2 * pageTokens + 4000;
+  const outputTokens = Math.ceil(pageTokens / 4000) * 400 + 1600;
+  return computeCost({ pricing }, { inputTokens, outputTokens }) ?? 0;
 }
 
 /**

@@ -1,0 +1,30 @@
+import type { CatalogEntry } from "./catalog.ts";
+
+/** USD per million tokens, as the catalog and the config's `prices` give them. */
+export type Pricing = NonNullable<CatalogEntry["pricing"]>;
+
+/** What a price is looked up by: a resolved model (see ProviderRegistry.resolve). */
+export interface PricedModel {
+  /** `provider:model`, the key of the config's `prices`. */
+  reference: string;
+  provider: string;
+  catalogEntry: Pick<CatalogEntry, "pricing"> | undefined;
+}
+
+const FREE: Pricing = { inputPerMTok: 0, outputPerMTok: 0 };
+
+/**
+ * The one price rule: the config's `prices` entry for the model's reference wins (the operator
+ * knows their own contract and their own servers), then the catalog's price; models that run on
+ * this machine (`local`, `ollama`) cost nothing per token. Undefined: the price is unknown, and
+ * an unknown price is never taken for 0.
+ */
+export function resolvePricing(
+  model: PricedModel,
+  prices: Readonly<Record<string, Pricing>>,
+): Pricing | undefined {
+  const configured = Object.hasOwn(prices, model.reference) ? prices[model.reference] : undefined;
+  if (configured) return configured;
+  if (model.catalogEntry?.pricing) return model.catalogEntry.pricing;
+  return model.provider === "local" || model.provider === "ollama" ? FREE : undefined;
+}
