@@ -14,17 +14,16 @@ export interface PricedModel {
 const FREE: Pricing = { inputPerMTok: 0, outputPerMTok: 0 };
 
 /**
- * The one price rule: the config's `prices` entry for the model's reference wins (the operator
- * knows their own contract and their own servers), then the catalog's price; models that run on
- * this machine (`local`, `ollama`) cost nothing per token. Undefined: the price is unknown, and
- * an unknown price is never taken for 0.
+ * The one price rule: models that run on this machine (`local`, `ollama`) cost nothing per token;
+ * otherwise the config's `prices` entry for the model's reference wins (the operator knows their
+ * own contract and their own servers), then the catalog's price. Undefined: the price is
+ * unknown, and an unknown price is never taken for 0.
  */
 export function resolvePricing(
   model: PricedModel,
   prices: Readonly<Record<string, Pricing>>,
 ): Pricing | undefined {
+  if (model.provider === "local" || model.provider === "ollama") return FREE;
   const configured = Object.hasOwn(prices, model.reference) ? prices[model.reference] : undefined;
-  if (configured) return configured;
-  if (model.catalogEntry?.pricing) return model.catalogEntry.pricing;
-  return model.provider === "local" || model.provider === "ollama" ? FREE : undefined;
+  return configured ?? model.catalogEntry?.pricing ?? undefined;
 }
