@@ -75,6 +75,25 @@ describe("connection cap", () => {
     first.socket.write(keepAlive);
     await new Promise((resolveData) => first.socket.once("data", resolveData));
 
+    // A flood of sockets that may never send a request: beyond twice the cap, closed at once.
+    const { hostname, port } = new URL(gw.url);
+    const idle = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<Socket>((resolveSocket) => {
+            const socket: Socket = connect(Number(port), hostname, () => resolveSocket(socket));
+          }),
+      ),
+    );
+    await sleep(50);
+    const flood = connect(Number(port), hostname);
+    const closed = await Promise.race([
+      new Promise((resolveClose) => flood.once("close", () => resolveClose(true))),
+      sleep(2000, false),
+    ]);
+    assert.equal(closed, true, "a socket beyond twice the cap is closed");
+    for (const socket of idle) socket.destroy();
+
     second.socket.destroy();
     await sleep(50);
     const served = await fetch(`${gw.url}/v1/models`);
