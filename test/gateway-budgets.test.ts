@@ -7,8 +7,13 @@ import { after, describe, test } from "node:test";
 import OpenAI from "openai";
 import { createGatewayKey, type NewGatewayKey, readGatewayKeySpend } from "../src/store/gateway-keys.ts";
 import { openDatabase } from "../src/store/open-database.ts";
-import { OPENAI_KEY, startTestGateway, type TestGateway } from "./gateway-support.ts";
-import { type ProviderServer, type ResponseSpec, startOpenAIServer } from "./servers/index.ts";
+import { ANTHROPIC_KEY, OPENAI_KEY, startTestGateway, type TestGateway } from "./gateway-support.ts";
+import {
+  type ProviderServer,
+  type ResponseSpec,
+  startAnthropicServer,
+  startOpenAIServer,
+} from "./servers/index.ts";
 import { makeTempDir } from "./support/make-temp-dir.ts";
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -185,6 +190,54 @@ describe("streams cut short are charged for what was used", () => {
     assert.ok(spent > 0);
     assert.equal(Math.round(spent * 1e9), Math.round(Number(row.cost_usd) * 1e9));
   });
+});
+
+test("a translated stream (Anthropic) the client aborts is charged an estimate too", async () => {
+  const server = await startAnthropicServer([{ fixture: "anthropic/anthropic-text", stallAfterEvents: 6 }]);
+  cleanup.push(() => server.close());
+  const home = makeTempDir("llmux-budgets-");
+  const db = openDatabase(join(home, "llmux.db"));
+  const { key, token } = createGatewayKey(db, { budgetUsd: 1 });
+  db.close();
+  const started = await startTestGateway(
+    { ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_BASE_URL: `${server.url}/v1` },
+    {},
+    { home },
+  );
+  cleanup.push(() => started.gateway.close());
+  const controller = new AbortController();
+  const stream = await started
+    .client(token)
+    .chat.completions.create(
+      { model: "anthropic:claude-haiku-4-5", messages: hi, stream: true, max_tokens: MAX_TOKENS },
+      { signal: controller.signal },
+    );
+  let received = 0;
+  // The upstream stalls after its sixth event: what came by then is all there is.
+  let quiet: NodeJS.Timeout | undefined;
+  const armed = () => {
+    clearTimeout(quiet);
+    quiet = setTimeout(() => controller.abort(), 300);
+  };
+  armed();
+  try {
+    for await (const _chunk of stream) {
+      received++;
+      armed();
+    }
+  } catch {
+    // aborted
+  }
+  clearTimeout(quiet);
+  assert.ok(received >= 1);
+  await server.whenClosedByClient();
+  const spent = await spentAfterClose({ started, server, token, keyId: key.id, home });
+  const row = usageRows(home)[0]!;
+  assert.equal(row.outcome, "aborted");
+  assert.equal(row.estimated, 1);
+  assert.equal(row.output_tokens, received, "one token an event streamed");
+  const expected = (Number(row.input_tokens) * 1 + received * 5) / 1e6;
+  assert.equal(Math.round(spent * 1e9), Math.round(expected * 1e9));
 });
 
 describe("no price, no budgeted access", () => {
