@@ -95,26 +95,11 @@ export function createKeyGuard(db: Database.Database, options: { reloadMs?: numb
       }
       return key;
     },
-    allow(key, names) {
-      if (key.models && !names.some((name) => allows(key.models!, name))) {
-        throw new RequestError(
-          403,
-          `The key ${key.id} may not use ${names[0]}; it may use: ${key.models.join(", ")}`,
-          { code: "model_not_allowed", param: "model" },
-        );
-      }
-    },
-    limitRate(key) {
-      if (key.rpm !== null && !take(key.id, key.rpm)) {
-        throw new RequestError(429, `Rate limit reached for key ${key.id}: ${key.rpm} requests per minute`, {
-          type: "requests",
-          code: "rate_limit_exceeded",
-        });
-      }
-    },
+    allow,
+    limitRate,
     authorize(key, names) {
-      this.allow(key, names);
-      this.limitRate(key);
+      allow(key, names);
+      limitRate(key);
     },
     reserve(key, worstCaseUsd) {
       const amount = Math.max(0, worstCaseUsd);
@@ -144,6 +129,25 @@ export function createKeyGuard(db: Database.Database, options: { reloadMs?: numb
       return { spentUsd: spent.get(keyId) ?? 0, reservedUsd: reserved.get(keyId) ?? 0 };
     },
   };
+
+  function allow(key: GatewayKey, names: readonly string[]): void {
+    if (key.models && !names.some((name) => allows(key.models!, name))) {
+      throw new RequestError(
+        403,
+        `The key ${key.id} may not use ${names[0]}; it may use: ${key.models.join(", ")}`,
+        { code: "model_not_allowed", param: "model" },
+      );
+    }
+  }
+
+  function limitRate(key: GatewayKey): void {
+    if (key.rpm !== null && !take(key.id, key.rpm)) {
+      throw new RequestError(429, `Rate limit reached for key ${key.id}: ${key.rpm} requests per minute`, {
+        type: "requests",
+        code: "rate_limit_exceeded",
+      });
+    }
+  }
 
   function take(id: string, rpm: number): boolean {
     const now = performance.now();
