@@ -2,7 +2,7 @@
 // gateway's (DNS rebinding), a foreign Origin, a body not typed JSON, and CORS for the origins the
 // operator allows. The same-origin web app is covered by test/web.test.ts.
 import assert from "node:assert/strict";
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { after, describe, test } from "node:test";
 import OpenAI from "openai";
 import type { Gateway } from "../src/gateway/start-gateway.ts";
@@ -42,13 +42,13 @@ interface RawResponse {
 /** A request with any headers, Host included (fetch would set its own Host). */
 function send(
   gw: Gateway,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string; agent?: Agent },
 ): Promise<RawResponse> {
   const url = new URL(options.path, gw.url);
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: options.method ?? "GET", headers: options.headers, agent: false },
+      { method: options.method ?? "GET", headers: options.headers, agent: options.agent ?? false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -152,6 +152,8 @@ describe("Content-Type: a browser-style POST that skips the CORS preflight is re
   test("text/plain and form bodies get a 415 on /v1 and /api, and nothing is done", async () => {
     const server = await upstream();
     const { gateway: gw } = await gateway(server);
+    // A client that keeps connections open: the gateway closes the one whose body it left unread.
+    const agent = new Agent({ keepAlive: true });
     for (const type of [
       "text/plain",
       "application/x-www-form-urlencoded",
@@ -159,8 +161,15 @@ describe("Content-Type: a browser-style POST that skips the CORS preflight is re
     ]) {
       for (const path of ["/v1/chat/completions", "/v1/embeddings", "/api/summarize", "/api/conversations"]) {
         const body = path === "/api/summarize" ? JSON.stringify({ url: "https://example.com" }) : chatBody;
-        const response = await send(gw, { method: "POST", path, headers: { "content-type": type }, body });
+        const response = await send(gw, {
+          method: "POST",
+          path,
+          headers: { "content-type": type },
+          body,
+          agent,
+        });
         const message = assertError(response, 415, "unsupported_media_type");
+        assert.equal(response.headers.connection, "close", "the unread body is not read");
         assert.match(message, /^Send the body as JSON, with Content-Type: application\/json \(not "/);
       }
     }
@@ -173,6 +182,7 @@ describe("Content-Type: a browser-style POST that skips the CORS preflight is re
       body: "{}",
     });
     assertError(patch, 415, "unsupported_media_type");
+    agent.destroy();
     assert.equal(server.requests.length, 0);
     const list = await fetch(`${gw.url}/api/conversations`);
     assert.deepEqual(((await list.json()) as { conversations: unknown[] }).conversations, []);

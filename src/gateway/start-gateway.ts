@@ -130,6 +130,8 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
       checkRequestTarget(path);
       requireJsonContentType(req);
     } catch (error) {
+      // A body refused unread (415, 403) may be large: close rather than read it all.
+      if (!req.complete) res.shouldKeepAlive = false;
       return sendError(res, error);
     }
     if (path === "/v1/chat/completions") {
