@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createMetrics } from "./create-metrics.ts";
+import { createMetrics, METRIC_LABEL_LIMITS } from "./create-metrics.ts";
 
 test("renders counters and histograms by route, model and provider in Prometheus text", () => {
   const metrics = createMetrics();
@@ -26,4 +26,33 @@ test("renders counters and histograms by route, model and provider in Prometheus
   assert.ok(text.includes(`llmux_gateway_cost_usd_total{${labels}} 0.001`));
   assert.ok(text.includes(`llmux_gateway_errors_total{${labels},kind="provider_error"} 1`));
   assert.match(text, /# TYPE llmux_gateway_request_duration_seconds histogram/);
+});
+
+test("a label keeps at most its limit of distinct values; the rest are counted as other", () => {
+  const metrics = createMetrics();
+  const limit = METRIC_LABEL_LIMITS.model;
+  for (let i = 0; i < limit + 3000; i++) {
+    metrics.observe({
+      route: "chat",
+      model: `openai:invented-${i}`,
+      provider: "openai",
+      status: 404,
+      durationMs: 1,
+    });
+  }
+  // A model seen before the limit keeps its own series.
+  metrics.observe({
+    route: "chat",
+    model: "openai:invented-0",
+    provider: "openai",
+    status: 200,
+    durationMs: 1,
+  });
+  const text = metrics.render();
+  const requests = text.split("\n").filter((line) => line.startsWith("llmux_gateway_requests_total{"));
+  assert.equal(requests.length, limit + 2); // limit models at 404, "other" at 404, invented-0 at 200
+  assert.ok(text.includes('model="openai:invented-0",provider="openai",status="200"} 1'));
+  assert.ok(text.includes(`model="other",provider="openai",status="404"} 3000`));
+  assert.ok(!text.includes(`openai:invented-${limit}"`));
+  assert.ok(text.length < 1_000_000, `render is ${text.length} bytes`);
 });

@@ -50,16 +50,36 @@ interface Series {
   retries: number;
 }
 
+/** The most distinct values one label takes; later ones are counted as `other`. */
+export const METRIC_LABEL_LIMITS = { model: 200, provider: 100, errorKind: 100 } as const;
+
+/** The value a label is counted under: itself while fewer than `limit` distinct values were seen. */
+function capLabel(limit: number): (value: string) => string {
+  const seen = new Set<string>();
+  return (value) => {
+    if (seen.has(value)) return value;
+    if (seen.size >= limit) return "other";
+    seen.add(value);
+    return value;
+  };
+}
+
 /**
  * Counters and histograms by route, model and provider, kept in plain maps: observe() is on every
- * request's path and costs a map lookup and a few additions.
+ * request's path and costs a map lookup and a few additions. Each label keeps at most its
+ * METRIC_LABEL_LIMITS distinct values, so /metrics stays bounded whatever names clients send.
  */
 export function createMetrics(): GatewayMetrics {
   const series = new Map<string, Series>();
   const fallbacks = new Map<string, number>();
   let inFlight = 0;
+  const modelLabel = capLabel(METRIC_LABEL_LIMITS.model);
+  const providerLabel = capLabel(METRIC_LABEL_LIMITS.provider);
+  const errorKindLabel = capLabel(METRIC_LABEL_LIMITS.errorKind);
 
-  const seriesFor = (route: string, model: string, provider: string): Series => {
+  const seriesFor = (route: string, anyModel: string, anyProvider: string): Series => {
+    const model = modelLabel(anyModel);
+    const provider = providerLabel(anyProvider);
     const key = `${route}\u0000${model}\u0000${provider}`;
     let s = series.get(key);
     if (!s) {
@@ -88,13 +108,16 @@ export function createMetrics(): GatewayMetrics {
       s.inputTokens += sample.inputTokens ?? 0;
       s.outputTokens += sample.outputTokens ?? 0;
       s.costUsd += sample.costUsd ?? 0;
-      if (sample.errorKind) s.errors.set(sample.errorKind, (s.errors.get(sample.errorKind) ?? 0) + 1);
+      if (sample.errorKind) {
+        const kind = errorKindLabel(sample.errorKind);
+        s.errors.set(kind, (s.errors.get(kind) ?? 0) + 1);
+      }
     },
     retried(model, provider) {
       seriesFor("chat", model, provider).retries++;
     },
     fellBack(from, to) {
-      const key = `from="${escapeLabel(from)}",to="${escapeLabel(to)}"`;
+      const key = `from="${escapeLabel(modelLabel(from))}",to="${escapeLabel(modelLabel(to))}"`;
       fallbacks.set(key, (fallbacks.get(key) ?? 0) + 1);
     },
     inFlight(delta) {

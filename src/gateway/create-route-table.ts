@@ -1,5 +1,6 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { ProviderRegistry, ResolvedModel } from "../providers/provider-registry.ts";
+import { checkServableModel } from "./check-servable-model.ts";
 import { type PassthroughTarget, resolvePassthroughTarget } from "./resolve-passthrough-target.ts";
 
 const MAX_ROUTES = 4096;
@@ -17,7 +18,10 @@ export interface Route {
 }
 
 export interface RouteTable {
-  /** The route for a model name; throws the registry's LlmuxError (model_not_found, missing_key...). */
+  /**
+   * The route for a model name; throws the registry's LlmuxError (model_not_found, missing_key...),
+   * or checkServableModel's 404 for a `local:` model the gateway does not serve (a path).
+   */
   get(name: string): Route;
 }
 
@@ -34,6 +38,7 @@ export function createRouteTable(registry: ProviderRegistry): RouteTable {
       let route = routes.get(name);
       if (route) return route;
       const resolved = registry.resolve(name);
+      checkServableModel(registry, resolved, name);
       const passthrough = resolvePassthroughTarget(resolved, config);
       let model: LanguageModelV3 | undefined;
       route = {

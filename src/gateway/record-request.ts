@@ -56,21 +56,21 @@ export function recordRequest(context: GatewayContext, record: RequestRecord): v
   const model = resolved?.modelId ?? "unknown";
   // A name that resolved to no model (unknown, or not served) was refused before any model was
   // called: counted in the metrics as "unknown", never a usage row (the client chose the name).
-
-  context.recordUsage({
-    time: new Date(),
-    provider,
-    model,
-    inputTokens: usage?.inputTokens ?? null,
-    outputTokens: usage?.outputTokens ?? null,
-    costUsd,
-    latencyMs,
-    outcome: record.outcome,
-    errorKind: record.errorKind,
-    source: "gateway",
-    gatewayKeyId: record.keyId,
-    estimated,
-  });
+  if (resolved !== undefined)
+    context.recordUsage({
+      time: new Date(),
+      provider,
+      model,
+      inputTokens: usage?.inputTokens ?? null,
+      outputTokens: usage?.outputTokens ?? null,
+      costUsd,
+      latencyMs,
+      outcome: record.outcome,
+      errorKind: record.errorKind,
+      source: "gateway",
+      gatewayKeyId: record.keyId,
+      estimated,
+    });
   context.metrics.observe({
     route: record.route,
     model: resolved?.reference ?? "unknown",

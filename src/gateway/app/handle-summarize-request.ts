@@ -7,6 +7,7 @@ import { formatBytes } from "../../core/format-bytes.ts";
 import { findMissingCatalogModel } from "../../local/find-missing-catalog-model.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { estimateTokens } from "../../summarize/estimate-tokens.ts";
+import { checkServableModel } from "../check-servable-model.ts";
 import { parseJsonBody } from "../parse-json-body.ts";
 import { readBody } from "../read-body.ts";
 import { RequestError } from "../request-error.ts";
@@ -78,7 +79,7 @@ export async function handleSummarizeRequest(
     },
   });
   const resolved = llmux.registry.resolve(llmux.registry.defaultModel(model));
-
+  checkServableModel(llmux.registry, resolved, model ?? resolved.reference);
   const { reference } = resolved;
   if (key) context.keys.allow(key, model ? [model, reference] : [reference]);
   pricing =
