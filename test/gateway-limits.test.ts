@@ -39,6 +39,7 @@ function rawExchange(gw: Gateway, text: string): Promise<{ socket: Socket; respo
         resolvePromise({ socket, response });
       }
     });
+    socket.on("end", () => resolvePromise({ socket, response }));
     socket.on("error", reject);
   });
 }
@@ -203,6 +204,37 @@ describe("malformed input is a 400 naming the problem, on every route", () => {
       const error = errorOf(response.slice(response.indexOf("\r\n\r\n") + 4));
       assert.equal(error.code, "invalid_url");
       assert.match(error.message, /^The request URL must be a path starting with one \//);
+    }
+  });
+
+  test("a request node cannot parse: a 400, 431 for headers too large, in the same error shape", async () => {
+    const cases: Array<[string, number, string, RegExp]> = [
+      [
+        "GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nNot a header\r\n\r\n",
+        400,
+        "malformed_request",
+        /^The request is not valid HTTP \(HPE_/,
+      ],
+      [
+        "POST /v1/embeddings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n",
+        400,
+        "malformed_request",
+        /^The request is not valid HTTP \(HPE_/,
+      ],
+      [
+        `GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
+        431,
+        "headers_too_large",
+        /^The request's headers are larger than the gateway reads$/,
+      ],
+    ];
+    for (const [text, status, code, message] of cases) {
+      const { socket, response } = await rawExchange(gw, text);
+      socket.destroy();
+      assert.match(response, new RegExp(`^HTTP/1\\.1 ${status} `), response);
+      const error = errorOf(response.slice(response.indexOf("\r\n\r\n") + 4));
+      assert.equal(error.code, code);
+      assert.match(error.message, message);
     }
   });
 

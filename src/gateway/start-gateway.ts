@@ -6,6 +6,7 @@ import { createProviderRegistry } from "../providers/provider-registry.ts";
 import { createUsageWriter } from "../store/create-usage-writer.ts";
 import type { GatewayKey } from "../store/gateway-keys.ts";
 import { openDatabase } from "../store/open-database.ts";
+import { answerClientError } from "./answer-client-error.ts";
 import type { AppContext } from "./app/app-context.ts";
 import { handleAppRequest } from "./app/handle-app-request.ts";
 import { checkRequestTarget } from "./check-request-target.ts";
@@ -173,6 +174,7 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
 
   // Declared after the server it watches; requests (and so uses above) come only once it listens.
   const admit = limitConnections(server, config.file.gateway.maxConnections);
+  server.on("clientError", answerClientError);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
