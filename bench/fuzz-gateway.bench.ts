@@ -1,7 +1,8 @@
 // Property-based fuzzing of the gateway's request parsers: random and half-valid bodies, headers
 // and URLs against a running `llmux serve` (the built CLI, its own process), N cases per route.
-// The property: every request gets an answer below 500 in the OpenAI error shape (or a success),
-// and the server never crashes. Upstreams are loopback stand-ins; nothing leaves the machine.
+// The property: every request gets a success or an error in the OpenAI error shape, never a 5xx
+// of the gateway's own making (an upstream's failure relayed is fine), and the server never
+// crashes. Upstreams are loopback stand-ins; nothing leaves the machine.
 //   node --import tsx bench/fuzz-gateway.bench.ts [CASES_PER_ROUTE=10000] [SEED]
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -215,6 +216,7 @@ const ROUTES: Array<{
   },
 ];
 
+const UPSTREAM_FAULTS = new Set(["provider_error", "network", "timeout", "busy", "invalid_output"]);
 const failures: string[] = [];
 console.log(`seed ${SEED}, ${CASES} cases per route against ${base}`);
 for (const route of ROUTES) {
@@ -229,19 +231,17 @@ for (const route of ROUTES) {
     });
     const text = await response.text();
     statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-    if (
-      response.status >= 500 &&
-      response.status !== 502 &&
-      response.status !== 503 &&
-      response.status !== 504
-    )
-      throw new Error(
-        `${response.status} for ${route.method} ${path} ${body?.slice(0, 300)}: ${text.slice(0, 300)}`,
-      );
     if (response.status >= 400) {
-      const error = (JSON.parse(text) as { error?: { message?: unknown; type?: unknown } }).error;
+      const error = (JSON.parse(text) as { error?: { message?: unknown; type?: unknown; code?: unknown } })
+        .error;
       if (typeof error?.message !== "string" || typeof error.type !== "string")
         throw new Error(`${response.status} without an OpenAI error body: ${text.slice(0, 200)}`);
+      // A 5xx is fine only when it is the upstream's (the stand-ins answer any route with one
+      // recording, so a streamed chat on the embeddings stand-in fails there), never our own.
+      if (response.status >= 500 && !UPSTREAM_FAULTS.has(String(error.code)))
+        throw new Error(
+          `${response.status} for ${route.method} ${path} ${body?.slice(0, 300)}: ${text.slice(0, 300)}`,
+        );
     }
   });
   const result = await fc.check(property, { numRuns: CASES, seed: SEED, endOnFailure: true });
