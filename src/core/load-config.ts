@@ -4,6 +4,7 @@ import { parseEnv } from "node:util";
 import { z } from "zod";
 import { LlmuxError } from "./errors.ts";
 import { type LlmuxPaths, resolvePaths } from "./paths.ts";
+import { registerSecrets, SECRET_NAME } from "./redact-secrets.ts";
 
 const providerSettingsSchema = z
   .object({
@@ -132,7 +133,30 @@ export function loadConfig(options: LoadConfigOptions = {}): LlmuxConfig {
       hint: "Check the path given to --config",
     });
   }
-  return { file: readConfigFile(configPath), configPath, env, paths };
+  const file = readConfigFile(configPath);
+  registerSecrets(resolvedSecrets(file, env));
+  return { file, configPath, env, paths };
+}
+
+/**
+ * Every credential this configuration resolves, so that redactSecrets scrubs its exact value from
+ * any message, whatever its shape: env and `.env` values of secret-named variables (every
+ * provider's key variable, AWS secret keys and session tokens), endpoints' `apiKeyEnv` variables,
+ * and the config file's `apiKey`s and header values (an `Authorization` header's token too).
+ */
+function resolvedSecrets(file: ConfigFile, env: Readonly<Record<string, string | undefined>>): string[] {
+  const secrets: string[] = [];
+  for (const [name, value] of Object.entries(env)) if (value && SECRET_NAME.test(name)) secrets.push(value);
+  for (const settings of [...Object.values(file.providers), ...Object.values(file.endpoints)]) {
+    if (settings.apiKey) secrets.push(settings.apiKey);
+    for (const value of Object.values(settings.headers ?? {})) {
+      // "Bearer <token>": the token alone may come back too.
+      secrets.push(value, value.trim().split(/\s+/).at(-1) ?? "");
+    }
+    const keyEnv = "apiKeyEnv" in settings ? settings.apiKeyEnv : undefined;
+    if (keyEnv) secrets.push(env[keyEnv] ?? "");
+  }
+  return secrets;
 }
 
 function readDotEnv(path: string): Record<string, string> {

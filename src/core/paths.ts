@@ -1,5 +1,6 @@
+import { chmodSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 export interface LlmuxPaths {
   configDir: string;
@@ -38,4 +39,22 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): LlmuxPaths {
     database: join(dataDir, "llmux.db"),
     models: join(cacheDir, "models"),
   };
+}
+
+/** llmux's own folders (data, config, cache) are the user's alone: they hold keys and conversations. */
+export const PRIVATE_DIR_MODE = 0o700;
+/** The database, its -wal and -shm files, and the caches llmux writes. */
+export const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Creates `path` and any missing parents as PRIVATE_DIR_MODE, whatever the umask; folders that
+ * exist already keep their mode (LLMUX_HOME may be a folder the user made for other things too).
+ */
+export function makePrivateDir(path: string): void {
+  const first = mkdirSync(path, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (first === undefined) return;
+  for (let dir = path; ; dir = dirname(dir)) {
+    chmodSync(dir, PRIVATE_DIR_MODE);
+    if (dir === first || dirname(dir) === dir) break;
+  }
 }

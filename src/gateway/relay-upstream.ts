@@ -2,6 +2,7 @@ import type { ServerResponse } from "node:http";
 import { APICallError } from "@ai-sdk/provider";
 import { Agent, type Dispatcher } from "undici";
 import type { TokenUsage } from "../catalog/compute-cost.ts";
+import { redactSecrets } from "../core/redact-secrets.ts";
 import type { AttemptState } from "./attempt-state.ts";
 
 export type UpstreamHeaders = Record<string, string | string[] | undefined>;
@@ -195,7 +196,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
       // Bytes went out already: tell the client in-band and end; the caller logs the error.
       if (stream && !res.destroyed) {
         res.end(
-          `data: ${JSON.stringify({ error: { message: `Upstream stream failed: ${error.message}`, type: "server_error", param: null, code: "upstream_error" } })}\n\n`,
+          `data: ${JSON.stringify({ error: { message: `Upstream stream failed: ${redactSecrets(error.message)}`, type: "server_error", param: null, code: "upstream_error" } })}\n\n`,
         );
       } else {
         res.destroy();

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { chmod, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { getLlama, getLlamaGpuTypes, type Llama, type LlamaGpuType, LlamaLogLevel } from "node-llama-cpp";
 import { LlmuxError } from "../core/errors.ts";
-import { resolvePaths } from "../core/paths.ts";
+import { PRIVATE_FILE_MODE, resolvePaths } from "../core/paths.ts";
 import { writeFileAtomic } from "../core/write-file-atomic.ts";
 
 /** `"auto"` probes for CUDA, Vulkan and Metal (once per node-llama-cpp version); `false` is the CPU. */
@@ -109,8 +109,7 @@ async function readProbe(file: string): Promise<GpuProbe | undefined> {
 }
 
 async function writeProbe(file: string, probe: GpuProbe): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(probe)}\n`);
-  await chmod(file, 0o600);
+  await writeFileAtomic(file, `${JSON.stringify(probe)}\n`, { mode: PRIVATE_FILE_MODE });
 }
 
 let version: string | undefined;

@@ -1,4 +1,5 @@
-import { chmod, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { PRIVATE_FILE_MODE } from "../core/paths.ts";
 import { writeFileAtomic } from "../core/write-file-atomic.ts";
 import type { ProbeAnswer, ProbeRequest } from "./provider-definition.ts";
 
@@ -32,8 +33,7 @@ export function createServerProbe(
       for (const [key, entry] of Object.entries(cache)) if (!isFresh(entry, at)) delete cache[key];
       cache[url] = { ...answer, at };
       try {
-        await writeFileAtomic(cacheFile, `${JSON.stringify(cache)}\n`);
-        await chmod(cacheFile, 0o600);
+        await writeFileAtomic(cacheFile, `${JSON.stringify(cache)}\n`, { mode: PRIVATE_FILE_MODE });
       } catch {
         // A data dir that cannot be written only costs the next process a probe.
       }

@@ -1,7 +1,8 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { LlmuxError } from "../core/errors.ts";
+import { makePrivateDir, PRIVATE_FILE_MODE } from "../core/paths.ts";
 
 /**
  * Schema changes, oldest first. Entry N (0-based) takes the database from `user_version` N to N+1;
@@ -80,7 +81,8 @@ const BUSY_TIMEOUT_MS = 5000;
  * a busy timeout so concurrent writers wait instead of failing, then any pending migrations.
  */
 export function openDatabase(path: string): Database.Database {
-  mkdirSync(dirname(path), { recursive: true });
+  makePrivateDir(dirname(path));
+  makePrivate(path);
   // `timeout` is SQLite's busy_timeout.
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   keepAlive(db);
@@ -92,6 +94,26 @@ export function openDatabase(path: string): Database.Database {
   } catch (error) {
     db.close();
     throw toLlmuxError(error, path);
+  }
+}
+
+/**
+ * The database holds conversations: it, and its -wal and -shm files, are readable by the user
+ * only. A new database file is created 0600 before SQLite opens it (SQLite gives the -wal and
+ * -shm files the database's mode); existing ones looser than that are tightened on every open.
+ */
+function makePrivate(path: string): void {
+  try {
+    closeSync(openSync(path, "a", PRIVATE_FILE_MODE));
+  } catch {
+    return; // SQLite reports why it cannot open the file, in its own words (toLlmuxError).
+  }
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      if ((statSync(file).mode & 0o777) !== PRIVATE_FILE_MODE) chmodSync(file, PRIVATE_FILE_MODE);
+    } catch {
+      // Absent (no -wal yet), or not ours to change: SQLite decides what happens next.
+    }
   }
 }
 
