@@ -61,6 +61,18 @@ describe("secrets the configuration resolves are redacted", () => {
     const server = await openai([
       { status: 401, message: `Incorrect API key provided: ${CONFIG_KEY}` },
       { chunks: [{ error: { message: `The key ${CONFIG_KEY} is over its quota`, type: "server_error" } }] },
+      {
+        chunks: [
+          {
+            id: "c",
+            object: "chat.completion.chunk",
+            created: 1,
+            model: "m",
+            choices: [{ index: 0, delta: { content: "Hel" } }],
+          },
+          { error: { message: `The key ${CONFIG_KEY} ran out mid-answer`, type: "server_error" } },
+        ],
+      },
     ]);
     const { gateway, home } = await startTestGateway(
       {},
@@ -79,6 +91,15 @@ describe("secrets the configuration resolves are redacted", () => {
       stream: true,
     });
     assertScrubbed(streamed.text, "the stream's error");
+    // Bytes are relayed as they come; an error event after them is scrubbed all the same.
+    const late = await postRaw(gateway, "/v1/chat/completions", {
+      model: "openai:gpt-4.1-nano",
+      messages: hi,
+      stream: true,
+    });
+    assert.equal(late.status, 200, late.text);
+    assert.match(late.text, /"content":"Hel"/);
+    assertScrubbed(late.text, "the error event mid-stream");
     await gateway.close();
     for (const secret of SECRETS) assert.ok(!usageText(home).includes(secret));
   });

@@ -1,4 +1,5 @@
 import { APICallError } from "@ai-sdk/provider";
+import { redactSecrets } from "../core/redact-secrets.ts";
 import {
   headerValue,
   type Relay,
@@ -111,7 +112,8 @@ class PassthroughRelay implements Relay {
       const { tail } = this;
       while (this.tailBytes - tail[0]!.length >= TAIL_BYTES) this.tailBytes -= tail.shift()!.length;
     }
-    return this.stripUsage ? (removeUsageEvent(chunk) ?? chunk) : chunk;
+    const out = this.stripUsage ? (removeUsageEvent(chunk) ?? chunk) : chunk;
+    return this.stream ? scrubErrorEvent(out) : out;
   }
 
   end(): string {
@@ -122,6 +124,17 @@ class PassthroughRelay implements Relay {
     const { tail } = this;
     return tail.length === 0 ? undefined : scanUsage(tail.length === 1 ? tail[0]! : Buffer.concat(tail));
   }
+}
+
+const ERROR_KEY = Buffer.from('"error"');
+
+// An error event mid-stream may quote the credential the upstream received: such a chunk (rare:
+// inside JSON text a quote is escaped, so `"error"` is a key or a whole value) is redacted.
+function scrubErrorEvent(chunk: Buffer): Buffer {
+  if (chunk.indexOf(ERROR_KEY) === -1) return chunk;
+  const text = chunk.toString("utf8");
+  const scrubbed = redactSecrets(text);
+  return scrubbed === text ? chunk : Buffer.from(scrubbed);
 }
 
 // An SSE stream whose first event is `data: {"error":...}`: a failure, though the status was 200.
