@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { writeFileAtomic } from "../src/core/write-file-atomic.ts";
+import { pullModel } from "../src/local/pull-model.ts";
 import { createServerProbe } from "../src/providers/create-server-probe.ts";
 import { openDatabase } from "../src/store/open-database.ts";
 import { postRaw, startTestGateway } from "./gateway-support.ts";
@@ -18,6 +19,7 @@ import {
 import { closedLoopbackUrl } from "./support/closed-loopback-url.ts";
 import { makeTempDir } from "./support/make-temp-dir.ts";
 import { makeHome, runCli } from "./support/run-cli.ts";
+import { writeGguf } from "./support/write-gguf.ts";
 
 // Shaped like no known key: only the exact values the configuration resolved can catch them.
 const CONFIG_KEY = "cfg-secret-0123456789";
@@ -244,6 +246,16 @@ describe("files llmux keeps are private", () => {
     );
     assert.equal(mode(file), 0o600);
     assert.equal(mode(join(root, "data")), 0o700);
+  });
+
+  test("the model store `llmux pull` creates is 0700", async () => {
+    const root = makeTempDir("llmux-modes-");
+    const source = await writeGguf(join(root, "source.gguf"));
+    const modelsDir = join(root, "cache", "llmux", "models");
+    await withUmask(0, () => pullModel(source.path, { modelsDir, name: "tiny" }));
+    for (const dir of ["cache", "cache/llmux", "cache/llmux/models", "cache/llmux/models/.partial"]) {
+      assert.equal(mode(join(root, dir)), 0o700, dir);
+    }
   });
 
   test("`llmux summarize -o` rewrites a 0600 file as 0600", async () => {

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { resolvePaths } from "../core/paths.ts";
+import { makePrivateDir, resolvePaths } from "../core/paths.ts";
 import { writeFileAtomic } from "../core/write-file-atomic.ts";
 import { acquireFileLock } from "./acquire-file-lock.ts";
 import { type DownloadProgress, downloadFile } from "./download-file.ts";
@@ -40,7 +40,8 @@ export async function pullModel(ref: string, options: PullModelOptions = {}): Pr
   const name = options.name ?? source.name;
   const modelsDir = options.modelsDir ?? resolvePaths(options.env).models;
   const paths = modelStorePaths(name, modelsDir);
-  await mkdir(`${modelsDir}/.partial`, { recursive: true });
+  // The store, made here when it is new, is the user's alone like every folder llmux creates.
+  makePrivateDir(`${modelsDir}/.partial`);
   const release = await acquireFileLock(paths.lock, { signal: options.signal, what: `The model ${name}` });
   try {
     const installed = await readLocalModelManifest(paths.manifest);
