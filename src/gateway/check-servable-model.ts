@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { findCatalogEntry } from "../catalog/find-catalog-entry.ts";
 import type { LlmuxConfig } from "../core/load-config.ts";
+import { locateOllamaManifest } from "../local/locate-ollama-manifest.ts";
 import { modelStorePaths } from "../local/model-store-paths.ts";
 import { resolveOllamaModelsDir } from "../local/resolve-ollama-models-dir.ts";
 import type { ProviderRegistry, ResolvedModel } from "../providers/provider-registry.ts";
@@ -95,18 +95,8 @@ function inStore(id: string, config: LlmuxConfig): boolean {
   }
 }
 
-// `model`, `namespace/model`, `host/namespace/model`, each with an optional `:tag`, as
-// findOllamaModel reads them; only a manifest inside Ollama's store is looked at.
+// Only a manifest inside Ollama's store is looked at (locateOllamaManifest never leaves it).
 function inOllamaStore(id: string, config: LlmuxConfig): boolean {
-  const colon = id.lastIndexOf(":");
-  const hasTag = colon > id.lastIndexOf("/");
-  const tag = hasTag ? id.slice(colon + 1) : "latest";
-  const parts = (hasTag ? id.slice(0, colon) : id).split("/");
-  if (!tag || tag === "." || tag === ".." || parts.length > 3) return false;
-  if (parts.some((part) => !part || part === "." || part === "..")) return false;
-  const host = parts.length === 3 ? parts[0]! : "registry.ollama.ai";
-  const namespace = parts.length >= 2 ? parts[parts.length - 2]! : "library";
-  const model = parts[parts.length - 1]!;
-  const root = resolveOllamaModelsDir(config.env as NodeJS.ProcessEnv);
-  return existsSync(join(root, "manifests", host, namespace, model, tag));
+  const location = locateOllamaManifest(id, resolveOllamaModelsDir(config.env as NodeJS.ProcessEnv));
+  return location !== undefined && existsSync(location.path);
 }

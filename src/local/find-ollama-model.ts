@@ -1,5 +1,6 @@
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { locateOllamaManifest, ollamaDisplayName } from "./locate-ollama-manifest.ts";
 import { resolveOllamaModelsDir } from "./resolve-ollama-models-dir.ts";
 
 export interface OllamaModel {
@@ -9,8 +10,6 @@ export interface OllamaModel {
   path: string;
 }
 
-const DEFAULT_HOST = "registry.ollama.ai";
-const DEFAULT_NAMESPACE = "library";
 const MODEL_LAYER = "application/vnd.ollama.image.model";
 
 /**
@@ -23,20 +22,11 @@ export async function findOllamaModel(
   options: { ollamaModels?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<OllamaModel | undefined> {
   const root = options.ollamaModels ?? resolveOllamaModelsDir(options.env);
-  const colon = name.lastIndexOf(":");
-  const hasTag = colon > name.lastIndexOf("/");
-  const tag = hasTag ? name.slice(colon + 1) : "latest";
-  const parts = (hasTag ? name.slice(0, colon) : name).split("/");
-  if (!tag || parts.length > 3 || parts.some((part) => !part || part === "." || part === ".."))
-    return undefined;
-  const [host, namespace, model] = [
-    parts.length === 3 ? parts[0] : DEFAULT_HOST,
-    parts.length >= 2 ? parts[parts.length - 2] : DEFAULT_NAMESPACE,
-    parts[parts.length - 1],
-  ] as string[];
+  const location = locateOllamaManifest(name, root);
+  if (!location) return undefined;
   let manifest: { schemaVersion?: number; layers?: Array<{ mediaType?: string; digest?: string }> };
   try {
-    manifest = JSON.parse(await readFile(join(root, "manifests", host!, namespace!, model!, tag), "utf8"));
+    manifest = JSON.parse(await readFile(location.path, "utf8"));
   } catch {
     return undefined;
   }
@@ -51,11 +41,5 @@ export async function findOllamaModel(
   } catch {
     return undefined;
   }
-  return { name: displayName(host!, namespace!, model!, tag), path };
-}
-
-function displayName(host: string, namespace: string, model: string, tag: string): string {
-  const prefix =
-    host !== DEFAULT_HOST ? `${host}/${namespace}/` : namespace !== DEFAULT_NAMESPACE ? `${namespace}/` : "";
-  return `${prefix}${model}:${tag}`;
+  return { name: ollamaDisplayName(location), path };
 }
