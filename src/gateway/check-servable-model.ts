@@ -30,7 +30,7 @@ export function checkServableModel(registry: ProviderRegistry, resolved: Resolve
 }
 
 /** The one answer for a model the gateway does not serve, whatever the reason. */
-export function modelNotFound(name: string): RequestError {
+function modelNotFound(name: string): RequestError {
   const shown = name.length > 200 ? `${name.slice(0, 200)}...` : name;
   return new RequestError(404, `The model ${shown} does not exist or is not served here`, {
     code: "model_not_found",
