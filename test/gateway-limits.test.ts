@@ -294,3 +294,39 @@ describe("malformed input is a 400 naming the problem, on every route", () => {
     assert.equal(response.status, 200, response.text);
   });
 });
+
+describe("what the fuzzer found (bench/fuzz-gateway.bench.ts)", () => {
+  test("model names that are Object.prototype's members are unknown models, not 500s", async () => {
+    const { gateway: gw } = await gateway({}, { OPENAI_API_KEY: OPENAI_KEY });
+    for (const model of ["__proto__", "valueOf", "constructor", "toString", "hasOwnProperty"]) {
+      const chat = await postRaw(gw, "/v1/chat/completions", {
+        model,
+        messages: [{ role: "user", content: "hi" }],
+      });
+      assert.equal(chat.status, 404, `${model}: ${chat.text}`);
+      assert.equal(errorOf(chat.text).code, "model_not_found");
+      const embeddings = await postRaw(gw, "/v1/embeddings", { model, input: ["a"] });
+      assert.equal(embeddings.status, 404, `${model}: ${embeddings.text}`);
+      const summary = await postRaw(gw, "/api/summarize", { url: "http://127.0.0.1:9/", model });
+      assert.equal(summary.status, 404, `${model}: ${summary.text}`);
+    }
+  });
+
+  test("a query string does not change the route, and its bytes are never decoded as the path", async () => {
+    const upstream = await startOpenAIServer([{ fixture: "openai/chat/openai-text" }]);
+    cleanup.push(() => upstream.close());
+    const { gateway: gw } = await gateway(
+      {},
+      { OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: `${upstream.url}/v1` },
+    );
+    const chat = await postRaw(gw, "/v1/chat/completions?api-version=1", {
+      model: "openai:gpt-4.1-nano",
+      messages: [{ role: "user", content: "hi" }],
+    });
+    assert.equal(chat.status, 200, chat.text);
+    assert.equal((await fetch(`${gw.url}/v1/models?limit=5`)).status, 200);
+    const odd = await fetch(`${gw.url}/v1/models/?&@];%3`);
+    assert.equal(odd.status, 404);
+    assert.equal(errorOf(await odd.text()).code, "model_not_found");
+  });
+});

@@ -6,11 +6,22 @@ import { LlmuxError } from "./errors.ts";
 import { type LlmuxPaths, resolvePaths } from "./paths.ts";
 import { registerSecrets, SECRET_NAME } from "./redact-secrets.ts";
 
+/**
+ * A map keyed by names the user (or a client, through the gateway) chooses: built without a
+ * prototype, so a name such as "__proto__" or "valueOf" finds nothing rather than
+ * Object.prototype's members.
+ */
+function keyedBy<T extends z.ZodType>(value: T) {
+  return z
+    .record(z.string(), value)
+    .transform((entries) => Object.assign(Object.create(null) as Record<string, z.infer<T>>, entries));
+}
+
 const providerSettingsSchema = z
   .object({
     apiKey: z.string().optional(),
     baseURL: z.string().url().optional(),
-    headers: z.record(z.string(), z.string()).optional(),
+    headers: keyedBy(z.string()).optional(),
     // Azure
     resourceName: z.string().optional(),
     apiVersion: z.string().optional(),
@@ -28,7 +39,7 @@ const endpointSchema = z
     baseURL: z.string().url(),
     apiKey: z.string().optional(),
     apiKeyEnv: z.string().optional(),
-    headers: z.record(z.string(), z.string()).optional(),
+    headers: keyedBy(z.string()).optional(),
     models: z.array(z.string()).optional(),
   })
   .strict();
@@ -37,11 +48,11 @@ const endpointSchema = z
 const gatewaySchema = z
   .object({
     /** Models tried in order when one fails before anything reached the client. */
-    fallbacks: z.record(z.string(), z.array(z.string()).min(1)).default({}),
+    fallbacks: keyedBy(z.array(z.string()).min(1)).prefault({}),
     /** Per-request limit for every model (default: the top-level timeoutMs). */
     timeoutMs: z.number().int().positive().optional(),
     /** Per-model limits, overriding timeoutMs. */
-    timeouts: z.record(z.string(), z.number().int().positive()).default({}),
+    timeouts: keyedBy(z.number().int().positive()).prefault({}),
     /** Retries of one model on 429, 5xx and connection errors (default: the top-level maxRetries). */
     maxRetries: z.number().int().min(0).max(10).optional(),
     /** First retry delay; doubles each time, capped at 8 s (a provider's retry-after wins when shorter). */
@@ -65,9 +76,9 @@ const gatewaySchema = z
 export const configFileSchema = z
   .object({
     defaultModel: z.string().optional(),
-    aliases: z.record(z.string(), z.string()).default({}),
-    providers: z.record(z.string(), providerSettingsSchema).default({}),
-    endpoints: z.record(z.string(), endpointSchema).default({}),
+    aliases: keyedBy(z.string()).prefault({}),
+    providers: keyedBy(providerSettingsSchema).prefault({}),
+    endpoints: keyedBy(endpointSchema).prefault({}),
     local: z
       .object({
         threads: z.number().int().positive().optional(),
@@ -89,16 +100,13 @@ export const configFileSchema = z
      * USD per million tokens by model reference ("vllm:my-model"), for models the catalog does not
      * price or priced otherwise by your contract; they win over the catalog (see resolvePricing).
      */
-    prices: z
-      .record(
-        z.string(),
-        z.strictObject({
-          inputPerMTok: z.number().nonnegative(),
-          outputPerMTok: z.number().nonnegative(),
-          cachedInputPerMTok: z.number().nonnegative().optional(),
-        }),
-      )
-      .default({}),
+    prices: keyedBy(
+      z.strictObject({
+        inputPerMTok: z.number().nonnegative(),
+        outputPerMTok: z.number().nonnegative(),
+        cachedInputPerMTok: z.number().nonnegative().optional(),
+      }),
+    ).prefault({}),
   })
   .strict();
 

@@ -9,7 +9,6 @@ import { openDatabase } from "../store/open-database.ts";
 import { answerClientError } from "./answer-client-error.ts";
 import type { AppContext } from "./app/app-context.ts";
 import { handleAppRequest } from "./app/handle-app-request.ts";
-import { checkRequestTarget } from "./check-request-target.ts";
 import { createBrowserGuard } from "./create-browser-guard.ts";
 import { createKeyGuard } from "./create-key-guard.ts";
 import { createMetrics } from "./create-metrics.ts";
@@ -21,6 +20,7 @@ import { handleEmbeddings } from "./handle-embeddings.ts";
 import { isLoopbackHost } from "./is-loopback-host.ts";
 import { limitConnections } from "./limit-connections.ts";
 import { listModels } from "./list-models.ts";
+import { readRequestPath } from "./read-request-path.ts";
 import { RequestError } from "./request-error.ts";
 import { requireJsonContentType } from "./require-json-content-type.ts";
 import { sendError } from "./send-error.ts";
@@ -121,14 +121,14 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
 
   const guard = createBrowserGuard(config, host);
   const server = createServer({ keepAliveTimeout: 65_000, noDelay: true }, (req, res) => {
-    const path = req.url ?? "/";
+    let path: string;
     const method = req.method ?? "GET";
     // Before any route: the connection cap, Host and Origin (a CORS preflight ends here), a
     // readable URL and a JSON body type.
     try {
       admit(req, res);
       if (guard(req, res)) return;
-      checkRequestTarget(path);
+      path = readRequestPath(req.url ?? "/");
       requireJsonContentType(req);
     } catch (error) {
       // A body refused unread (415, 403) may be large: close rather than read it all.
@@ -212,12 +212,12 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
 
 const modelsHandler: Handler = async (context, req, res) => {
   const list = await listModels(context.registry);
-  const path = req.url ?? "";
+  const path = readRequestPath(req.url ?? "/");
   if (path === "/v1/models") return sendText(res, 200, "application/json", JSON.stringify(list));
   const id = decodeURIComponent(path.slice("/v1/models/".length));
   const model = list.data.find((m) => m.id === id);
   if (!model) {
-    throw new RequestError(404, `The model ${id} does not exist or is not configured`, {
+    throw new RequestError(404, `The model ${id} does not exist or cannot answer now`, {
       code: "model_not_found",
       param: "model",
     });

@@ -1,10 +1,11 @@
 import { RequestError } from "./request-error.ts";
 
 /**
- * Refuses with a 400 a request target the routes cannot read: one that is not a path (an
- * absolute URL, `*`, `//host`) or whose path has a malformed percent-encoding (`%zz`, `%E0%A4%A`).
+ * The path the routes match, without its query string. Refuses with a 400 a request target the
+ * routes cannot read: one that is not a path (an absolute URL, `*`, `//host`) or whose path has a
+ * malformed percent-encoding (`%zz`, `%E0%A4%A`).
  */
-export function checkRequestTarget(target: string): void {
+export function readRequestPath(target: string): string {
   if (!target.startsWith("/") || target.startsWith("//")) {
     throw new RequestError(400, `The request URL must be a path starting with one /, not ${shown(target)}`, {
       code: "invalid_url",
@@ -21,6 +22,7 @@ export function checkRequestTarget(target: string): void {
       { code: "invalid_url" },
     );
   }
+  return path;
 }
 
 function shown(value: string): string {
