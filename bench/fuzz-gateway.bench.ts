@@ -265,4 +265,4 @@ if (crashed && failures.length === 0 && server.exitCode !== 0)
 if (failures.length > 0) {
   console.log(failures.join("\n\n"));
   process.exitCode = 1;
-} else console.log("no 500, no crash");
+} else console.log("no 5xx of the gateway's own, every error in the OpenAI shape, no crash");
