@@ -19,6 +19,7 @@ import {
   startCohereServer,
   startOpenAIServer,
 } from "./servers/index.ts";
+import { makeTempDir } from "./support/make-temp-dir.ts";
 
 const cleanup: (() => Promise<void>)[] = [];
 after(async () => {
@@ -520,9 +521,7 @@ describe("models, health and metrics", () => {
 describe("gateway keys", () => {
   async function keyedGateway(options: Parameters<typeof createGatewayKey>[1][]) {
     const server = await openai([{ fixture: "openai/chat/openai-text" }]);
-    const { mkdtempSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const home = mkdtempSync(join(tmpdir(), "llmux-gateway-keys-"));
+    const home = makeTempDir("llmux-gateway-keys-");
     const db = openDatabase(join(home, "llmux.db"));
     const tokens = options.map((o) => createGatewayKey(db, o).token);
     db.close();

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { makeTempDir } from "../../test/support/make-temp-dir.ts";
 import { isLlmuxError } from "./errors.ts";
 import { loadConfig } from "./load-config.ts";
 
 function folder(): string {
-  return mkdtempSync(join(tmpdir(), "llmux-config-"));
+  return makeTempDir("llmux-config-");
 }
 
 test(".env in the working directory fills in what the environment does not set", () => {

@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { makeTempDir } from "../../test/support/make-temp-dir.ts";
 import { isLlmuxError } from "../core/errors.ts";
 import { createGatewayKey, hashGatewayToken, listGatewayKeys, revokeGatewayKey } from "./gateway-keys.ts";
 import { openDatabase } from "./open-database.ts";
 
 test("a key is stored as the SHA-256 of its token, with its limits; revoking marks it", () => {
-  const db = openDatabase(join(mkdtempSync(join(tmpdir(), "llmux-gw-keys-")), "llmux.db"));
+  const db = openDatabase(join(makeTempDir("llmux-gw-keys-"), "llmux.db"));
   const { key, token } = createGatewayKey(db, { name: "ci", models: ["openai:*"], rpm: 10, budgetUsd: 2.5 });
   assert.match(token, /^llmux_[A-Za-z0-9_-]{43}$/);
   const row = db.prepare("SELECT * FROM gateway_keys").get() as Record<string, unknown>;
