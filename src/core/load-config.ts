@@ -1,119 +1,137 @@
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
-import { z } from "zod";
+import type { z } from "zod";
 import { LlmuxError } from "./errors.ts";
 import { type LlmuxPaths, resolvePaths } from "./paths.ts";
 import { registerSecrets, SECRET_NAME } from "./redact-secrets.ts";
 
-/**
- * A map keyed by names the user (or a client, through the gateway) chooses: built without a
- * prototype, so a name such as "__proto__" or "valueOf" finds nothing rather than
- * Object.prototype's members.
- */
-function keyedBy<T extends z.ZodType>(value: T) {
-  return z
-    .record(z.string(), value)
-    .transform((entries) => Object.assign(Object.create(null) as Record<string, z.infer<T>>, entries));
+// zod is most of what `import "llmux"` would otherwise load: it is required on the first
+// loadConfig instead (its CommonJS build, since loadConfig is synchronous).
+const requireHere = createRequire(import.meta.url);
+let schemas: ConfigSchemas | undefined;
+
+function configSchemas(): ConfigSchemas {
+  schemas ??= buildConfigSchemas((requireHere("zod") as { z: typeof z }).z);
+  return schemas;
 }
 
-const providerSettingsSchema = z
-  .object({
-    apiKey: z.string().optional(),
-    baseURL: z.string().url().optional(),
-    headers: keyedBy(z.string()).optional(),
-    // Azure
-    resourceName: z.string().optional(),
-    apiVersion: z.string().optional(),
-    // Bedrock, Vertex
-    region: z.string().optional(),
-    project: z.string().optional(),
-    location: z.string().optional(),
-    // Ollama: the context window sent as num_ctx (Ollama truncates silently at its own default)
-    numCtx: z.number().int().positive().optional(),
-  })
-  .strict();
+type ConfigSchemas = ReturnType<typeof buildConfigSchemas>;
 
-const endpointSchema = z
-  .object({
-    baseURL: z.string().url(),
-    apiKey: z.string().optional(),
-    apiKeyEnv: z.string().optional(),
-    headers: keyedBy(z.string()).optional(),
-    models: z.array(z.string()).optional(),
-  })
-  .strict();
+/** The config file's schema, built with the zod it is given. */
+function buildConfigSchemas(z: typeof import("zod").z) {
+  /**
+   * A map keyed by names the user (or a client, through the gateway) chooses: built without a
+   * prototype, so a name such as "__proto__" or "valueOf" finds nothing rather than
+   * Object.prototype's members.
+   */
+  function keyedBy<T extends z.ZodType>(value: T) {
+    return z
+      .record(z.string(), value)
+      .transform((entries) => Object.assign(Object.create(null) as Record<string, z.infer<T>>, entries));
+  }
 
-// `llmux serve`: fallbacks and per-model timeouts are keyed by the model reference clients send.
-const gatewaySchema = z
-  .object({
-    /** Models tried in order when one fails before anything reached the client. */
-    fallbacks: keyedBy(z.array(z.string()).min(1)).prefault({}),
-    /** Per-request limit for every model (default: the top-level timeoutMs). */
-    timeoutMs: z.number().int().positive().optional(),
-    /** Per-model limits, overriding timeoutMs. */
-    timeouts: keyedBy(z.number().int().positive()).prefault({}),
-    /** Retries of one model on 429, 5xx and connection errors (default: the top-level maxRetries). */
-    maxRetries: z.number().int().min(0).max(10).optional(),
-    /** First retry delay; doubles each time, capped at 8 s (a provider's retry-after wins when shorter). */
-    retryBaseMs: z.number().int().min(0).default(250),
-    bodyLimitBytes: z
-      .number()
-      .int()
-      .positive()
-      .default(16 * 1024 * 1024),
-    /** How long SIGTERM waits for requests in flight before closing their connections. */
-    drainTimeoutMs: z.number().int().min(0).default(30_000),
-    /** Host names (beyond the gateway's own) a request may name in its Host header; "*" for any. */
-    allowedHosts: z.array(z.string().min(1)).default([]),
-    /** Web origins (beyond the gateway's own) allowed to call it, with CORS; "*" wildcards. */
-    allowedOrigins: z.array(z.string().min(1)).default([]),
-    /** Open connections answered; requests on more get a 503 with Retry-After. */
-    maxConnections: z.number().int().positive().default(512),
-  })
-  .strict();
+  const providerSettingsSchema = z
+    .object({
+      apiKey: z.string().optional(),
+      baseURL: z.string().url().optional(),
+      headers: keyedBy(z.string()).optional(),
+      // Azure
+      resourceName: z.string().optional(),
+      apiVersion: z.string().optional(),
+      // Bedrock, Vertex
+      region: z.string().optional(),
+      project: z.string().optional(),
+      location: z.string().optional(),
+      // Ollama: the context window sent as num_ctx (Ollama truncates silently at its own default)
+      numCtx: z.number().int().positive().optional(),
+    })
+    .strict();
 
-export const configFileSchema = z
-  .object({
-    defaultModel: z.string().optional(),
-    aliases: keyedBy(z.string()).prefault({}),
-    providers: keyedBy(providerSettingsSchema).prefault({}),
-    endpoints: keyedBy(endpointSchema).prefault({}),
-    local: z
-      .object({
-        threads: z.number().int().positive().optional(),
-        contextSize: z.number().int().positive().optional(),
-        idleUnloadSeconds: z.number().positive().optional(),
-        /** Requests that may wait for one model while it serves others (default 16); more are `busy`. */
-        maxQueue: z.number().int().min(0).optional(),
-      })
-      .strict()
-      .default({}),
-    usageLog: z
-      .object({ library: z.boolean().default(false) })
-      .strict()
-      .default({ library: false }),
-    maxRetries: z.number().int().min(0).max(10).default(2),
-    timeoutMs: z.number().int().positive().default(600_000),
-    gateway: gatewaySchema.prefault({}),
-    /**
-     * USD per million tokens by model reference ("vllm:my-model"), for models the catalog does not
-     * price or priced otherwise by your contract; they win over the catalog (see resolvePricing).
-     */
-    prices: keyedBy(
-      z.strictObject({
-        inputPerMTok: z.number().nonnegative(),
-        outputPerMTok: z.number().nonnegative(),
-        cachedInputPerMTok: z.number().nonnegative().optional(),
-      }),
-    ).prefault({}),
-  })
-  .strict();
+  const endpointSchema = z
+    .object({
+      baseURL: z.string().url(),
+      apiKey: z.string().optional(),
+      apiKeyEnv: z.string().optional(),
+      headers: keyedBy(z.string()).optional(),
+      models: z.array(z.string()).optional(),
+    })
+    .strict();
 
-export type ConfigFile = z.infer<typeof configFileSchema>;
-export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
-export type EndpointSettings = z.infer<typeof endpointSchema>;
-export type GatewaySettings = z.infer<typeof gatewaySchema>;
+  // `llmux serve`: fallbacks and per-model timeouts are keyed by the model reference clients send.
+  const gatewaySchema = z
+    .object({
+      /** Models tried in order when one fails before anything reached the client. */
+      fallbacks: keyedBy(z.array(z.string()).min(1)).prefault({}),
+      /** Per-request limit for every model (default: the top-level timeoutMs). */
+      timeoutMs: z.number().int().positive().optional(),
+      /** Per-model limits, overriding timeoutMs. */
+      timeouts: keyedBy(z.number().int().positive()).prefault({}),
+      /** Retries of one model on 429, 5xx and connection errors (default: the top-level maxRetries). */
+      maxRetries: z.number().int().min(0).max(10).optional(),
+      /** First retry delay; doubles each time, capped at 8 s (a provider's retry-after wins when shorter). */
+      retryBaseMs: z.number().int().min(0).default(250),
+      bodyLimitBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(16 * 1024 * 1024),
+      /** How long SIGTERM waits for requests in flight before closing their connections. */
+      drainTimeoutMs: z.number().int().min(0).default(30_000),
+      /** Host names (beyond the gateway's own) a request may name in its Host header; "*" for any. */
+      allowedHosts: z.array(z.string().min(1)).default([]),
+      /** Web origins (beyond the gateway's own) allowed to call it, with CORS; "*" wildcards. */
+      allowedOrigins: z.array(z.string().min(1)).default([]),
+      /** Open connections answered; requests on more get a 503 with Retry-After. */
+      maxConnections: z.number().int().positive().default(512),
+    })
+    .strict();
+
+  const configFileSchema = z
+    .object({
+      defaultModel: z.string().optional(),
+      aliases: keyedBy(z.string()).prefault({}),
+      providers: keyedBy(providerSettingsSchema).prefault({}),
+      endpoints: keyedBy(endpointSchema).prefault({}),
+      local: z
+        .object({
+          threads: z.number().int().positive().optional(),
+          contextSize: z.number().int().positive().optional(),
+          idleUnloadSeconds: z.number().positive().optional(),
+          /** Requests that may wait for one model while it serves others (default 16); more are `busy`. */
+          maxQueue: z.number().int().min(0).optional(),
+        })
+        .strict()
+        .default({}),
+      usageLog: z
+        .object({ library: z.boolean().default(false) })
+        .strict()
+        .default({ library: false }),
+      maxRetries: z.number().int().min(0).max(10).default(2),
+      timeoutMs: z.number().int().positive().default(600_000),
+      gateway: gatewaySchema.prefault({}),
+      /**
+       * USD per million tokens by model reference ("vllm:my-model"), for models the catalog does not
+       * price or priced otherwise by your contract; they win over the catalog (see resolvePricing).
+       */
+      prices: keyedBy(
+        z.strictObject({
+          inputPerMTok: z.number().nonnegative(),
+          outputPerMTok: z.number().nonnegative(),
+          cachedInputPerMTok: z.number().nonnegative().optional(),
+        }),
+      ).prefault({}),
+    })
+    .strict();
+
+  return { providerSettingsSchema, endpointSchema, gatewaySchema, configFileSchema };
+}
+
+export type ConfigFile = z.infer<ConfigSchemas["configFileSchema"]>;
+export type ProviderSettings = z.infer<ConfigSchemas["providerSettingsSchema"]>;
+export type EndpointSettings = z.infer<ConfigSchemas["endpointSchema"]>;
+export type GatewaySettings = z.infer<ConfigSchemas["gatewaySchema"]>;
 
 export interface LlmuxConfig {
   file: ConfigFile;
@@ -180,6 +198,7 @@ function readDotEnv(path: string): Record<string, string> {
 }
 
 function readConfigFile(path: string): ConfigFile {
+  const { configFileSchema } = configSchemas();
   if (!existsSync(path)) return configFileSchema.parse({});
   let json: unknown;
   try {
