@@ -4,35 +4,62 @@ import { LlmuxError } from "../core/errors.ts";
 import type { Command } from "./command.ts";
 import { createCliLlmux } from "./create-cli-llmux.ts";
 import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
+import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { describeCall } from "./describe-call.ts";
 import { ensureLocalModel } from "./ensure-local-model.ts";
-import { parseNumberOption } from "./parse-number-option.ts";
 import { readStdin } from "./read-stdin.ts";
 import { writeJson } from "./write-json.ts";
 
-export const askCommand: Command = {
+const options = defineOptions({
+  model: {
+    type: "string",
+    short: "m",
+    placeholder: "REF",
+    description:
+      "model reference, e.g. openai:gpt-4.1-mini, ollama:llama3.2:1b (default: LLMUX_MODEL, config, local:llama3.2:1b)",
+  },
+  system: { type: "string", short: "s", placeholder: "TEXT", description: "system prompt" },
+  temperature: {
+    type: "number",
+    short: "t",
+    placeholder: "N",
+    min: 0,
+    max: 2,
+    description: "sampling temperature",
+  },
+  "max-tokens": {
+    type: "number",
+    placeholder: "N",
+    min: 1,
+    integer: true,
+    description: "most tokens in the answer",
+  },
+  schema: {
+    type: "string",
+    placeholder: "FILE",
+    description: "answer with JSON valid against this JSON Schema file",
+  },
+  json: {
+    type: "boolean",
+    description: "print one JSON object: text, model, provider, usage, costUsd, latencyMs",
+  },
+  timeout: {
+    type: "number",
+    placeholder: "SECONDS",
+    min: 0.001,
+    description: "give up after this long (default 600)",
+  },
+});
+
+export const askCommand: Command<typeof options> = {
   usage: `[prompt...] [options]
 
-  -m, --model REF          model reference, e.g. openai:gpt-4.1-mini, ollama:llama3.2:1b (default: LLMUX_MODEL, config, local:llama3.2:1b)
-  -s, --system TEXT        system prompt
-  -t, --temperature N      sampling temperature
-      --max-tokens N       most tokens in the answer
-      --schema FILE        answer with JSON valid against this JSON Schema file
-      --json               print one JSON object: text, model, provider, usage, costUsd, latencyMs
-      --timeout SECONDS    give up after this long (default 600)
+${renderOptionsHelp(options)}
 
 Examples:
   llmux ask "Why is the sky blue?" --model anthropic:claude-haiku-4-5
   git diff | llmux ask "Write a commit message for this change"`,
-  options: {
-    model: { type: "string", short: "m" },
-    system: { type: "string", short: "s" },
-    temperature: { type: "string", short: "t" },
-    "max-tokens": { type: "string" },
-    schema: { type: "string" },
-    json: { type: "boolean" },
-    timeout: { type: "string" },
-  },
+  options,
   async run({ values, positionals, io, config }) {
     const question = positionals.join(" ").trim();
     const piped = await readStdin(io.stdin);
@@ -44,18 +71,18 @@ Examples:
     }
     const prompt = question && context ? `${question}\n\n${context}` : question || context || "";
     const call: CallOptions = {
-      model: values.model as string | undefined,
+      model: values.model,
       prompt,
-      system: values.system as string | undefined,
-      temperature: parseNumberOption("temperature", values.temperature, { min: 0, max: 2 }),
-      maxTokens: parseNumberOption("max-tokens", values["max-tokens"], { min: 1, integer: true }),
-      timeoutMs: secondsToMs(parseNumberOption("timeout", values.timeout, { min: 0.001 })),
+      system: values.system,
+      temperature: values.temperature,
+      maxTokens: values["max-tokens"],
+      timeoutMs: secondsToMs(values.timeout),
     };
-    await ensureLocalModel(values.model as string | undefined, config(), io);
+    await ensureLocalModel(values.model, config(), io);
     const llmux = createCliLlmux(config(), io);
 
     if (values.schema !== undefined) {
-      const schema = readSchemaFile(values.schema as string);
+      const schema = readSchemaFile(values.schema);
       const result = await llmux.generateObject({ ...call, schema });
       const text = JSON.stringify(result.object, null, values.json ? undefined : 2);
       if (values.json) writeJson(io, [toJson({ ...result, text })]);

@@ -7,11 +7,11 @@ import { redactSecrets } from "../core/redact-secrets.ts";
 import type { Command } from "./command.ts";
 import { createCliLlmux } from "./create-cli-llmux.ts";
 import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
+import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { describeCall } from "./describe-call.ts";
 import { describeError } from "./describe-error.ts";
 import { ensureLocalModel } from "./ensure-local-model.ts";
 import { formatCost } from "./format-cost.ts";
-import { parseNumberOption } from "./parse-number-option.ts";
 
 const CHAT_HELP = `Commands: /model REF  /system TEXT  /clear  /cost  /help  /exit
 Ctrl-C stops the current reply; Ctrl-D or /exit leaves.`;
@@ -29,27 +29,37 @@ interface Totals {
   unpriced: Set<string>;
 }
 
-export const chatCommand: Command = {
+const options = defineOptions({
+  model: {
+    type: "string",
+    short: "m",
+    placeholder: "REF",
+    description: "model reference (default: LLMUX_MODEL, config, local:llama3.2:1b)",
+  },
+  system: { type: "string", short: "s", placeholder: "TEXT", description: "system prompt" },
+  temperature: {
+    type: "number",
+    short: "t",
+    placeholder: "N",
+    min: 0,
+    max: 2,
+    description: "sampling temperature",
+  },
+});
+
+export const chatCommand: Command<typeof options> = {
   usage: `[options]
 
-  -m, --model REF        model reference (default: LLMUX_MODEL, config, local:llama3.2:1b)
-  -s, --system TEXT      system prompt
-  -t, --temperature N    sampling temperature
+${renderOptionsHelp(options)}
 
 ${CHAT_HELP}`,
-  options: {
-    model: { type: "string", short: "m" },
-    system: { type: "string", short: "s" },
-    temperature: { type: "string", short: "t" },
-  },
+  options,
   async run({ values, io, config }) {
-    await ensureLocalModel(values.model as string | undefined, config(), io);
+    await ensureLocalModel(values.model, config(), io);
     const llmux = createCliLlmux(config(), io);
-    let model = llmux.registry.resolve(
-      llmux.registry.defaultModel(values.model as string | undefined),
-    ).reference;
-    let system = values.system as string | undefined;
-    const temperature = parseNumberOption("temperature", values.temperature, { min: 0, max: 2 });
+    let model = llmux.registry.resolve(llmux.registry.defaultModel(values.model)).reference;
+    let system = values.system;
+    const temperature = values.temperature;
     let history: ModelMessage[] = [];
     const totals: Totals = {
       replies: 0,

@@ -1,7 +1,21 @@
-import type { ParseArgsConfig } from "node:util";
 import type { LlmuxConfig } from "../core/load-config.ts";
+import { defineOptions, type OptionDeclarations, type OptionValues } from "./define-options.ts";
 
-export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
+/** The options every command takes; in this order in the help. */
+export const globalOptions = defineOptions({
+  config: {
+    type: "string",
+    placeholder: "PATH",
+    description: "config file (default: $LLMUX_HOME/config.json or $XDG_CONFIG_HOME/llmux/config.json)",
+  },
+  "no-color": { type: "boolean", description: "plain output (also NO_COLOR=1)" },
+  pretty: {
+    type: "boolean",
+    description: "indent --json output (it is JSON Lines, one line per result, unless in a terminal)",
+  },
+  debug: { type: "boolean", description: "show stack traces" },
+  help: { type: "boolean", short: "h", description: "this help" },
+});
 
 /** Streams and facts about the terminal a command runs in; tests run the real binary instead. */
 export interface CliIo {
@@ -14,18 +28,18 @@ export interface CliIo {
   prettyJson: boolean;
 }
 
-export interface CommandContext {
-  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+export interface CommandContext<O extends OptionDeclarations = OptionDeclarations> {
+  values: OptionValues<O> & OptionValues<typeof globalOptions>;
   positionals: string[];
   io: CliIo;
   /** Loaded on first use, so `--help` works even with a broken config file. */
   config(): LlmuxConfig;
 }
 
-export interface Command {
-  /** The text after "Usage: llmux <name>" in --help. */
+export interface Command<O extends OptionDeclarations = OptionDeclarations> {
+  /** The text after "Usage: llmux <name>" in --help; its options part is renderOptionsHelp(options). */
   usage: string;
-  options: OptionSpec;
+  options: O;
   /** Resolves to the exit code (0 when omitted). */
-  run(context: CommandContext): Promise<number | undefined>;
+  run(context: CommandContext<O>): Promise<number | undefined>;
 }

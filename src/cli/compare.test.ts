@@ -7,8 +7,9 @@ import { after, test } from "node:test";
 import { type ProviderServer, startAnthropicServer, startOpenAIServer } from "../../test/servers/index.ts";
 import { recordedAnthropicStreamText, recordedOpenAIStream } from "../../test/servers/recorded-streams.ts";
 import { loadConfig } from "../core/load-config.ts";
-import type { CliIo } from "./command.ts";
+import { type CliIo, globalOptions } from "./command.ts";
 import { compareCommand } from "./compare.ts";
+import { parseOptionValues } from "./define-options.ts";
 
 const servers: ProviderServer[] = [];
 const homes: string[] = [];
@@ -41,7 +42,11 @@ async function run(args: { models: string[]; json?: boolean }, env: Record<strin
     prettyJson: false,
   } as unknown as CliIo;
   const code = await compareCommand.run({
-    values: { model: args.models, json: args.json },
+    values: parseOptionValues(
+      { ...globalOptions, ...compareCommand.options },
+      { model: args.models, json: args.json },
+      "compare",
+    ),
     positionals: ["Invent", "a holiday"],
     io,
     config: () => config,

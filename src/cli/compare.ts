@@ -4,10 +4,10 @@ import { EXIT_CODES, isLlmuxError, LlmuxError } from "../core/errors.ts";
 import type { Command } from "./command.ts";
 import { createCliLlmux } from "./create-cli-llmux.ts";
 import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
+import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { describeError } from "./describe-error.ts";
 import { formatCost } from "./format-cost.ts";
 import { formatTable } from "./format-table.ts";
-import { parseNumberOption } from "./parse-number-option.ts";
 import { readStdin } from "./read-stdin.ts";
 import { writeJson } from "./write-json.ts";
 
@@ -19,19 +19,54 @@ interface Outcome {
   error?: unknown;
 }
 
-export const compareCommand: Command = {
+const options = defineOptions({
+  model: {
+    type: "multiple",
+    short: "m",
+    placeholder: "REF",
+    description: "a model to compare; give two or more",
+  },
+  system: {
+    type: "string",
+    short: "s",
+    placeholder: "TEXT",
+    description: "system prompt, the same for every model",
+  },
+  temperature: {
+    type: "number",
+    short: "t",
+    placeholder: "N",
+    min: 0,
+    max: 2,
+    description: "sampling temperature",
+  },
+  "max-tokens": {
+    type: "number",
+    placeholder: "N",
+    min: 1,
+    integer: true,
+    description: "most tokens in each answer",
+  },
+  json: {
+    type: "boolean",
+    description:
+      "one JSON object per model, one per line (JSON Lines): model, text,\nusage, costUsd, timeToFirstTokenMs, latencyMs, error",
+  },
+  timeout: {
+    type: "number",
+    placeholder: "SECONDS",
+    min: 0.001,
+    description: "give up on a model after this long (default 600)",
+  },
+});
+
+export const compareCommand: Command<typeof options> = {
   usage: `PROMPT... --model A --model B [--model C ...] [options]
 
 Sends one prompt to every model at once (streaming, in parallel), then prints each answer and
 a table of tokens, cost, time to first token and total time. Piped stdin is added as context.
 
-  -m, --model REF          a model to compare; give two or more
-  -s, --system TEXT        system prompt, the same for every model
-  -t, --temperature N      sampling temperature
-      --max-tokens N       most tokens in each answer
-      --json               one JSON object per model, one per line (JSON Lines): model, text,
-                           usage, costUsd, timeToFirstTokenMs, latencyMs, error
-      --timeout SECONDS    give up on a model after this long (default 600)
+${renderOptionsHelp(options)}
 
 A model that fails is reported in its place; the exit code is then 40 (some failed), or the
 first error's code when all of them failed.
@@ -39,16 +74,9 @@ first error's code when all of them failed.
 Examples:
   llmux compare "Explain CRDTs in two sentences" --model openai:gpt-4.1-mini --model anthropic:claude-haiku-4-5
   llmux compare "Name three sorting algorithms" -m ollama:llama3.2:1b -m local:qwen2.5:0.5b --json`,
-  options: {
-    model: { type: "string", short: "m", multiple: true },
-    system: { type: "string", short: "s" },
-    temperature: { type: "string", short: "t" },
-    "max-tokens": { type: "string" },
-    json: { type: "boolean" },
-    timeout: { type: "string" },
-  },
+  options,
   async run({ values, positionals, io, config }) {
-    const models = (values.model as string[] | undefined) ?? [];
+    const models = values.model;
     if (models.length < 2) {
       throw new LlmuxError("usage", `Compare needs two models or more, got ${models.length}`, {
         hint: 'Give each with --model: llmux compare "..." --model openai:gpt-4.1-mini --model ollama:llama3.2:1b',
@@ -62,12 +90,12 @@ Examples:
       });
     }
     const prompt = question && context ? `${question}\n\n${context}` : question || context || "";
-    const seconds = parseNumberOption("timeout", values.timeout, { min: 0.001 });
+    const seconds = values.timeout;
     const call: CallOptions = {
       prompt,
-      system: values.system as string | undefined,
-      temperature: parseNumberOption("temperature", values.temperature, { min: 0, max: 2 }),
-      maxTokens: parseNumberOption("max-tokens", values["max-tokens"], { min: 1, integer: true }),
+      system: values.system,
+      temperature: values.temperature,
+      maxTokens: values["max-tokens"],
       timeoutMs: seconds === undefined ? undefined : Math.round(seconds * 1000),
     };
     const llmux = createCliLlmux(config(), io);

@@ -7,46 +7,53 @@ import {
 } from "../store/gateway-keys.ts";
 import { openDatabase } from "../store/open-database.ts";
 import type { Command } from "./command.ts";
+import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { formatCost } from "./format-cost.ts";
 import { formatTable } from "./format-table.ts";
-import { parseNumberOption } from "./parse-number-option.ts";
 import { writeJson } from "./write-json.ts";
 
-export const keysCommand: Command = {
+const options = defineOptions({
+  json: { type: "boolean", description: 'one JSON line: {"id","token","name","models","rpm","budgetUsd"}' },
+  name: { type: "string", placeholder: "N", description: "a label for people" },
+  models: {
+    type: "string",
+    placeholder: "a,b",
+    description: "models the key may use (references, names or aliases; provider:* for all of one)",
+  },
+  rpm: { type: "number", placeholder: "N", min: 1, integer: true, description: "requests per minute" },
+  budget: {
+    type: "number",
+    placeholder: "USD",
+    min: 0,
+    description: "total spend allowed, from the catalog's prices",
+  },
+});
+
+export const keysCommand: Command<typeof options> = {
   usage: `create [--name N] [--models a,b] [--rpm N] [--budget USD] | list [--json] | revoke ID
 
-  create              print a new key's token (alone on stdout; the id and how to use it on stderr);
-                      only its hash is stored, so it is shown once
-      --json          one JSON line: {"id","token","name","models","rpm","budgetUsd"}
-      --name N        a label for people
-      --models a,b    models the key may use (references, names or aliases; provider:* for all of one)
-      --rpm N         requests per minute
-      --budget USD    total spend allowed, from the catalog's prices
-  list                the keys, with what each has spent (--json: one JSON line per key)
-  revoke ID           refuse the key from now on (a running gateway notices within a second)
+  create             print a new key's token (alone on stdout; the id and how to use it on stderr);
+                     only its hash is stored, so it is shown once
+${renderOptionsHelp(options)}
+  list               the keys, with what each has spent (--json: one JSON line per key)
+  revoke ID          refuse the key from now on (a running gateway notices within a second)
 
 Once a key exists, \`llmux serve\` asks every /v1 request for Authorization: Bearer <key>.`,
-  options: {
-    name: { type: "string" },
-    models: { type: "string" },
-    rpm: { type: "string" },
-    budget: { type: "string" },
-    json: { type: "boolean" },
-  },
+  options,
   async run({ values, positionals, io, config }) {
     const [action, ...rest] = positionals;
     const db = openDatabase(config().paths.database);
     try {
       if (action === "create" && rest.length === 0) {
-        const models = (values.models as string | undefined)
+        const models = values.models
           ?.split(",")
           .map((m) => m.trim())
           .filter(Boolean);
         const { key, token } = createGatewayKey(db, {
-          name: values.name as string | undefined,
+          name: values.name,
           models,
-          rpm: parseNumberOption("rpm", values.rpm, { min: 1, integer: true }),
-          budgetUsd: parseNumberOption("budget", values.budget, { min: 0 }),
+          rpm: values.rpm,
+          budgetUsd: values.budget,
         });
         if (values.json) {
           writeJson(io, [

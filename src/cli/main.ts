@@ -4,22 +4,15 @@ import { parseArgs } from "node:util";
 import { isLlmuxError, LlmuxError } from "../core/errors.ts";
 import type { LlmuxConfig } from "../core/load-config.ts";
 import { redactSecrets } from "../core/redact-secrets.ts";
-import type { CliIo, Command, OptionSpec } from "./command.ts";
+import { type CliIo, type Command, globalOptions } from "./command.ts";
 import { commands } from "./commands.ts";
+import { defineOptions, parseOptionValues, renderOptionsHelp, toParseArgsOptions } from "./define-options.ts";
 
-const GLOBAL_OPTIONS: OptionSpec = {
-  config: { type: "string" },
-  debug: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-  "no-color": { type: "boolean" },
-  pretty: { type: "boolean" },
-};
-
-const GLOBAL_HELP = `  --config PATH   config file (default: $LLMUX_HOME/config.json or $XDG_CONFIG_HOME/llmux/config.json)
-  --no-color      plain output (also NO_COLOR=1)
-  --pretty        indent --json output (it is JSON Lines, one line per result, unless in a terminal)
-  --debug         show stack traces
-  -h, --help      this help`;
+/** Only in `llmux --help`: `--version` is taken before any command, never parsed as an option. */
+const MAIN_OPTIONS = defineOptions({
+  ...globalOptions,
+  version: { type: "boolean", description: "print the version" },
+});
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -39,14 +32,13 @@ Commands:
 ${list}
 
 Options:
-${GLOBAL_HELP}
-  --version       print the version
+${renderOptionsHelp(MAIN_OPTIONS)}
 
 Run \`llmux <command> --help\` for a command's options. Exit codes are listed in the README.`;
 }
 
 function commandHelp(name: string, command: Command): string {
-  return `Usage: llmux ${name} ${command.usage}\n\nGlobal options:\n${GLOBAL_HELP}`;
+  return `Usage: llmux ${name} ${command.usage}\n\nGlobal options:\n${renderOptionsHelp(globalOptions)}`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -78,20 +70,23 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     const command = await entry.load();
-    const { values, positionals } = parseCommandArgs(name, command, rest);
-    if (values.help) {
+    const parsed = parseCommandArgs(name, command, rest);
+    const globals = parseOptionValues(globalOptions, parsed.values, name);
+    if (globals.help) {
       io.stdout.write(`${commandHelp(name, command)}\n`);
       return 0;
     }
+    // After --help: `llmux ask --help --temperature hot` still shows the help.
+    const values = { ...parseOptionValues(command.options, parsed.values, name), ...globals };
     // Loaded here, not at the top: zod alone would make `llmux --help` half again as slow.
     const { loadConfig } = await import("../core/load-config.ts");
     let config: LlmuxConfig | undefined;
     const code = await command.run({
       values,
-      positionals,
+      positionals: parsed.positionals,
       io,
       config: () => {
-        config ??= loadConfig({ configPath: values.config as string | undefined });
+        config ??= loadConfig({ configPath: globals.config });
         return config;
       },
     });
@@ -105,7 +100,7 @@ function parseCommandArgs(name: string, command: Command, args: string[]) {
   try {
     return parseArgs({
       args,
-      options: { ...GLOBAL_OPTIONS, ...command.options },
+      options: toParseArgsOptions({ ...globalOptions, ...command.options }),
       allowPositionals: true,
       strict: true,
     });

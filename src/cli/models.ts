@@ -5,33 +5,40 @@ import { listLocalModels } from "../local/list-local-models.ts";
 import { createModelReadiness } from "../providers/create-model-readiness.ts";
 import { createProviderRegistry } from "../providers/provider-registry.ts";
 import type { CliIo, Command } from "./command.ts";
+import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { formatTable } from "./format-table.ts";
 import { writeJson } from "./write-json.ts";
 
-export const modelsCommand: Command = {
+const options = defineOptions({
+  local: {
+    type: "boolean",
+    description:
+      "the models installed for the embedded engine (llmux's store and Ollama's),\nwith size, architecture, parameters, quantization and context from the GGUF header",
+  },
+  provider: {
+    type: "string",
+    placeholder: "ID",
+    description: "only this provider's models (openai, anthropic, bedrock, ollama, local...)",
+  },
+  configured: { type: "boolean", description: "only the models that will answer now" },
+  json: { type: "boolean", description: "one JSON object per model, one per line (JSON Lines)" },
+});
+
+export const modelsCommand: Command<typeof options> = {
   usage: `[options]
 
-      --local         the models installed for the embedded engine (llmux's store and Ollama's),
-                      with size, architecture, parameters, quantization and context from the GGUF header
-      --provider ID   only this provider's models (openai, anthropic, bedrock, ollama, local...)
-      --configured    only the models that will answer now
-      --json          one JSON object per model, one per line (JSON Lines)
+${renderOptionsHelp(options)}
 
 The list is the catalog plus the models Ollama and the endpoints in the config file report, and
 the local models on disk. READY is "yes" or why not: "no key", "not downloaded" (llmux pull, or
 ollama pull), "not running" (Ollama or an endpoint did not answer within a second; answers are
 remembered for a minute).
 Prices are US dollars per million tokens, with the date they were taken ("?" = unknown).`,
-  options: {
-    local: { type: "boolean" },
-    provider: { type: "string" },
-    configured: { type: "boolean" },
-    json: { type: "boolean" },
-  },
+  options,
   async run({ values, io, config }) {
-    if (values.local) return listInstalled(io, config(), Boolean(values.json));
+    if (values.local) return listInstalled(io, config(), values.json);
     const registry = createProviderRegistry(config());
-    const provider = values.provider as string | undefined;
+    const provider = values.provider;
     if (provider !== undefined && !registry.providers.has(provider)) {
       throw new LlmuxError("usage", `Unknown provider "${provider}"`, {
         hint: `Known providers: ${[...registry.providers.keys()].join(", ")}`,

@@ -3,8 +3,17 @@ import { formatBytes } from "../core/format-bytes.ts";
 import { createProgressReporter } from "../local/create-progress-reporter.ts";
 import { pullModel } from "../local/pull-model.ts";
 import type { CliIo, Command } from "./command.ts";
+import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 
-export const pullCommand: Command = {
+const options = defineOptions({
+  name: {
+    type: "string",
+    placeholder: "NAME",
+    description: "install under this name (use it as local:NAME)",
+  },
+});
+
+export const pullCommand: Command<typeof options> = {
   usage: `NAME [options]
 
   NAME is one of
@@ -13,10 +22,11 @@ export const pullCommand: Command = {
     hf:OWNER/REPO/FILE.gguf   a file on Hugging Face (HF_ENDPOINT overrides the hub's address)
     https://...         any URL of a .gguf file
     ./path/model.gguf   a file on this machine, imported (copied) into the store
-      --name NAME   install under this name (use it as local:NAME)
+
+${renderOptionsHelp(options)}
 
 An interrupted download resumes where it stopped; the file's sha256 is checked against the hub's.`,
-  options: { name: { type: "string" } },
+  options,
   async run({ values, positionals, io, config }) {
     const [name, ...extra] = positionals;
     if (!name || extra.length > 0) {
@@ -24,13 +34,7 @@ An interrupted download resumes where it stopped; the file's sha256 is checked a
         hint: "Example: llmux pull llama3.2:1b",
       });
     }
-    const pulled = await pullWithProgress(
-      name,
-      io,
-      config().paths.models,
-      config().env,
-      values.name as string | undefined,
-    );
+    const pulled = await pullWithProgress(name, io, config().paths.models, config().env, values.name);
     io.stdout.write(
       pulled.alreadyInstalled
         ? `${pulled.name} is already installed (${pulled.path})\n`

@@ -1,34 +1,36 @@
 import { LlmuxError } from "../core/errors.ts";
 import { readPage } from "../reader/read-page.ts";
 import type { Command } from "./command.ts";
-import { readerOptions } from "./reader-options.ts";
+import { defineOptions, renderOptionsHelp } from "./define-options.ts";
+import { readerOptions, toReadPageOptions } from "./reader-options.ts";
 import { writeJson } from "./write-json.ts";
 
-const FORMATS = ["markdown", "text", "json"] as const;
+const options = defineOptions({
+  format: {
+    type: "string",
+    short: "f",
+    placeholder: "FORMAT",
+    choices: ["markdown", "text", "json"],
+    default: "markdown",
+    description:
+      "markdown, text, or json: one object with url, title, byline,\npublished, lang, markdown, text, wordCount",
+  },
+  ...readerOptions,
+});
 
-export const readCommand: Command = {
+export const readCommand: Command<typeof options> = {
   usage: `SOURCE [options]
 
 SOURCE is an http(s) URL, a local file (.html, .md, .txt) or - for stdin.
 
-  -f, --format FORMAT      markdown (default), text, or json: one object with url, title, byline,
-                           published, lang, markdown, text, wordCount
-${readerOptions.help}
+${renderOptionsHelp(options)}
 
 Examples:
   llmux read https://example.com/article
   llmux read page.html --format text | wc -w`,
-  options: {
-    format: { type: "string", short: "f" },
-    ...readerOptions.spec,
-  },
+  options,
   async run({ values, positionals, io }) {
-    const format = (values.format as string | undefined) ?? "markdown";
-    if (!FORMATS.includes(format as (typeof FORMATS)[number])) {
-      throw new LlmuxError("usage", `--format must be markdown, text or json, got "${format}"`, {
-        hint: "Run `llmux read --help`",
-      });
-    }
+    const { format } = values;
     const [source, ...extra] = positionals;
     if (source === undefined || extra.length > 0) {
       throw new LlmuxError(
@@ -39,7 +41,7 @@ Examples:
         },
       );
     }
-    const page = await readPage(source, { ...readerOptions.parse(values), stdin: io.stdin });
+    const page = await readPage(source, { ...toReadPageOptions(values), stdin: io.stdin });
     if (format === "json") {
       const { url, title, byline, published, lang, markdown, text, wordCount } = page;
       writeJson(io, [{ url, title, byline, published, lang, markdown, text, wordCount }]);

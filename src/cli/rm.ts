@@ -2,10 +2,11 @@ import { LlmuxError } from "../core/errors.ts";
 import { formatBytes } from "../core/format-bytes.ts";
 import { removeLocalModel } from "../local/remove-local-model.ts";
 import type { Command } from "./command.ts";
+import { defineOptions } from "./define-options.ts";
 
 export const rmCommand: Command = {
   usage: "NAME\n\n`llmux models --local` lists the installed models.",
-  options: {},
+  options: defineOptions({}),
   async run({ positionals, io, config }) {
     const [name, ...extra] = positionals;
     if (!name || extra.length > 0) {

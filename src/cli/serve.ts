@@ -1,13 +1,33 @@
 import { startGateway } from "../gateway/start-gateway.ts";
 import type { Command } from "./command.ts";
-import { parseNumberOption } from "./parse-number-option.ts";
+import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 
-export const serveCommand: Command = {
+const options = defineOptions({
+  host: {
+    type: "string",
+    placeholder: "HOST",
+    default: "127.0.0.1",
+    description: "interface to listen on; any other needs `llmux keys create` first",
+  },
+  port: {
+    type: "number",
+    placeholder: "N",
+    default: 4000,
+    min: 0,
+    max: 65535,
+    integer: true,
+    description: "port; 0 picks a free one",
+  },
+  "allow-private": {
+    type: "boolean",
+    description: "let the web UI's Summarize read pages on loopback and private addresses",
+  },
+});
+
+export const serveCommand: Command<typeof options> = {
   usage: `[options]
 
-      --host HOST   interface to listen on (default 127.0.0.1; anything else needs \`llmux keys create\` first)
-      --port N      port (default 4000; 0 picks a free one)
-      --allow-private   let the web UI's Summarize read pages on loopback and private addresses
+${renderOptionsHelp(options)}
 
 The chat web UI is at the bound URL itself.
 
@@ -15,16 +35,12 @@ The bound URL is printed on stdout; point any OpenAI client at <url>/v1 and use 
 references (openai:gpt-4.1-mini, anthropic:claude-haiku-4-5, local:llama3.2:1b) as model names.
 Fallbacks, timeouts and limits come from the "gateway" section of the config file. SIGTERM or
 Ctrl-C stops accepting requests and lets streams in flight finish.`,
-  options: {
-    host: { type: "string" },
-    port: { type: "string" },
-    "allow-private": { type: "boolean" },
-  },
+  options,
   async run({ values, io, config }) {
     const gateway = await startGateway(config(), {
-      host: (values.host as string | undefined) ?? "127.0.0.1",
-      port: parseNumberOption("port", values.port, { min: 0, max: 65535, integer: true }) ?? 4000,
-      allowPrivateAddresses: values["allow-private"] === true,
+      host: values.host,
+      port: values.port,
+      allowPrivateAddresses: values["allow-private"],
     });
     io.stdout.write(`${gateway.url}\n`);
     if (io.stderr.isTTY)

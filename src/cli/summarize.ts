@@ -1,34 +1,68 @@
 import { createLimiter } from "../core/create-limiter.ts";
 import { EXIT_CODES, isLlmuxError, LlmuxError } from "../core/errors.ts";
 import { writeFileAtomic } from "../core/write-file-atomic.ts";
-import { SUMMARY_LENGTHS, type SummaryLength } from "../summarize/build-summary-prompt.ts";
+import { SUMMARY_LENGTHS } from "../summarize/build-summary-prompt.ts";
 import { type SummarizeOptions, type Summary, summarize } from "../summarize/summarize.ts";
 import type { CliIo, Command } from "./command.ts";
 import { createCliLlmux } from "./create-cli-llmux.ts";
 import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
+import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { describeCall } from "./describe-call.ts";
 import { describeError } from "./describe-error.ts";
 import { ensureLocalModel } from "./ensure-local-model.ts";
-import { readerOptions } from "./reader-options.ts";
+import { readerOptions, toReadPageOptions } from "./reader-options.ts";
 
 /** Sources read and summarized at the same time (each runs its own model calls concurrently too). */
 const SOURCES_AT_ONCE = 3;
 
-export const summarizeCommand: Command = {
+const options = defineOptions({
+  model: {
+    type: "string",
+    short: "m",
+    placeholder: "REF",
+    description:
+      "model reference, e.g. openai:gpt-4.1-mini, ollama:llama3.2:1b (default: LLMUX_MODEL, config, local:llama3.2:1b)",
+  },
+  length: {
+    type: "string",
+    short: "l",
+    placeholder: "LENGTH",
+    choices: SUMMARY_LENGTHS,
+    default: "short",
+    description: "short, medium or long",
+  },
+  language: {
+    type: "string",
+    placeholder: "LANG",
+    description: "write the summary in this language, e.g. French",
+  },
+  prompt: {
+    type: "string",
+    short: "p",
+    placeholder: "TEXT",
+    description: 'your own instruction instead of "a short Markdown summary of the page"',
+  },
+  output: {
+    type: "string",
+    short: "o",
+    placeholder: "FILE",
+    description: "write the summary to FILE instead of the terminal",
+  },
+  json: {
+    type: "boolean",
+    description:
+      "one JSON object per source, one per line (JSON Lines): url, title, summary,\nmodel, usage {inputTokens, outputTokens}, costUsd, chunks,\ntimings {fetchMs, extractMs, llmMs}",
+  },
+  ...readerOptions,
+});
+
+export const summarizeCommand: Command<typeof options> = {
   usage: `SOURCE... [options]
 
 SOURCE is an http(s) URL, a local file (.html, .md, .txt) or - for stdin. A page too long for
 the model's context is summarized in parts, then the parts' notes are combined.
 
-  -m, --model REF          model reference, e.g. openai:gpt-4.1-mini, ollama:llama3.2:1b (default: LLMUX_MODEL, config, local:llama3.2:1b)
-  -l, --length LENGTH      short (default), medium or long
-      --language LANG      write the summary in this language, e.g. French
-  -p, --prompt TEXT        your own instruction instead of "a short Markdown summary of the page"
-  -o, --output FILE        write the summary to FILE instead of the terminal
-      --json               one JSON object per source, one per line (JSON Lines): url, title, summary,
-                           model, usage {inputTokens, outputTokens}, costUsd, chunks,
-                           timings {fetchMs, extractMs, llmMs}
-${readerOptions.help}
+${renderOptionsHelp(options)}
 
 With several sources, each failure is reported on its own line and the others still print; the
 exit code is then 40 (some failed), or the first error's code when all of them failed.
@@ -37,15 +71,7 @@ Examples:
   llmux summarize https://example.com/news --model openai:gpt-4.1-mini
   llmux summarize report.html --length long --language French -o summary.md
   llmux summarize https://a.example/1 https://b.example/2 --json`,
-  options: {
-    model: { type: "string", short: "m" },
-    length: { type: "string", short: "l" },
-    language: { type: "string" },
-    prompt: { type: "string", short: "p" },
-    output: { type: "string", short: "o" },
-    json: { type: "boolean" },
-    ...readerOptions.spec,
-  },
+  options,
   async run({ values, positionals, io, config }) {
     if (positionals.length === 0) {
       throw new LlmuxError("usage", "Nothing to summarize", {
@@ -55,27 +81,20 @@ Examples:
     if (positionals.filter((source) => source === "-").length > 1) {
       throw new LlmuxError("usage", "Standard input (-) can be read only once", { hint: "Give - once" });
     }
-    const length = (values.length as string | undefined) ?? "short";
-    if (!SUMMARY_LENGTHS.includes(length as SummaryLength)) {
-      throw new LlmuxError("usage", `--length must be short, medium or long, got "${length}"`, {
-        hint: "Run `llmux summarize --help`",
-      });
-    }
     // The model first: a missing default model is offered for download before any page is fetched.
-    await ensureLocalModel(values.model as string | undefined, config(), io);
-    const options: SummarizeOptions = {
+    await ensureLocalModel(values.model, config(), io);
+    const job: SummarizeOptions = {
       llmux: createCliLlmux(config(), io),
-      model: values.model as string | undefined,
-      length: length as SummaryLength,
-      language: values.language as string | undefined,
-      prompt: values.prompt as string | undefined,
-      read: { ...readerOptions.parse(values), stdin: io.stdin },
+      model: values.model,
+      length: values.length,
+      language: values.language,
+      prompt: values.prompt,
+      read: { ...toReadPageOptions(values), stdin: io.stdin },
     };
-    const json = values.json === true;
-    const output = values.output as string | undefined;
+    const { json, output } = values;
     const [only] = positionals;
     if (only !== undefined && positionals.length === 1 && !json && output === undefined) {
-      await streamOne(only, options, io);
+      await streamOne(only, job, io);
       return 0;
     }
 
@@ -84,7 +103,7 @@ Examples:
     const several = positionals.length > 1;
     const limit = createLimiter(SOURCES_AT_ONCE);
     const runs = positionals.map((source) =>
-      limit(() => summarize(source, options)).then(
+      limit(() => summarize(source, job)).then(
         (summary) => ({ source, summary }),
         (error: unknown) => ({ source, error }),
       ),

@@ -3,18 +3,25 @@ import { plural } from "../core/plural.ts";
 import { countTokens } from "../providers/count-tokens.ts";
 import { createProviderRegistry } from "../providers/provider-registry.ts";
 import type { Command } from "./command.ts";
+import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { writeJson } from "./write-json.ts";
 
-export const tokensCommand: Command = {
+const options = defineOptions({
+  model: {
+    type: "string",
+    short: "m",
+    placeholder: "REF",
+    description:
+      "whose tokenizer (default: the default model). Local models use their own\ntokenizer, OpenAI models theirs (gpt-tokenizer); other providers' counts are estimates",
+  },
+  json: { type: "boolean", description: "one JSON object: {model, tokenizer, exact, count, ids, pieces}" },
+});
+
+export const tokensCommand: Command<typeof options> = {
   usage: `TEXT [options]
 
-  -m, --model REF   whose tokenizer (default: the default model). Local models use their own
-                    tokenizer, OpenAI models theirs (gpt-tokenizer); other providers' counts are estimates
-      --json        one JSON object: {model, tokenizer, exact, count, ids, pieces}`,
-  options: {
-    model: { type: "string", short: "m" },
-    json: { type: "boolean" },
-  },
+${renderOptionsHelp(options)}`,
+  options,
   async run({ values, positionals, io, config }) {
     const text = positionals.join(" ");
     if (!text)
@@ -22,7 +29,7 @@ export const tokensCommand: Command = {
         hint: 'Example: llmux tokens "Hello world" --model openai:gpt-4o',
       });
     const registry = createProviderRegistry(config());
-    const resolved = registry.resolve(registry.defaultModel(values.model as string | undefined));
+    const resolved = registry.resolve(registry.defaultModel(values.model));
     const result = await countTokens(resolved, text, config());
     if (values.json) {
       writeJson(io, [{ model: resolved.reference, ...result }]);

@@ -3,23 +3,29 @@ import { LlmuxError } from "../core/errors.ts";
 import { openDatabase } from "../store/open-database.ts";
 import { queryUsage } from "../store/usage-log.ts";
 import type { Command } from "./command.ts";
+import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { formatCost } from "./format-cost.ts";
 import { formatTable } from "./format-table.ts";
 import { writeJson } from "./write-json.ts";
 
-export const usageCommand: Command = {
+const options = defineOptions({
+  since: {
+    type: "string",
+    placeholder: "DATE",
+    description: "from this day on (YYYY-MM-DD, or 7d / 24h back from now)",
+  },
+  json: { type: "boolean", description: "one JSON object per day and model, one per line (JSON Lines)" },
+});
+
+export const usageCommand: Command<typeof options> = {
   usage: `[options]
 
-      --since DATE   from this day on (YYYY-MM-DD, or 7d / 24h back from now)
-      --json         one JSON object per day and model, one per line (JSON Lines)
+${renderOptionsHelp(options)}
 
 The log holds no prompts, answers or keys: only what each call cost.`,
-  options: {
-    since: { type: "string" },
-    json: { type: "boolean" },
-  },
+  options,
   async run({ values, io, config }) {
-    const since = values.since === undefined ? undefined : parseSince(values.since as string);
+    const since = values.since === undefined ? undefined : parseSince(values.since);
     const { database } = config().paths;
     const rows = existsSync(database) ? queryUsage(openDatabase(database), { since }) : [];
     if (values.json) {
