@@ -2,6 +2,7 @@ import { createInterface } from "node:readline";
 import type { ModelMessage } from "ai";
 import type { CallResult } from "../api/call-options.ts";
 import { isLlmuxError } from "../core/errors.ts";
+import { formatCost } from "../core/format-cost.ts";
 import { plural } from "../core/plural.ts";
 import { redactSecrets } from "../core/redact-secrets.ts";
 import type { Command } from "./command.ts";
@@ -11,7 +12,6 @@ import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { describeCall } from "./describe-call.ts";
 import { describeError } from "./describe-error.ts";
 import { ensureLocalModel } from "./ensure-local-model.ts";
-import { formatCost } from "./format-cost.ts";
 
 const CHAT_HELP = `Commands: /model REF  /system TEXT  /clear  /cost  /help  /exit
 Ctrl-C stops the current reply; Ctrl-D or /exit leaves.`;

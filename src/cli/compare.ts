@@ -1,12 +1,12 @@
 import type { CallOptions } from "../api/call-options.ts";
 import type { Llmux, StreamResult } from "../api/create-llmux.ts";
 import { EXIT_CODES, isLlmuxError, LlmuxError } from "../core/errors.ts";
+import { formatCost } from "../core/format-cost.ts";
 import type { Command } from "./command.ts";
 import { createCliLlmux } from "./create-cli-llmux.ts";
 import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
 import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { describeError } from "./describe-error.ts";
-import { formatCost } from "./format-cost.ts";
 import { formatTable } from "./format-table.ts";
 import { readStdin } from "./read-stdin.ts";
 import { writeJson } from "./write-json.ts";

@@ -1,6 +1,6 @@
 import type { CallResult } from "../api/call-options.ts";
+import { formatCost } from "../core/format-cost.ts";
 import { plural } from "../core/plural.ts";
-import { formatCost } from "./format-cost.ts";
 
 /** The dim line under an answer: model, tokens, cost, time. */
 export function describeCall(

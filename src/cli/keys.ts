@@ -1,4 +1,5 @@
 import { LlmuxError } from "../core/errors.ts";
+import { formatCost } from "../core/format-cost.ts";
 import {
   createGatewayKey,
   listGatewayKeys,
@@ -8,7 +9,6 @@ import {
 import { openDatabase } from "../store/open-database.ts";
 import type { Command } from "./command.ts";
 import { defineOptions, renderOptionsHelp } from "./define-options.ts";
-import { formatCost } from "./format-cost.ts";
 import { formatTable } from "./format-table.ts";
 import { writeJson } from "./write-json.ts";
 

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { LlmuxError } from "../core/errors.ts";
+import { formatCost } from "../core/format-cost.ts";
 import { openDatabase } from "../store/open-database.ts";
 import { queryUsage } from "../store/usage-log.ts";
 import type { Command } from "./command.ts";
 import { defineOptions, renderOptionsHelp } from "./define-options.ts";
-import { formatCost } from "./format-cost.ts";
 import { formatTable } from "./format-table.ts";
 import { writeJson } from "./write-json.ts";
 

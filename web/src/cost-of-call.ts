@@ -1,5 +1,5 @@
 import { computeCost } from "../../src/catalog/compute-cost.ts";
-import type { AppModel } from "../../src/gateway/app/list-app-models.ts";
+import type { AppModel } from "../../src/gateway/app/app-api-types.ts";
 
 /** USD of a call at the model's catalog price (as the CLI bills it); null when the price or the counts are unknown. */
 export function costOfCall(

@@ -5,20 +5,9 @@ import { parseJsonBody } from "../parse-json-body.ts";
 import { readBody } from "../read-body.ts";
 import { RequestError } from "../request-error.ts";
 import { toOpenAIError } from "../to-openai-error.ts";
+import type { PullDone, PullProgress } from "./app-api-types.ts";
 import type { AppContext } from "./app-context.ts";
 import { openEventStream, watchClient } from "./open-event-stream.ts";
-
-/** The `progress` event of a download, at most a few times a second. */
-export interface PullProgress {
-  receivedBytes: number;
-  totalBytes: number | null;
-}
-
-/** The `done` event: the model is installed and can be used as `model`. */
-export interface PullDone {
-  model: string;
-  sizeBytes: number;
-}
 
 const PROGRESS_EVERY_MS = 250;
 

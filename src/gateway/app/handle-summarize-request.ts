@@ -13,30 +13,9 @@ import { readBody } from "../read-body.ts";
 import { RequestError } from "../request-error.ts";
 import { requirePrice } from "../require-price.ts";
 import { toOpenAIError } from "../to-openai-error.ts";
+import type { SummarizeDelta, SummarizeDone, SummarizePage } from "./app-api-types.ts";
 import type { AppContext } from "./app-context.ts";
 import { openEventStream, watchClient } from "./open-event-stream.ts";
-
-/** The `page` event: what the reader extracted, before the summary starts. */
-export interface SummarizePage {
-  url: string;
-  title: string;
-  byline: string | null;
-  wordCount: number;
-  /** The extracted text, as Markdown. */
-  text: string;
-}
-
-/** The `done` event: the summary's calls, summed. */
-export interface SummarizeDone {
-  model: string;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  costUsd: number | null;
-  timeToFirstTokenMs: number | null;
-  latencyMs: number;
-  /** Parts the page was split into (1: it fitted one call). */
-  chunks: number;
-}
 
 /**
  * POST /api/summarize `{ url, model?, length?, language? }`: reads the page with the same reader
@@ -121,7 +100,7 @@ export async function handleSummarizeRequest(
       onText: (text) => {
         firstTokenAt ??= performance.now();
         streamedChars += text.length;
-        send("delta", { text });
+        send("delta", { text } satisfies SummarizeDelta);
       },
     });
     send("done", {

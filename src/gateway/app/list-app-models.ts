@@ -1,4 +1,3 @@
-import type { CatalogEntry } from "../../catalog/catalog.ts";
 import { findCatalogEntry } from "../../catalog/find-catalog-entry.ts";
 import type { LlmuxConfig } from "../../core/load-config.ts";
 import {
@@ -12,44 +11,7 @@ import {
   type ProviderRegistry,
   type ResolvedModel,
 } from "../../providers/provider-registry.ts";
-
-export interface AppModel {
-  /** `provider:model`, what /v1/chat/completions takes as `model`. */
-  reference: string;
-  name: string;
-  provider: string;
-  providerLabel: string;
-  /** Whether it answers now; when not, `reason` says why in one word. */
-  ready: boolean;
-  reason: NotReadyReason | null;
-  /** How to set the provider up (its key variable, its server...). */
-  setup: string;
-  weights: "open" | "closed" | null;
-  contextWindow: number | null;
-  /** USD per million tokens; null when unknown (never shown as free). */
-  pricing: CatalogEntry["pricing"];
-  pricesAsOf: string | null;
-  /**
-   * Bytes to download before it can answer: a local model of the catalog that is not downloaded
-   * yet, which the web app offers to download (POST /api/pull); null for every other model.
-   */
-  downloadBytes: number | null;
-}
-
-export interface AppModelGroup {
-  category: ProviderCategory;
-  label: string;
-  models: AppModel[];
-}
-
-export interface AppModelList {
-  /**
-   * The model the UI starts on: LLMUX_MODEL (else the config's defaultModel, else the built-in
-   * default) when it is ready, else the first ready model; the unready default when none is.
-   */
-  defaultModel: string;
-  groups: AppModelGroup[];
-}
+import type { AppModel, AppModelList } from "./app-api-types.ts";
 
 const GROUP_LABELS: Record<ProviderCategory, string> = {
   frontier: "Frontier cloud",

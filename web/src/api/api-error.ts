@@ -1,3 +1,5 @@
+import type { OpenAIErrorBody } from "../../../src/gateway/app/app-api-types.ts";
+
 /** A failure the gateway reported (its OpenAI-style error body), or one of the connection. */
 export class ApiError extends Error {
   readonly status: number;
@@ -12,9 +14,8 @@ export class ApiError extends Error {
 
   /** The error a non-2xx response carries, from `{ error: { message, code } }` when it has one. */
   static async from(response: Response): Promise<ApiError> {
-    const body = (await response.json().catch(() => null)) as {
-      error?: { message?: string; code?: string | null };
-    } | null;
+    // Not every failed answer has the error object: a proxy in between may send its own page.
+    const body = (await response.json().catch(() => null)) as Partial<OpenAIErrorBody> | null;
     const message = body?.error?.message ?? `${response.status} ${response.statusText}`;
     return new ApiError(message, response.status, body?.error?.code ?? null);
   }

@@ -1,4 +1,4 @@
-import type { PullDone, PullProgress } from "../../../src/gateway/app/handle-pull-request.ts";
+import type { OpenAIErrorBody, PullDone, PullProgress } from "../../../src/gateway/app/app-api-types.ts";
 import { ApiError } from "./api-error.ts";
 import { gatewayKey } from "./gateway-key.ts";
 import { readSse } from "./read-sse.ts";
@@ -23,7 +23,7 @@ export async function streamPull(
     if (event === "progress") onProgress(payload as PullProgress);
     else if (event === "done") return payload as PullDone;
     else if (event === "error") {
-      const { error } = payload as { error: { message: string; code: string | null } };
+      const { error } = payload as OpenAIErrorBody;
       throw new ApiError(error.message, 502, error.code);
     }
   }

@@ -1,4 +1,9 @@
-import type { SummarizeDone, SummarizePage } from "../../../src/gateway/app/handle-summarize-request.ts";
+import type {
+  OpenAIErrorBody,
+  SummarizeDelta,
+  SummarizeDone,
+  SummarizePage,
+} from "../../../src/gateway/app/app-api-types.ts";
 import { ApiError } from "./api-error.ts";
 import { gatewayKey } from "./gateway-key.ts";
 import { readSse } from "./read-sse.ts";
@@ -26,10 +31,10 @@ export async function streamSummary(
   for await (const { event, data } of readSse(response)) {
     const payload = JSON.parse(data) as unknown;
     if (event === "page") handlers.onPage(payload as SummarizePage);
-    else if (event === "delta") handlers.onDelta((payload as { text: string }).text);
+    else if (event === "delta") handlers.onDelta((payload as SummarizeDelta).text);
     else if (event === "done") return payload as SummarizeDone;
     else if (event === "error") {
-      const { error } = payload as { error: { message: string; code: string | null } };
+      const { error } = payload as OpenAIErrorBody;
       throw new ApiError(error.message, 502, error.code);
     }
   }

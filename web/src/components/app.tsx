@@ -1,10 +1,11 @@
 import { useEffect, useState } from "preact/hooks";
 import { formatBytes } from "../../../src/core/format-bytes.ts";
-import type { AppModelList } from "../../../src/gateway/app/list-app-models.ts";
+import type { AppModelList } from "../../../src/gateway/app/app-api-types.ts";
 import { DEFAULT_MODEL } from "../../../src/providers/default-model.ts";
 import { ApiError } from "../api/api-error.ts";
 import { gatewayKey } from "../api/gateway-key.ts";
 import { requestJson } from "../api/request-json.ts";
+import { findAppModel } from "../state/find-app-model.ts";
 import { useHashRoute, type View } from "../state/use-hash-route.ts";
 import { ChatView } from "./chat-view.tsx";
 import { CompareView } from "./compare-view.tsx";
@@ -92,7 +93,7 @@ function NothingReady({ models, onRetry }: { models: AppModelList; onRetry(): vo
   // The configured default when it is a local model, else llmux's own.
   const local = models.defaultModel.startsWith("local:") ? models.defaultModel : DEFAULT_MODEL;
   const pull = local.slice("local:".length);
-  const size = models.groups.flatMap((g) => g.models).find((m) => m.reference === local)?.downloadBytes;
+  const size = findAppModel(models, local)?.downloadBytes;
   // Laid out as the gateway key page is: one centred box.
   return (
     <div class="key-page">

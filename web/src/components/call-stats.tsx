@@ -1,4 +1,4 @@
-import { formatCost } from "../../../src/cli/format-cost.ts";
+import { formatCost } from "../../../src/core/format-cost.ts";
 
 export interface CallFacts {
   model: string | null;

@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { AppModelList } from "../../../src/gateway/app/list-app-models.ts";
-import { streamChatCompletion } from "../api/stream-chat-completion.ts";
-import { costOfCall } from "../cost-of-call.ts";
+import type { AppModelList } from "../../../src/gateway/app/app-api-types.ts";
 import { createTextStream, type TextStream } from "../state/create-text-stream.ts";
+import { type ReplyResult, streamReply } from "../state/stream-reply.ts";
 import { type CallFacts, CallStats } from "./call-stats.tsx";
 import { MarkdownView } from "./markdown-view.tsx";
 import { ModelPicker } from "./model-picker.tsx";
@@ -18,6 +17,13 @@ interface ColumnRun {
 
 const MIN_COLUMNS = 2;
 const MAX_COLUMNS = 4;
+
+/** What a column shows once its reply has ended. */
+function columnEnd(result: ReplyResult): Partial<ColumnRun> {
+  if (result.outcome === "ok") return { status: "done", facts: result.call };
+  if (result.outcome === "aborted") return { status: "stopped" };
+  return { status: "failed", error: result.message };
+}
 
 /** One prompt to two to four models at once, side by side, each with its tokens, cost and timings. */
 export function CompareView({ models }: { models: AppModelList | null }) {
@@ -53,18 +59,11 @@ export function CompareView({ models }: { models: AppModelList | null }) {
         current.map((r, i) => (i === index && r.stream === started[index]?.stream ? { ...r, ...patch } : r)),
       );
     started.forEach((column, index) => {
-      const facts = models?.groups.flatMap((g) => g.models).find((m) => m.reference === column.model);
-      streamChatCompletion(
+      streamReply(
         { model: column.model, messages: [{ role: "user", content: text }], signal: controller.signal },
-        (delta) => column.stream.append(delta),
-      ).then(
-        (call) => settle(index, { status: "done", facts: { ...call, costUsd: costOfCall(facts, call) } }),
-        (error: Error) =>
-          settle(
-            index,
-            error.name === "AbortError" ? { status: "stopped" } : { status: "failed", error: error.message },
-          ),
-      );
+        column.stream,
+        models,
+      ).then((result) => settle(index, columnEnd(result)));
     });
   };
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import type { ConversationSummary } from "../../../src/store/conversation-store.ts";
+import type { ConversationSummary, ConversationSummaryList } from "../../../src/gateway/app/app-api-types.ts";
 import { requestJson } from "../api/request-json.ts";
 
 export interface ConversationListProps {
@@ -34,7 +34,7 @@ export function ConversationList({
     const timer = setTimeout(
       () => {
         const path = `/api/conversations${query.trim() ? `?q=${encodeURIComponent(query.trim())}` : ""}`;
-        requestJson<{ conversations: ConversationSummary[] }>(path)
+        requestJson<ConversationSummaryList>(path)
           .then((body) => {
             if (controller.signal.aborted) return;
             setItems(body.conversations);

@@ -1,6 +1,7 @@
 import { useRef, useState } from "preact/hooks";
 import { formatBytes } from "../../../src/core/format-bytes.ts";
-import type { PullProgress } from "../../../src/gateway/app/handle-pull-request.ts";
+import type { PullProgress } from "../../../src/gateway/app/app-api-types.ts";
+import { isAbortError } from "../api/is-abort-error.ts";
 import { streamPull } from "../api/stream-pull.ts";
 
 interface Props {
@@ -32,7 +33,7 @@ export function ModelDownloadOffer({ model, message, onInstalled, onCancel }: Pr
       () => onInstalled(),
       (failure: Error) => {
         setDownloading(false);
-        if (failure.name !== "AbortError") setError(failure.message);
+        if (!isAbortError(failure)) setError(failure.message);
       },
     );
   };

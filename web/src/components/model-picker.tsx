@@ -1,4 +1,5 @@
-import type { AppModel, AppModelList } from "../../../src/gateway/app/list-app-models.ts";
+import type { AppModel, AppModelList } from "../../../src/gateway/app/app-api-types.ts";
+import { findAppModel } from "../state/find-app-model.ts";
 
 export interface ModelPickerProps {
   id: string;
@@ -47,7 +48,7 @@ export function ModelPicker({
   disabled,
   downloadable,
 }: ModelPickerProps) {
-  const selected = models?.groups.flatMap((g) => g.models).find((m) => m.reference === value);
+  const selected = findAppModel(models, value);
   return (
     <div class="model-picker">
       <label for={id}>{label}</label>

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { SummarizeDone, SummarizePage } from "../../../src/gateway/app/handle-summarize-request.ts";
-import type { AppModelList } from "../../../src/gateway/app/list-app-models.ts";
+import type { AppModelList, SummarizeDone, SummarizePage } from "../../../src/gateway/app/app-api-types.ts";
 import { ApiError } from "../api/api-error.ts";
+import { isAbortError } from "../api/is-abort-error.ts";
 import { streamSummary } from "../api/stream-summary.ts";
 import { costOfCall } from "../cost-of-call.ts";
 import { createTextStream, type TextStream } from "../state/create-text-stream.ts";
+import { findAppModel } from "../state/find-app-model.ts";
 import { CallStats } from "./call-stats.tsx";
 import { MarkdownView } from "./markdown-view.tsx";
 import { ModelDownloadOffer } from "./model-download-offer.tsx";
@@ -58,7 +59,7 @@ export function SummarizeView({ models }: { models: AppModelList | null }) {
     ).then(
       (done) => update({ done, status: "done" }),
       (error: Error) => {
-        if (error.name === "AbortError") update({ status: "stopped" });
+        if (isAbortError(error)) update({ status: "stopped" });
         else if (error instanceof ApiError && error.code === MODEL_NOT_DOWNLOADED)
           update({ status: "needs-model", error: error.message });
         else if (error instanceof ApiError && error.code === "blocked_address")
@@ -68,7 +69,7 @@ export function SummarizeView({ models }: { models: AppModelList | null }) {
     );
   };
 
-  const facts = models?.groups.flatMap((g) => g.models).find((m) => m.reference === run?.done?.model);
+  const facts = findAppModel(models, run?.done?.model);
   return (
     <section class="summarize" aria-label="Summarize a page">
       <form

@@ -1,4 +1,4 @@
-import type { ConversationMessage } from "../../../src/store/conversation-store.ts";
+import type { ConversationMessage } from "../../../src/gateway/app/app-api-types.ts";
 
 /** A saved message plus the key that keeps its component across list changes. */
 export interface UiMessage extends ConversationMessage {
