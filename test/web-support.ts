@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
@@ -10,7 +10,21 @@ import { makeTempDir } from "./support/make-temp-dir.ts";
 
 /** Builds the web app into dist/web, where the gateway serves it from, as `npm run build` does. */
 export async function buildWebApp(): Promise<void> {
+  // `npm test` has just built it. Test files run two at a time, and a build empties dist/web
+  // first: rebuilding in each would pull the assets from under the other file's pages.
+  if (webBuildIsFresh()) return;
   await build({ configFile: "web/vite.config.ts", logLevel: "error" });
+}
+
+/** dist/web is newer than every source the web app is built from (web/, and the src/ it imports). */
+function webBuildIsFresh(): boolean {
+  const built = statSync("dist/web/index.html", { throwIfNoEntry: false })?.mtimeMs;
+  if (built === undefined) return false;
+  return ["web", "src"].every((root) =>
+    readdirSync(root, { recursive: true, withFileTypes: true }).every(
+      (entry) => statSync(join(entry.parentPath, entry.name)).mtimeMs <= built,
+    ),
+  );
 }
 
 export function launchBrowser(): Promise<Browser> {
