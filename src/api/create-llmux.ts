@@ -10,8 +10,7 @@ import {
   type TextStreamPart,
   type ToolSet,
 } from "ai";
-import { computeCost } from "../catalog/compute-cost.ts";
-import { resolvePricing } from "../catalog/resolve-pricing.ts";
+import { priceCall } from "../catalog/price-call.ts";
 import type { LlmuxError } from "../core/errors.ts";
 import { type LlmuxConfig, type LoadConfigOptions, loadConfig } from "../core/load-config.ts";
 import {
@@ -106,28 +105,23 @@ export function createLlmux(options: LlmuxOptions = {}): Llmux {
     resolved: ResolvedModel,
     started: number,
     outcome: UsageRow["outcome"],
-    usage: Usage,
+    usage: Usage & { cachedInputTokens?: number },
     error?: LlmuxError,
   ) => {
-    // A model on this machine costs nothing per token, whatever the outcome. A call that failed
-    // without using a token (refused, no key, unreachable) cost nothing either; one stopped
-    // midway may have, so its cost stays unknown unless the provider reported the tokens.
-    const runsLocally = resolved.provider === "local" || resolved.provider === "ollama";
+    // A call that failed without using a token (refused, no key, unreachable) cost nothing; one
+    // stopped midway may have, so its cost stays unknown unless the provider reported the tokens.
     const nothingUsed =
       outcome === "error" &&
       error?.kind !== "timeout" &&
       usage.inputTokens === null &&
       usage.outputTokens === null;
-    const costUsd =
-      runsLocally || nothingUsed
-        ? 0
-        : computeCost(
-            { pricing: resolvePricing(resolved, config.file.prices) ?? null },
-            {
-              inputTokens: usage.inputTokens ?? undefined,
-              outputTokens: usage.outputTokens ?? undefined,
-            },
-          );
+    const costUsd = nothingUsed
+      ? 0
+      : priceCall(resolved, config.file.prices, {
+          inputTokens: usage.inputTokens ?? undefined,
+          outputTokens: usage.outputTokens ?? undefined,
+          cachedInputTokens: usage.cachedInputTokens,
+        });
     const latencyMs = Math.round(performance.now() - started);
     options.onUsage?.({
       time: new Date(),
@@ -163,7 +157,10 @@ export function createLlmux(options: LlmuxOptions = {}): Llmux {
       const output = schema ? Output.object({ schema: toSchema(schema) }) : undefined;
       const result = await generateText({ ...settings, ...(output ? { output } : {}) });
       const usage = toUsage(result.totalUsage);
-      const { costUsd, latencyMs } = record(resolved, started, "ok", usage);
+      const { costUsd, latencyMs } = record(resolved, started, "ok", {
+        ...usage,
+        cachedInputTokens: cachedInputTokens(result.totalUsage),
+      });
       const callResult: CallResult = {
         text: result.text,
         model: resolved.reference,
@@ -244,7 +241,10 @@ export function createLlmux(options: LlmuxOptions = {}): Llmux {
           }
         }
         const usage = toUsage(finish?.usage);
-        const { costUsd, latencyMs } = record(resolved, started, "ok", usage);
+        const { costUsd, latencyMs } = record(resolved, started, "ok", {
+          ...usage,
+          cachedInputTokens: cachedInputTokens(finish?.usage),
+        });
         settle.resolve({
           text,
           model: resolved.reference,
@@ -300,6 +300,11 @@ function toSchema(
 
 function toUsage(usage: LanguageModelUsage | undefined): Usage {
   return { inputTokens: usage?.inputTokens ?? null, outputTokens: usage?.outputTokens ?? null };
+}
+
+/** The input tokens the provider served from its prompt cache, billed at the cache rate. */
+function cachedInputTokens(usage: LanguageModelUsage | undefined): number | undefined {
+  return usage?.inputTokenDetails?.cacheReadTokens;
 }
 
 function sourcesOf(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BUILT_IN_PROVIDERS } from "../providers/provider-registry.ts";
 
 const PROVIDERS = [
   "openai",
@@ -63,8 +64,8 @@ const entrySchema = z
   .refine((e) => e.source === "runs locally" || (e.pricing === null) === (e.pricesAsOf === null), {
     message: "a price needs the date it was taken (pricesAsOf), and a date needs a price",
   })
-  .refine((e) => (e.source === "runs locally") === (e.provider === "local" || e.provider === "ollama"), {
-    message: 'only local and ollama entries say "runs locally"; every other entry cites a URL',
+  .refine((e) => (e.source === "runs locally") === providerRunsLocally(e.provider), {
+    message: 'only entries of providers that run locally say "runs locally"; every other entry cites a URL',
   });
 
 /**
@@ -82,5 +83,9 @@ export const catalogSchema = z.strictObject({
     }
   }),
 });
+
+function providerRunsLocally(id: string): boolean {
+  return BUILT_IN_PROVIDERS.find((definition) => definition.id === id)?.runsLocally === true;
+}
 
 export type CatalogEntry = z.infer<typeof entrySchema>;

@@ -1,3 +1,4 @@
+import { type ProviderDefinition, RUNS_LOCALLY } from "../providers/provider-definition.ts";
 import type { CatalogEntry } from "./catalog.ts";
 
 /** USD per million tokens, as the catalog and the config's `prices` give them. */
@@ -7,23 +8,21 @@ export type Pricing = NonNullable<CatalogEntry["pricing"]>;
 export interface PricedModel {
   /** `provider:model`, the key of the config's `prices`. */
   reference: string;
-  provider: string;
+  definition: Pick<ProviderDefinition, "runsLocally">;
   catalogEntry: Pick<CatalogEntry, "pricing"> | undefined;
 }
 
-const FREE: Pricing = { inputPerMTok: 0, outputPerMTok: 0 };
-
 /**
- * The one price rule: models that run on this machine (`local`, `ollama`) cost nothing per token;
- * otherwise the config's `prices` entry for the model's reference wins (the operator knows their
- * own contract and their own servers), then the catalog's price. Undefined: the price is
- * unknown, and an unknown price is never taken for 0.
+ * The one price rule: models that run on this machine cost nothing per token; otherwise the
+ * config's `prices` entry for the model's reference wins (the operator knows their own contract
+ * and their own servers), then the catalog's price. Undefined: the price is unknown, and an
+ * unknown price is never taken for 0.
  */
 export function resolvePricing(
   model: PricedModel,
   prices: Readonly<Record<string, Pricing>>,
 ): Pricing | undefined {
-  if (model.provider === "local" || model.provider === "ollama") return FREE;
+  if (model.definition.runsLocally) return RUNS_LOCALLY;
   const configured = Object.hasOwn(prices, model.reference) ? prices[model.reference] : undefined;
   return configured ?? model.catalogEntry?.pricing ?? undefined;
 }

@@ -18,6 +18,7 @@ interface HostedProvider {
   openaiCompatible: boolean;
   defaultBaseURL?: string;
   embeddings: boolean;
+  defaultEncoding?: ProviderDefinition["defaultEncoding"];
   /** Imports the provider package (on first use) and makes the instance. */
   make(settings: HostedFactorySettings): Promise<ProviderInstance>;
 }
@@ -37,6 +38,8 @@ const HOSTED: readonly HostedProvider[] = [
     defaultBaseURL: "https://api.openai.com/v1",
     // Chat completions rather than the Responses API: it is what every OpenAI-compatible base URL speaks.
     embeddings: true,
+    // OpenAI's models since GPT-4o; older ones are named by their ids (see openAIEncoding).
+    defaultEncoding: "o200k_base",
     make: async (s) => {
       const p = (await import("@ai-sdk/openai")).createOpenAI(s);
       return { languageModel: (id) => p.chat(id), embeddingModel: (id) => p.embedding(id) };
@@ -167,6 +170,7 @@ export const hostedProviders: readonly ProviderDefinition[] = HOSTED.map((hosted
     baseUrlEnv: hosted.baseUrlEnv,
     openaiCompatible: hosted.openaiCompatible,
     defaultBaseURL: hosted.defaultBaseURL,
+    defaultEncoding: hosted.defaultEncoding,
     setup: `export ${hosted.keyEnv[0]}=...`,
     isConfigured: (context) => readApiKey(context, definition) !== undefined,
     create: (context) => {

@@ -16,6 +16,47 @@ export const localProvider: ProviderDefinition = {
   openaiCompatible: false,
   setup: "nothing: `llmux pull llama3.2:1b` downloads the default model",
   isConfigured: () => true,
+  runsLocally: true,
+  countTokens: async (resolved, text, config) => {
+    const [{ resolveLocalModelPath }, { tokenize }] = await Promise.all([
+      import("../local/resolve-local-model-path.ts"),
+      import("../local/tokenize.ts"),
+    ]);
+    const path = await resolveLocalModelPath(resolved.modelId, {
+      modelsDir: config.paths.models,
+      env: config.env as NodeJS.ProcessEnv,
+    });
+    const { ids, pieces, count } = await tokenize(path, text);
+    return { tokenizer: ggufVocabulary(resolved.modelId), exact: true, count, ids, pieces };
+  },
+  modelLimits: async (resolved, config) => {
+    // Sets the engine up (threads, context cap) exactly as the calls will, before anything loads,
+    // and fails early, with its hint, when the model is missing.
+    await loadLocalModel(resolved.modelId, config);
+    const [{ resolveLocalModelPath }, { localEngine }] = await Promise.all([
+      import("../local/resolve-local-model-path.ts"),
+      import("../local/local-engine.ts"),
+    ]);
+    const path = await resolveLocalModelPath(resolved.modelId, {
+      modelsDir: config.paths.models,
+      env: config.env as NodeJS.ProcessEnv,
+    });
+    const lease = await localEngine.useModel(path);
+    const { model, contextSize, chatWrapper } = lease.loaded;
+    return {
+      contextWindow: contextSize,
+      // The model's own tokenizer, called directly: src/local's tokenize() also builds every token's
+      // text, which costs time quadratic in the length of a long page.
+      countTokens: (text) => model.tokenize(text, false).length,
+      tokenizer: ggufVocabulary(resolved.modelId),
+      providerOptions: undefined,
+      capOutput: true,
+      systemRole: chatWrapper !== undefined,
+      // The engine serves two sequences per model and queues the rest.
+      concurrency: 2,
+      release: lease.release,
+    };
+  },
   // On disk, in llmux's store or Ollama's: those answer; a catalog name not there is "not downloaded".
   checkReadiness: async (context) => {
     const [{ listLocalModels }, { resolveLocalModelPath }, { pathExists }] = await Promise.all([
@@ -43,6 +84,10 @@ export const localProvider: ProviderDefinition = {
       lazyLanguageModel("local", modelId, () => loadLocalModel(modelId, context.config)),
   }),
 };
+
+function ggufVocabulary(modelId: string): string {
+  return `${modelId} (GGUF vocabulary)`;
+}
 
 /** The model file behind `local:<modelId>`, on the process-wide engine set up from config. */
 export async function loadLocalModel(modelId: string, config: LlmuxConfig): Promise<LanguageModelV3> {

@@ -14,6 +14,8 @@ export const azureProvider: ProviderDefinition = {
   keyEnv: ["AZURE_API_KEY", "AZURE_OPENAI_API_KEY"],
   baseUrlEnv: "AZURE_BASE_URL",
   openaiCompatible: true,
+  // Deployments of OpenAI's models, named by their owners: the current encoding unless the name says otherwise.
+  defaultEncoding: "o200k_base",
   setup: "export AZURE_API_KEY=... AZURE_RESOURCE_NAME=... (model = your deployment name)",
   isConfigured: (context) =>
     readSetting(context, context.settings.apiKey, azureProvider.keyEnv) !== undefined &&

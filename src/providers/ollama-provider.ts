@@ -1,4 +1,6 @@
 import type { LanguageModelV3, LanguageModelV3CallOptions } from "@ai-sdk/provider";
+import type { LlmuxConfig } from "../core/load-config.ts";
+import { estimateTokens } from "./estimate-tokens.ts";
 import { lazyProvider } from "./lazy-provider.ts";
 import { type ProviderContext, type ProviderDefinition, RUNS_LOCALLY } from "./provider-definition.ts";
 import { readSetting } from "./read-provider-setting.ts";
@@ -7,7 +9,7 @@ import { readSetting } from "./read-provider-setting.ts";
  * Ollama's context when nobody sets one. Ollama itself defaults to 2,048 or 4,096 tokens and
  * silently drops the start of longer prompts, so llmux always sends num_ctx.
  */
-export const OLLAMA_DEFAULT_NUM_CTX = 8192;
+const OLLAMA_DEFAULT_NUM_CTX = 8192;
 
 /** Ollama through its native /api/chat, which is where num_ctx can be set. */
 export const ollamaProvider: ProviderDefinition = {
@@ -20,6 +22,23 @@ export const ollamaProvider: ProviderDefinition = {
   setup: "run `ollama serve` (OLLAMA_HOST if it is not on 127.0.0.1:11434)",
   // A local server: nothing to configure unless it lives elsewhere.
   isConfigured: () => true,
+  runsLocally: true,
+  modelLimits: async (resolved, config) => {
+    // The num_ctx the calls send, and no more than the model was trained on.
+    const configured = ollamaNumCtx(config);
+    const numCtx = Math.min(configured, resolved.catalogEntry?.contextWindow ?? configured);
+    return {
+      contextWindow: numCtx,
+      countTokens: estimateTokens,
+      tokenizer: "estimate",
+      // Ollama silently drops the start of a prompt longer than its num_ctx: say it explicitly.
+      providerOptions: { ollama: { options: { num_ctx: numCtx } } },
+      capOutput: true,
+      systemRole: true,
+      concurrency: 2,
+      release: () => {},
+    };
+  },
   // GET /api/tags: it answers when Ollama runs, with the models pulled into it.
   checkReadiness: async (context) => {
     const answer = await context.probe({
@@ -38,8 +57,7 @@ export const ollamaProvider: ProviderDefinition = {
   },
   create: (context) => {
     const settings = { baseURL: `${ollamaHost(context)}/api`, headers: context.settings.headers };
-    const numCtx =
-      context.settings.numCtx ?? (Number(context.config.env.OLLAMA_CONTEXT_LENGTH) || OLLAMA_DEFAULT_NUM_CTX);
+    const numCtx = ollamaNumCtx(context.config);
     return lazyProvider(
       "ollama",
       async () => {
@@ -65,6 +83,14 @@ export const ollamaProvider: ProviderDefinition = {
     );
   },
 };
+
+/** The num_ctx sent with every call: the config's, else OLLAMA_CONTEXT_LENGTH (as Ollama reads it), else llmux's default. */
+function ollamaNumCtx(config: LlmuxConfig): number {
+  return (
+    config.file.providers.ollama?.numCtx ??
+    (Number(config.env.OLLAMA_CONTEXT_LENGTH) || OLLAMA_DEFAULT_NUM_CTX)
+  );
+}
 
 /** `{"models":[{"name":"llama3.2:1b",...}]}`, as Ollama's docs/api.md shows /api/tags. */
 function readTagNames(body: unknown): string[] | undefined {

@@ -1,5 +1,7 @@
 import type { EmbeddingModelV3, LanguageModelV3 } from "@ai-sdk/provider";
 import type { LlmuxConfig, ProviderSettings } from "../core/load-config.ts";
+import type { OpenAIEncoding } from "./openai-encoding.ts";
+import type { ResolvedModel } from "./provider-registry.ts";
 
 /** How a provider is reached; the model picker and `llmux models` group by it. */
 export type ProviderCategory = "frontier" | "managed" | "server" | "local";
@@ -32,12 +34,53 @@ export interface ProviderDefinition {
   /** One line for the README and errors: how to set this provider up. */
   setup: string;
   isConfigured(context: ProviderContext): boolean;
+  /** Its models run on this machine: free per token, whatever the catalog or the config says. */
+  runsLocally?: true;
+  /** The encoding of a model whose id names none (providers that serve OpenAI's models only). */
+  defaultEncoding?: OpenAIEncoding;
+  /** Counts with the model's own tokenizer; absent: OpenAI's encodings where they apply, else an estimate. */
+  countTokens?(resolved: ResolvedModel, text: string, config: LlmuxConfig): Promise<TokenCount>;
+  /** The model's context and counter as calls will see them; absent: the catalog's (see resolveModelLimits). */
+  modelLimits?(resolved: ResolvedModel, config: LlmuxConfig): Promise<ModelLimits>;
   /**
    * Whether its models answer now. Absent: they do when the provider is configured, else "no key".
    * Servers probe themselves (a short GET, cached); the embedded engine looks on disk.
    */
   checkReadiness?(context: ReadinessContext): Promise<ProviderReadiness>;
   create(context: ProviderContext): ProviderInstance;
+}
+
+export interface TokenCount {
+  /** Which tokenizer counted: the model file, a named BPE encoding, or "estimate". */
+  tokenizer: string;
+  /** False when the count is an estimate (providers whose tokenizer is not public). */
+  exact: boolean;
+  count: number;
+  ids?: number[];
+  pieces?: string[];
+}
+
+/** What a caller filling a model's context (a summary) needs to know about the model. */
+export interface ModelLimits {
+  /** Tokens of context the calls may use. */
+  contextWindow: number;
+  countTokens(text: string): number;
+  /** As TokenCount's: "estimate" when countTokens estimates. */
+  tokenizer: string;
+  /** Sent with every call (Ollama's num_ctx). */
+  providerOptions: Record<string, Record<string, unknown>> | undefined;
+  /**
+   * Whether calls always carry a max-tokens cap. Local engines write until the context is full
+   * without one; cloud reasoning models would spend a small cap on thinking, so they get none
+   * unless the caller asks.
+   */
+  capOutput: boolean;
+  /** False for a local model without a chat template: it only continues text, so the system prompt goes into the text. */
+  systemRole: boolean;
+  /** Calls to run at once. */
+  concurrency: number;
+  /** Lets go of the local model (it stays loaded for the summary's calls until then). */
+  release(): void;
 }
 
 /** The price of a model that runs on this machine (a GGUF file, an Ollama tag): nothing per token. */

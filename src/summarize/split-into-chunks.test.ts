@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { countTokens } from "gpt-tokenizer";
-import { estimateTokens } from "./estimate-tokens.ts";
+import { estimateTokens } from "../providers/estimate-tokens.ts";
 import { splitIntoChunks } from "./split-into-chunks.ts";
 
 const words = (text: string) => text.split(/\s+/).filter(Boolean).length;

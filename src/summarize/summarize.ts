@@ -3,6 +3,7 @@ import type { CallOptions, CallResult } from "../api/call-options.ts";
 import { createLlmux, type Llmux } from "../api/create-llmux.ts";
 import { createLimiter } from "../core/create-limiter.ts";
 import { LlmuxError } from "../core/errors.ts";
+import { resolveModelLimits } from "../providers/resolve-model-limits.ts";
 import { type ReadPage, type ReadPageOptions, readPage } from "../reader/read-page.ts";
 import {
   buildSummaryPrompt,
@@ -12,7 +13,6 @@ import {
   type SummaryStep,
 } from "./build-summary-prompt.ts";
 import { planBudget } from "./plan-budget.ts";
-import { resolveModelLimits } from "./resolve-model-limits.ts";
 import { type CountTokens, splitIntoChunks } from "./split-into-chunks.ts";
 
 /** A page already read: its Markdown (or plain text), and title and URL when known. */

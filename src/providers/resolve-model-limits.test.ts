@@ -6,8 +6,8 @@ import { countTokens } from "gpt-tokenizer";
 import { makeTempDir } from "../../test/support/make-temp-dir.ts";
 import { loadConfig } from "../core/load-config.ts";
 import { localEngine } from "../local/local-engine.ts";
-import { createProviderRegistry } from "../providers/provider-registry.ts";
 import { estimateTokens } from "./estimate-tokens.ts";
+import { createProviderRegistry } from "./provider-registry.ts";
 import { DEFAULT_CONTEXT_WINDOW, resolveModelLimits } from "./resolve-model-limits.ts";
 
 after(() => localEngine.dispose());
@@ -25,10 +25,18 @@ const SAMPLE = "Summaries need token counts that match the model's own tokenizer
 test("OpenAI models: the catalog's context and OpenAI's tokenizer", async () => {
   const limits = await setup()("openai:gpt-4.1-nano");
   assert.equal(limits.contextWindow, 1_047_576);
-  assert.equal(limits.tokenizer, "o200k");
+  assert.equal(limits.tokenizer, "o200k_base");
   assert.equal(limits.countTokens(SAMPLE), countTokens(SAMPLE));
   assert.equal(limits.capOutput, false);
   assert.equal(limits.concurrency, 4);
+});
+
+test("OpenAI's models wherever they are served, in the encoding their id names", async () => {
+  const resolve = setup();
+  assert.equal((await resolve("openai:gpt-4")).tokenizer, "cl100k_base");
+  assert.equal((await resolve("openrouter:openai/gpt-4o")).tokenizer, "o200k_base");
+  assert.equal((await resolve("azure:my-deployment")).tokenizer, "o200k_base");
+  assert.equal((await resolve("openrouter:meta-llama/llama-3.1-8b")).tokenizer, "estimate");
 });
 
 test("a model the catalog does not know: a conservative context and an estimate", async () => {
@@ -53,7 +61,7 @@ test("local models: the loaded context (capped by the config) and the model's ow
   const limits = await setup({}, { local: { contextSize: 1024 } })("local:../shared/models/stories260K.gguf");
   try {
     assert.equal(limits.contextWindow, 1024);
-    assert.equal(limits.tokenizer, "model");
+    assert.equal(limits.tokenizer, "../shared/models/stories260K.gguf (GGUF vocabulary)");
     assert.equal(limits.systemRole, false, "a TinyStories model has no chat template");
     // The 512-piece SentencePiece vocabulary needs far more tokens than OpenAI's.
     assert.ok(limits.countTokens(SAMPLE) > countTokens(SAMPLE) * 1.5);
