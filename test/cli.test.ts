@@ -133,14 +133,14 @@ describe("llmux ask", () => {
     assert.match(run.stderr, /ANTHROPIC_API_KEY is not set/);
   });
 
-  test("a server that is down is a network error (exit 11)", async () => {
+  test("a server that is down is connection_refused (exit 31)", async () => {
     const { server, env } = await openai([{ fixture: "openai/chat/openai-text" }]);
     await server.close();
     const run = await runCli(["ask", "Hi", "--model", "openai:gpt-4.1-nano"], {
       env,
       home: homeWithoutRetries(),
     });
-    assert.equal(run.code, 11);
+    assert.equal(run.code, 31);
     assert.match(run.stderr, /refused the connection/);
   });
 

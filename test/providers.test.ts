@@ -325,7 +325,7 @@ describe("setup errors", () => {
     assert.match(error.userMessage, /ANTHROPIC_API_KEY/);
   });
 
-  test("a refused connection is a network error that says what to check", async () => {
+  test("a refused connection is connection_refused and says what to check", async () => {
     const server = await startOpenAIServer([{ fixture: "openai/chat/openai-text" }]);
     await server.close();
     const llmux = makeLlmux({
@@ -335,7 +335,7 @@ describe("setup errors", () => {
     const error = await rejection(
       llmux.generate({ model: "openai:gpt-4.1-nano", prompt: "Hi", maxRetries: 0 }),
     );
-    assert.equal(error.kind, "network");
+    assert.equal(error.kind, "connection_refused");
     assert.match(error.userMessage, /refused/);
   });
 

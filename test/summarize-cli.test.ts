@@ -232,7 +232,7 @@ describe("llmux read", () => {
       [[`${site.origin}/phys`], 36, /private|local/],
       [[`http://127.0.0.1:${closed.port}/`, "--allow-private"], 31, /refused|down/],
       [[`${site.origin}/missing`, "--allow-private"], 33, /404/],
-      [[`${site.origin}/slow`, "--allow-private", "--timeout", "0.5"], 34, /--timeout/],
+      [[`${site.origin}/slow`, "--allow-private", "--timeout", "0.5"], 10, /--timeout/],
       [[`${site.origin}/phys`, "--allow-private", "--max-bytes", "1000"], 35, /--max-bytes/],
       [[`${site.origin}/logo.png`, "--allow-private"], 37, /HTML/],
       [[`${site.origin}/app`, "--allow-private"], 38, /--render may help/],

@@ -1,4 +1,5 @@
 import { APICallError, LoadAPIKeyError, NoObjectGeneratedError, NoSuchModelError, RetryError } from "ai";
+import { classifyNetworkError } from "../core/classify-network-error.ts";
 import { type ErrorKind, isLlmuxError, LlmuxError } from "../core/errors.ts";
 import { redactSecrets } from "../core/redact-secrets.ts";
 
@@ -52,9 +53,9 @@ export function toLlmuxError(error: unknown, context: ErrorContext): LlmuxError 
       "Try again, or use a stronger model",
     );
   }
+  const network = classifyNetworkError(cause, { reaching: "provider", name: providerLabel });
+  if (network) return make(network.kind, network.message, network.hint ?? "");
   if (APICallError.isInstance(cause)) return fromApiCallError(cause, context, make);
-  const network = networkCode(cause);
-  if (network) return fromNetworkCode(network, cause, context, make);
   const message = cause instanceof Error ? cause.message : String(cause);
   return make(
     "internal",
@@ -69,8 +70,6 @@ function fromApiCallError(error: APICallError, context: ErrorContext, make: Make
   const { reference, providerLabel } = context;
   const status = error.statusCode;
   if (status === undefined) {
-    const network = networkCode(error.cause);
-    if (network) return fromNetworkCode(network, error.cause, context, make);
     return make(
       "network",
       `Could not reach ${providerLabel} (${error.message})`,
@@ -123,63 +122,6 @@ function fromApiCallError(error: APICallError, context: ErrorContext, make: Make
     "Check the options you passed for this model",
     status,
   );
-}
-
-function fromNetworkCode(code: string, error: unknown, context: ErrorContext, make: Make): LlmuxError {
-  const { providerLabel } = context;
-  const where = error instanceof Error ? error.message : "";
-  switch (code) {
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return make(
-        "network",
-        `Could not resolve ${providerLabel}'s host (${code})`,
-        "Check your connection, DNS and the base URL",
-      );
-    case "ECONNREFUSED":
-      return make(
-        "network",
-        `${providerLabel} refused the connection (${where || code})`,
-        "Is the server running? Check the base URL or host setting",
-      );
-    case "ETIMEDOUT":
-    case "UND_ERR_CONNECT_TIMEOUT":
-    case "UND_ERR_HEADERS_TIMEOUT":
-    case "UND_ERR_BODY_TIMEOUT":
-      return make(
-        "timeout",
-        `${providerLabel} did not answer in time (${code})`,
-        "Check your connection and try again",
-      );
-    default:
-      if (
-        code.startsWith("CERT_") ||
-        code.includes("SSL") ||
-        code.includes("TLS") ||
-        code === "DEPTH_ZERO_SELF_SIGNED_CERT"
-      ) {
-        return make(
-          "network",
-          `TLS error talking to ${providerLabel} (${code})`,
-          "Check the base URL and the server's certificate",
-        );
-      }
-      return make(
-        "network",
-        `Network error talking to ${providerLabel} (${code})`,
-        "Check your connection and the base URL",
-      );
-  }
-}
-
-/** The `code` of the innermost system error in a cause chain (fetch wraps them in TypeError). */
-function networkCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current && depth < 6; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && /^[A-Z_]+$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 function isAbort(error: unknown): boolean {

@@ -13,7 +13,10 @@ export const EXIT_CODES = {
   rate_limited: 7,
   provider_error: 8,
   bad_request: 9,
+  // Network failures have one kind each, whoever was reached (a provider, a page, a download);
+  // classify-network-error.ts maps them. A timeout is any deadline: connect, idle or the whole call.
   timeout: 10,
+  // the connection failed otherwise: reset, closed mid-reply, host or network unreachable
   network: 11,
   aborted: 12,
   invalid_output: 13,
@@ -30,11 +33,13 @@ export const EXIT_CODES = {
   insufficient_memory: 24,
   download_failed: 25,
   checksum_mismatch: 26,
-  // reader (fetching and extracting pages)
+  // network failures (numbered with the reader, where they began)
   dns: 30,
   connection_refused: 31,
   tls: 32,
+  // reader (fetching and extracting pages)
   http_status: 33,
+  // Retired: page timeouts are `timeout`. Kept only while src/gateway's to-openai-error.ts names it.
   fetch_timeout: 34,
   too_large: 35,
   blocked_address: 36,

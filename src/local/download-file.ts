@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, rm, stat } from "node:fs/promises";
 import { Agent, fetch, type Response } from "undici";
+import { classifyNetworkError } from "../core/classify-network-error.ts";
 import { LlmuxError } from "../core/errors.ts";
 
 export interface DownloadProgress {
@@ -130,14 +131,7 @@ export async function downloadFile(
     }
     return { sha256, size: receivedBytes, commit: reply.commit };
   } catch (error) {
-    throw describeFailure(error, {
-      host,
-      signal,
-      receivedBytes,
-      totalBytes,
-      connectTimeoutMs,
-      idleTimeoutMs,
-    });
+    throw describeFailure(error, { host, signal, receivedBytes, totalBytes });
   } finally {
     await agent.destroy();
   }
@@ -201,45 +195,12 @@ function describeFailure(
     signal: AbortSignal | undefined;
     receivedBytes: number;
     totalBytes: number | undefined;
-    connectTimeoutMs: number;
-    idleTimeoutMs: number;
   },
 ): LlmuxError {
   if (error instanceof LlmuxError) return error;
-  const { host } = context;
   if (context.signal?.aborted) {
     return new LlmuxError("aborted", "Download cancelled; the partial file is kept", {
       hint: RESUME_HINT,
-      cause: error,
-    });
-  }
-  const code = errorCodes(error);
-  if (code.has("UND_ERR_CONNECT_TIMEOUT")) {
-    return new LlmuxError(
-      "timeout",
-      `Could not connect to ${host} within ${context.connectTimeoutMs / 1000} s`,
-      {
-        hint: "Check your network connection and try again",
-        cause: error,
-      },
-    );
-  }
-  if (code.has("UND_ERR_HEADERS_TIMEOUT") || code.has("UND_ERR_BODY_TIMEOUT")) {
-    return new LlmuxError(
-      "timeout",
-      `${host} sent nothing for ${context.idleTimeoutMs / 1000} s; the partial file is kept`,
-      { hint: RESUME_HINT, cause: error },
-    );
-  }
-  if (
-    code.has("ECONNREFUSED") ||
-    code.has("ENOTFOUND") ||
-    code.has("EAI_AGAIN") ||
-    code.has("EHOSTUNREACH")
-  ) {
-    const why = code.has("ECONNREFUSED") ? "connection refused" : "host not reachable";
-    return new LlmuxError("network", `Cannot connect to ${host} (${why})`, {
-      hint: "Check your network connection and the URL, then try again",
       cause: error,
     });
   }
@@ -247,22 +208,17 @@ function describeFailure(
     context.totalBytes !== undefined
       ? `${context.receivedBytes} of ${context.totalBytes}`
       : `${context.receivedBytes}`;
-  return new LlmuxError(
-    "download_failed",
-    `The connection to ${host} broke after ${progress} bytes; the partial file is kept`,
-    { hint: RESUME_HINT, cause: error },
+  const suffix = context.receivedBytes > 0 ? `after ${progress} bytes; the partial file is kept` : undefined;
+  const said = error instanceof Error ? error.message : String(error);
+  return (
+    classifyNetworkError(error, { reaching: "download", name: context.host, suffix }) ??
+    new LlmuxError(
+      "download_failed",
+      `The download from ${context.host} failed (${said}) after ${progress} bytes`,
+      {
+        hint: RESUME_HINT,
+        cause: error,
+      },
+    )
   );
-}
-
-function errorCodes(error: unknown): Set<string> {
-  const codes = new Set<string>();
-  for (let current = error; current instanceof Error; current = current.cause) {
-    const code = (current as NodeJS.ErrnoException).code;
-    if (code) codes.add(code);
-    // AggregateError from happy-eyeballs connection attempts
-    if (current instanceof AggregateError) {
-      for (const inner of current.errors) for (const c of errorCodes(inner)) codes.add(c);
-    }
-  }
-  return codes;
 }

@@ -167,7 +167,7 @@ describe("fetchPage", () => {
     const started = Date.now();
     await assert.rejects(
       fetchPage(`${server.origin}/slow`, { ...local, timeoutMs: 400 }),
-      rejectsWith("fetch_timeout"),
+      rejectsWith("timeout"),
     );
     assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
   });

@@ -120,10 +120,10 @@ export async function fetchPage(url: string | URL, options: FetchPageOptions = {
   const agent = createGuardedAgent(options);
   const controller = new AbortController();
   const timedOut = new LlmuxError(
-    "fetch_timeout",
+    "timeout",
     `Fetching ${current.href} took longer than ${timeoutMs / 1000} s`,
     {
-      hint: "the site is slow; try again later or raise --timeout",
+      hint: "The site is slow; try again later or raise --timeout",
     },
   );
   const timer = setTimeout(() => controller.abort(timedOut), timeoutMs);

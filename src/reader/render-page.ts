@@ -98,14 +98,10 @@ export async function renderPage(
       await tab
         .goto(page.url, { waitUntil: "load", timeout: Math.max(1, deadline - Date.now()) })
         .catch((error) => {
-          throw new LlmuxError(
-            "fetch_timeout",
-            `Rendering ${page.url} did not finish in ${timeoutMs / 1000} s`,
-            {
-              hint: "the page keeps loading; try without --render",
-              cause: error,
-            },
-          );
+          throw new LlmuxError("timeout", `Rendering ${page.url} did not finish in ${timeoutMs / 1000} s`, {
+            hint: "The page keeps loading; try without --render",
+            cause: error,
+          });
         });
       const idle = Math.min(options.idleMs ?? 5000, Math.max(0, deadline - Date.now()));
       // A page that keeps polling never goes idle; take what it shows after the bound.
