@@ -12,13 +12,14 @@ export function endpointProviders(config: LlmuxConfig): ProviderDefinition[] {
 }
 
 function endpointProvider(name: string, endpoint: EndpointSettings): ProviderDefinition {
-  return {
+  const definition: ProviderDefinition = {
     id: name,
     label: `${name} (${endpoint.baseURL})`,
     category: "server",
     keyEnv: endpoint.apiKeyEnv ? [endpoint.apiKeyEnv] : [],
     baseUrlEnv: undefined,
     openaiCompatible: true,
+    embeddings: true,
     setup: `declared in the config file: endpoints.${name}`,
     isConfigured: () => true,
     // GET {baseURL}/models: the endpoint runs when it answers, and its answer lists what it serves;
@@ -37,23 +38,20 @@ function endpointProvider(name: string, endpoint: EndpointSettings): ProviderDef
     },
     create: (context) => {
       const apiKey = endpointApiKey(endpoint, context);
-      return lazyProvider(
-        name,
-        async () => {
-          const provider = (await import("@ai-sdk/openai-compatible")).createOpenAICompatible({
-            name,
-            baseURL: endpoint.baseURL,
-            apiKey,
-            headers: endpoint.headers,
-            includeUsage: true,
-            supportsStructuredOutputs: true,
-          });
-          return { languageModel: (id) => provider(id), embeddingModel: (id) => provider.embeddingModel(id) };
-        },
-        { embeddings: true },
-      );
+      return lazyProvider(definition, async () => {
+        const provider = (await import("@ai-sdk/openai-compatible")).createOpenAICompatible({
+          name,
+          baseURL: endpoint.baseURL,
+          apiKey,
+          headers: endpoint.headers,
+          includeUsage: true,
+          supportsStructuredOutputs: true,
+        });
+        return { languageModel: (id) => provider(id), embeddingModel: (id) => provider.embeddingModel(id) };
+      });
     },
   };
+  return definition;
 }
 
 function endpointApiKey(endpoint: EndpointSettings, context: ProviderContext): string | undefined {

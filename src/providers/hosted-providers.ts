@@ -171,6 +171,7 @@ export const hostedProviders: readonly ProviderDefinition[] = HOSTED.map((hosted
     openaiCompatible: hosted.openaiCompatible,
     defaultBaseURL: hosted.defaultBaseURL,
     defaultEncoding: hosted.defaultEncoding,
+    embeddings: hosted.embeddings,
     setup: `export ${hosted.keyEnv[0]}=...`,
     isConfigured: (context) => readApiKey(context, definition) !== undefined,
     create: (context) => {
@@ -181,7 +182,7 @@ export const hostedProviders: readonly ProviderDefinition[] = HOSTED.map((hosted
         headers: context.settings.headers,
         ...(context.fetch && { fetch: context.fetch }),
       };
-      return lazyProvider(hosted.id, () => hosted.make(settings), { embeddings: hosted.embeddings });
+      return lazyProvider(definition, () => hosted.make(settings));
     },
   };
   return definition;

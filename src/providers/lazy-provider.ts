@@ -1,5 +1,5 @@
 import type { EmbeddingModelV3, LanguageModelV3 } from "@ai-sdk/provider";
-import type { ProviderInstance } from "./provider-definition.ts";
+import type { ProviderDefinition, ProviderInstance } from "./provider-definition.ts";
 
 /**
  * A provider whose AI SDK package is imported on the first call, not when llmux starts: a
@@ -7,17 +7,16 @@ import type { ProviderInstance } from "./provider-definition.ts";
  * The models it hands out are real AI SDK models that forward to the loaded ones.
  */
 export function lazyProvider(
-  provider: string,
+  { id, embeddings }: Pick<ProviderDefinition, "id" | "embeddings">,
   load: () => Promise<ProviderInstance>,
-  { embeddings }: { embeddings: boolean },
 ): ProviderInstance {
   const instance = once(load);
   return {
     languageModel: (modelId) =>
-      lazyLanguageModel(provider, modelId, async () => (await instance()).languageModel(modelId)),
+      lazyLanguageModel(id, modelId, async () => (await instance()).languageModel(modelId)),
     ...(embeddings && {
       embeddingModel: (modelId: string) =>
-        lazyEmbeddingModel(provider, modelId, async () => (await instance()).embeddingModel!(modelId)),
+        lazyEmbeddingModel(id, modelId, async () => (await instance()).embeddingModel!(modelId)),
     }),
   };
 }

@@ -14,6 +14,7 @@ export const localProvider: ProviderDefinition = {
   keyEnv: [],
   baseUrlEnv: undefined,
   openaiCompatible: false,
+  embeddings: false,
   setup: "nothing: `llmux pull llama3.2:1b` downloads the default model",
   isConfigured: () => true,
   runsLocally: true,

@@ -14,6 +14,7 @@ export const azureProvider: ProviderDefinition = {
   keyEnv: ["AZURE_API_KEY", "AZURE_OPENAI_API_KEY"],
   baseUrlEnv: "AZURE_BASE_URL",
   openaiCompatible: true,
+  embeddings: true,
   // Deployments of OpenAI's models, named by their owners: the current encoding unless the name says otherwise.
   defaultEncoding: "o200k_base",
   setup: "export AZURE_API_KEY=... AZURE_RESOURCE_NAME=... (model = your deployment name)",
@@ -40,14 +41,10 @@ export const azureProvider: ProviderDefinition = {
       apiVersion: readSetting(context, context.settings.apiVersion, ["AZURE_API_VERSION"]),
       headers: context.settings.headers,
     };
-    return lazyProvider(
-      "azure",
-      async () => {
-        const provider = (await import("@ai-sdk/azure")).createAzure(settings);
-        return { languageModel: (id) => provider.chat(id), embeddingModel: (id) => provider.embedding(id) };
-      },
-      { embeddings: true },
-    );
+    return lazyProvider(azureProvider, async () => {
+      const provider = (await import("@ai-sdk/azure")).createAzure(settings);
+      return { languageModel: (id) => provider.chat(id), embeddingModel: (id) => provider.embedding(id) };
+    });
   },
 };
 
@@ -66,6 +63,7 @@ export const bedrockProvider: ProviderDefinition = {
   keyEnv: ["AWS_ACCESS_KEY_ID", "AWS_BEARER_TOKEN_BEDROCK", "AWS_PROFILE"],
   baseUrlEnv: "BEDROCK_BASE_URL",
   openaiCompatible: false,
+  embeddings: true,
   setup: "AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or SSO) and AWS_REGION",
   isConfigured: (context) => {
     const env = context.config.env;
@@ -83,27 +81,23 @@ export const bedrockProvider: ProviderDefinition = {
       readSetting(context, context.settings.region, ["AWS_REGION", "AWS_DEFAULT_REGION"]) ?? "us-east-1";
     const baseURL = readBaseUrl(context, bedrockProvider);
     const common = { region, baseURL, headers: context.settings.headers };
-    return lazyProvider(
-      "bedrock",
-      async () => {
-        const { createAmazonBedrock } = await import("@ai-sdk/amazon-bedrock");
-        const provider = env.AWS_BEARER_TOKEN_BEDROCK
-          ? createAmazonBedrock({ ...common, apiKey: env.AWS_BEARER_TOKEN_BEDROCK })
-          : env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-            ? createAmazonBedrock({
-                ...common,
-                accessKeyId: env.AWS_ACCESS_KEY_ID,
-                secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-                sessionToken: env.AWS_SESSION_TOKEN,
-              })
-            : createAmazonBedrock({ ...common, credentialProvider: await awsCredentialChain() });
-        return {
-          languageModel: (id) => provider.languageModel(id),
-          embeddingModel: (id) => provider.embedding(id),
-        };
-      },
-      { embeddings: true },
-    );
+    return lazyProvider(bedrockProvider, async () => {
+      const { createAmazonBedrock } = await import("@ai-sdk/amazon-bedrock");
+      const provider = env.AWS_BEARER_TOKEN_BEDROCK
+        ? createAmazonBedrock({ ...common, apiKey: env.AWS_BEARER_TOKEN_BEDROCK })
+        : env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+          ? createAmazonBedrock({
+              ...common,
+              accessKeyId: env.AWS_ACCESS_KEY_ID,
+              secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+              sessionToken: env.AWS_SESSION_TOKEN,
+            })
+          : createAmazonBedrock({ ...common, credentialProvider: await awsCredentialChain() });
+      return {
+        languageModel: (id) => provider.languageModel(id),
+        embeddingModel: (id) => provider.embedding(id),
+      };
+    });
   },
 };
 
@@ -129,6 +123,7 @@ export const vertexProvider: ProviderDefinition = {
   keyEnv: ["GOOGLE_VERTEX_PROJECT", "GOOGLE_CLOUD_PROJECT", "GOOGLE_VERTEX_API_KEY"],
   baseUrlEnv: "VERTEX_BASE_URL",
   openaiCompatible: false,
+  embeddings: true,
   setup: "gcloud auth application-default login; export GOOGLE_VERTEX_PROJECT=... GOOGLE_VERTEX_LOCATION=...",
   isConfigured: (context) =>
     vertexProject(context) !== undefined || Boolean(context.config.env.GOOGLE_VERTEX_API_KEY),
@@ -155,14 +150,10 @@ export const vertexProvider: ProviderDefinition = {
       baseURL: readBaseUrl(context, vertexProvider),
       headers: context.settings.headers,
     };
-    return lazyProvider(
-      "vertex",
-      async () => {
-        const provider = (await import("@ai-sdk/google-vertex")).createVertex(settings);
-        return { languageModel: (id) => provider(id), embeddingModel: (id) => provider.embeddingModel(id) };
-      },
-      { embeddings: true },
-    );
+    return lazyProvider(vertexProvider, async () => {
+      const provider = (await import("@ai-sdk/google-vertex")).createVertex(settings);
+      return { languageModel: (id) => provider(id), embeddingModel: (id) => provider.embeddingModel(id) };
+    });
   },
 };
 

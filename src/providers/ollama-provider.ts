@@ -19,6 +19,7 @@ export const ollamaProvider: ProviderDefinition = {
   keyEnv: [],
   baseUrlEnv: "OLLAMA_HOST",
   openaiCompatible: false,
+  embeddings: true,
   setup: "run `ollama serve` (OLLAMA_HOST if it is not on 127.0.0.1:11434)",
   // A local server: nothing to configure unless it lives elsewhere.
   isConfigured: () => true,
@@ -58,29 +59,25 @@ export const ollamaProvider: ProviderDefinition = {
   create: (context) => {
     const settings = { baseURL: `${ollamaHost(context)}/api`, headers: context.settings.headers };
     const numCtx = ollamaNumCtx(context.config);
-    return lazyProvider(
-      "ollama",
-      async () => {
-        const [{ createOllama }, { wrapLanguageModel }] = await Promise.all([
-          import("ollama-ai-provider-v2"),
-          import("ai"),
-        ]);
-        const provider = createOllama(settings);
-        const withOllamaOptions = (model: LanguageModelV3): LanguageModelV3 =>
-          wrapLanguageModel({
-            model,
-            middleware: {
-              specificationVersion: "v3",
-              transformParams: async ({ params }) => moveSettingsIntoOptions(params, numCtx),
-            },
-          });
-        return {
-          languageModel: (id) => withOllamaOptions(provider(id)),
-          embeddingModel: (id) => provider.embeddingModel(id),
-        };
-      },
-      { embeddings: true },
-    );
+    return lazyProvider(ollamaProvider, async () => {
+      const [{ createOllama }, { wrapLanguageModel }] = await Promise.all([
+        import("ollama-ai-provider-v2"),
+        import("ai"),
+      ]);
+      const provider = createOllama(settings);
+      const withOllamaOptions = (model: LanguageModelV3): LanguageModelV3 =>
+        wrapLanguageModel({
+          model,
+          middleware: {
+            specificationVersion: "v3",
+            transformParams: async ({ params }) => moveSettingsIntoOptions(params, numCtx),
+          },
+        });
+      return {
+        languageModel: (id) => withOllamaOptions(provider(id)),
+        embeddingModel: (id) => provider.embeddingModel(id),
+      };
+    });
   },
 };
 

@@ -33,6 +33,8 @@ export interface ProviderDefinition {
   defaultBaseURL?: string;
   /** One line for the README and errors: how to set this provider up. */
   setup: string;
+  /** Offers embedding models through llmux (`llmux embed`, the gateway's /v1/embeddings). */
+  embeddings: boolean;
   isConfigured(context: ProviderContext): boolean;
   /** Its models run on this machine: free per token, whatever the catalog or the config says. */
   runsLocally?: true;
