@@ -1,8 +1,11 @@
-import { type ProviderDefinition, RUNS_LOCALLY } from "../providers/provider-definition.ts";
+import type { ProviderDefinition } from "../providers/provider-definition.ts";
 import type { CatalogEntry } from "./catalog.ts";
 
 /** USD per million tokens, as the catalog and the config's `prices` give them. */
 export type Pricing = NonNullable<CatalogEntry["pricing"]>;
+
+/** The price of a model that runs on this machine (a GGUF file, an Ollama tag): nothing per token. */
+const RUNS_LOCALLY: Pricing = { inputPerMTok: 0, outputPerMTok: 0 };
 
 /** What a price is looked up by: a resolved model (see ProviderRegistry.resolve). */
 export interface PricedModel {

@@ -12,7 +12,7 @@ const options = defineOptions({
     short: "m",
     placeholder: "REF",
     description:
-      "whose tokenizer (default: the default model). Local models use their own\ntokenizer, OpenAI models theirs (gpt-tokenizer); other providers' counts are estimates",
+      "whose tokenizer (default: the default model). Local models use their own\ntokenizer, OpenAI's models theirs (gpt-tokenizer) wherever they are served;\nother models' counts are estimates",
   },
   json: { type: "boolean", description: "one JSON object: {model, tokenizer, exact, count, ids, pieces}" },
 });

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { type CatalogEntry, listCatalog } from "../catalog/catalog.ts";
 import { findCatalogEntry } from "../catalog/find-catalog-entry.ts";
+import { resolvePricing } from "../catalog/resolve-pricing.ts";
 import { createServerProbe } from "./create-server-probe.ts";
 import type { NotReadyReason, ProviderReadiness } from "./provider-definition.ts";
 import type { ProviderRegistry } from "./provider-registry.ts";
@@ -67,6 +68,18 @@ export function createModelReadiness(registry: ProviderRegistry): ModelReadiness
     return { ready: true, reason: null };
   };
 
+  // What a call would cost (resolvePricing: free on this machine, the config's prices, the catalog's).
+  const priceOf = (id: string, modelId: string, entry: CatalogEntry | undefined) => {
+    const definition = registry.providers.get(id)!;
+    const pricing =
+      resolvePricing(
+        { reference: `${id}:${modelId}`, definition, catalogEntry: entry },
+        registry.config.file.prices,
+      ) ?? null;
+    // The catalog's date dates the catalog's price only.
+    return { pricing, pricesAsOf: entry && pricing === entry.pricing ? entry.pricesAsOf : null };
+  };
+
   return {
     async list({ provider } = {}) {
       const providers = provider === undefined ? [...registry.providers.keys()] : [provider];
@@ -85,8 +98,7 @@ export function createModelReadiness(registry: ProviderRegistry): ModelReadiness
           catalogEntry: entry,
           weights: entry.weights,
           contextWindow: entry.contextWindow,
-          pricing: entry.pricing,
-          pricesAsOf: entry.pricesAsOf,
+          ...priceOf(entry.provider, entry.model, entry),
           embedding: entry.embedding,
           ...(await statusOf(entry.provider, entry.model)),
         });
@@ -105,8 +117,7 @@ export function createModelReadiness(registry: ProviderRegistry): ModelReadiness
             catalogEntry: entry,
             weights: entry?.weights ?? model.weights ?? null,
             contextWindow: entry?.contextWindow ?? model.contextWindow ?? null,
-            pricing: entry?.pricing ?? model.pricing ?? null,
-            pricesAsOf: entry?.pricesAsOf ?? null,
+            ...priceOf(id, model.id, entry),
             embedding: entry?.embedding ?? false,
             ...(await statusOf(id, model.id)),
           });

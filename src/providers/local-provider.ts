@@ -1,7 +1,7 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { LlmuxConfig } from "../core/load-config.ts";
 import { lazyLanguageModel } from "./lazy-provider.ts";
-import { type ProviderDefinition, RUNS_LOCALLY } from "./provider-definition.ts";
+import type { ProviderDefinition } from "./provider-definition.ts";
 
 /**
  * The embedded engine: GGUF models run in this process by llama.cpp (node-llama-cpp). The engine
@@ -71,7 +71,7 @@ export const localProvider: ProviderDefinition = {
       reason: null,
       models: installed
         .filter((m) => !m.problem)
-        .map((m) => ({ id: m.name, contextWindow: m.contextLength, weights: "open", pricing: RUNS_LOCALLY })),
+        .map((m) => ({ id: m.name, contextWindow: m.contextLength, weights: "open" })),
       hasModel: async (id) => {
         const known = installed.find((m) => m.name === id);
         if (known) return !known.problem;

@@ -2,7 +2,7 @@ import type { LanguageModelV3, LanguageModelV3CallOptions } from "@ai-sdk/provid
 import type { LlmuxConfig } from "../core/load-config.ts";
 import { estimateTokens } from "./estimate-tokens.ts";
 import { lazyProvider } from "./lazy-provider.ts";
-import { type ProviderContext, type ProviderDefinition, RUNS_LOCALLY } from "./provider-definition.ts";
+import type { ProviderContext, ProviderDefinition } from "./provider-definition.ts";
 import { readSetting } from "./read-provider-setting.ts";
 
 /**
@@ -51,7 +51,7 @@ export const ollamaProvider: ProviderDefinition = {
     const pulled = new Set(answer.models);
     return {
       reason: null,
-      models: answer.models.map((id) => ({ id, weights: "open", pricing: RUNS_LOCALLY })),
+      models: answer.models.map((id) => ({ id, weights: "open" })),
       // Ollama reads a name without a tag as `:latest`.
       hasModel: (id) => pulled.has(id) || (!/:[^/]*$/.test(id) && pulled.has(`${id}:latest`)),
     };

@@ -85,9 +85,6 @@ export interface ModelLimits {
   release(): void;
 }
 
-/** The price of a model that runs on this machine (a GGUF file, an Ollama tag): nothing per token. */
-export const RUNS_LOCALLY = { inputPerMTok: 0, outputPerMTok: 0 } as const;
-
 /** Why a known model cannot answer now, in the one word `llmux models` and the web UI show. */
 export type NotReadyReason = "no key" | "not downloaded" | "not running";
 
@@ -96,8 +93,6 @@ export interface ReportedModel {
   id: string;
   contextWindow?: number;
   weights?: "open" | "closed";
-  /** USD per million tokens, when the provider knows it (0 for what runs on this machine). */
-  pricing?: { readonly inputPerMTok: number; readonly outputPerMTok: number };
 }
 
 export interface ProviderReadiness {
