@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
+import { GgufFileType } from "node-llama-cpp";
 import { writeGguf } from "../../test/support/write-gguf.ts";
 import { isLlmuxError } from "../core/errors.ts";
 import { readGgufHeader } from "./read-gguf-header.ts";
@@ -111,8 +112,51 @@ test("an architecture llama.cpp does not know is unsupported_architecture", asyn
 });
 
 test("an old or unknown GGUF version is refused", async () => {
-  const written = await writeGguf(join(dir, "v1.gguf"), { version: 1 });
-  await assert.rejects(readGgufHeader(written.path), failsWith("corrupt_gguf", /GGUF version 1/));
+  for (const version of [1, 4]) {
+    const written = await writeGguf(join(dir, `v${version}.gguf`), { version });
+    await assert.rejects(
+      readGgufHeader(written.path),
+      failsWith("corrupt_gguf", new RegExp(`GGUF version ${version}`)),
+    );
+  }
+});
+
+/** Writes a valid file, then overwrites the u64 at `offset` (a count or a length) with `value`. */
+async function withU64(name: string, locate: (bytes: Buffer) => number, value: bigint): Promise<string> {
+  const written = await writeGguf(join(dir, name));
+  const bytes = await readFile(written.path);
+  bytes.writeBigUInt64LE(value, locate(bytes));
+  await writeFile(written.path, bytes);
+  return written.path;
+}
+
+test("counts and lengths no file could hold are corrupt_gguf, at once", { timeout: 10_000 }, async () => {
+  const afterKey = (key: string) => (bytes: Buffer) => bytes.indexOf(key) + key.length;
+  const cases = {
+    "tensor count": await withU64("huge-tensors.gguf", () => 8, 2n ** 40n),
+    "key count": await withU64("huge-keys.gguf", () => 16, 2n ** 40n),
+    // Past 2 GiB: node-llama-cpp's reader passes it to fs read, and Node 20 aborts the process.
+    "string length": await withU64("huge-string.gguf", (b) => afterKey("general.name")(b) + 4, 2n ** 31n),
+    "array length": await withU64(
+      "huge-array.gguf",
+      (b) => afterKey("tokenizer.ggml.tokens")(b) + 8,
+      2n ** 40n,
+    ),
+  };
+  for (const [what, path] of Object.entries(cases)) {
+    await assert.rejects(readGgufHeader(path), failsWith("corrupt_gguf", /is (truncated|corrupt)/), what);
+  }
+});
+
+test("a metadata value of an unknown type is corrupt_gguf", async () => {
+  const written = await writeGguf(join(dir, "bad-type.gguf"));
+  const bytes = await readFile(written.path);
+  bytes.writeUInt32LE(99, bytes.indexOf("general.name") + "general.name".length);
+  await writeFile(written.path, bytes);
+  await assert.rejects(
+    readGgufHeader(written.path),
+    failsWith("corrupt_gguf", /unknown metadata value type 99/),
+  );
 });
 
 test("quantization comes from general.file_type, else from the tensor types", async () => {
@@ -120,6 +164,21 @@ test("quantization comes from general.file_type, else from the tensor types", as
   assert.equal((await readGgufHeader(q4.path)).quantization, "Q4_K_M");
   const guessed = await writeGguf(join(dir, "guessed.gguf"), { omitKeys: ["general.file_type"] });
   assert.equal((await readGgufHeader(guessed.path)).quantization, "F32");
+});
+
+test("every file type node-llama-cpp knows is named as its enum names it", async () => {
+  for (const [name, fileType] of Object.entries(GgufFileType)) {
+    if (typeof fileType !== "number") continue;
+    const written = await writeGguf(join(dir, `file-type-${fileType}.gguf`), {
+      metadata: { "general.file_type": fileType },
+    });
+    const expected = name.replace(/^(MOSTLY|ALL)_/, "");
+    assert.equal(
+      (await readGgufHeader(written.path)).quantization,
+      expected,
+      `add ${expected} to FILE_TYPES`,
+    );
+  }
 });
 
 test("size label from general.size_label, and a non-default alignment is honoured", async () => {

@@ -176,7 +176,10 @@ const ATTENTION_ARCHITECTURES = new Set([
 /**
  * Reads and checks the header of a GGUF file (metadata and tensor infos; never the tensor data),
  * so a bad file is refused with a clear error before llama.cpp sees it: llama.cpp aborts the
- * whole process on some malformed files.
+ * whole process on some malformed files. Not node-llama-cpp's readGgufFileInfo: past the end of a
+ * file it reads zeros, so it loops on an absurd count, and on Node 20 a string length over 2 GiB
+ * aborts the process (fs read's length must be an int32); it is also slower, and importing
+ * node-llama-cpp at all adds ~0.5 s to `llmux models` and `llmux pull`.
  */
 export async function readGgufHeader(path: string): Promise<GgufHeader> {
   let handle: FileHandle;

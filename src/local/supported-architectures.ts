@@ -3,6 +3,9 @@
  * node-llama-cpp 3.21.1 can run: `LLM_ARCH_NAMES` in its src/llama-arch.cpp, less `clip`
  * (a vision projector, not a model on its own). A file with any other architecture would fail
  * deep inside llama.cpp, so it is refused up front with a clear message.
+ * Not node-llama-cpp's GgufArchitectureType: that enum lags its own llama.cpp (it lacks qwen4exp,
+ * granite_swa, bailingmoe3, dots3note, minimax-01, kimi-k3 and pockettts, which libllama knows);
+ * supported-architectures.test.ts fails when it names one this table lacks.
  */
 export const SUPPORTED_ARCHITECTURES: ReadonlySet<string> = new Set([
   "llama",
