@@ -1,30 +1,24 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { LlmuxError } from "../core/errors.ts";
 import type { LlmuxConfig } from "../core/load-config.ts";
 import { createProviderRegistry } from "../providers/provider-registry.ts";
 import { createUsageWriter } from "../store/create-usage-writer.ts";
-import type { GatewayKey } from "../store/gateway-keys.ts";
 import { openDatabase } from "../store/open-database.ts";
-import { answerClientError } from "./answer-client-error.ts";
-import type { AppContext } from "./app/app-context.ts";
-import { handleAppRequest } from "./app/handle-app-request.ts";
-import { createBrowserGuard } from "./create-browser-guard.ts";
-import { createKeyGuard } from "./create-key-guard.ts";
-import { createMetrics } from "./create-metrics.ts";
-import { createRequestCapture } from "./create-request-capture.ts";
-import { createRouteTable } from "./create-route-table.ts";
-import type { GatewayContext } from "./gateway-context.ts";
-import { handleChatCompletion } from "./handle-chat-completion.ts";
-import { handleEmbeddings } from "./handle-embeddings.ts";
-import { isLoopbackHost } from "./is-loopback-host.ts";
-import { limitConnections } from "./limit-connections.ts";
-import { listModels } from "./list-models.ts";
-import { readRequestPath } from "./read-request-path.ts";
-import { RequestError } from "./request-error.ts";
-import { requireJsonContentType } from "./require-json-content-type.ts";
-import { sendError } from "./send-error.ts";
-import { toOpenAIError } from "./to-openai-error.ts";
+import { createAppRoutes } from "./app/create-app-routes.ts";
+import { answerClientError } from "./server/answer-client-error.ts";
+import { createBrowserGuard } from "./server/create-browser-guard.ts";
+import { createKeyGuard } from "./server/create-key-guard.ts";
+import { createMetrics } from "./server/create-metrics.ts";
+import { createRequestListener } from "./server/create-request-listener.ts";
+import { createRouteTable } from "./server/create-route-table.ts";
+import { createStatusRoutes } from "./server/create-status-routes.ts";
+import { isLoopbackHost } from "./server/is-loopback-host.ts";
+import { limitConnections } from "./server/limit-connections.ts";
+import { createModelRoutes } from "./v1/create-model-routes.ts";
+import { createRequestCapture } from "./v1/create-request-capture.ts";
+import { createV1Routes } from "./v1/create-v1-routes.ts";
+import type { GatewayContext } from "./v1/gateway-context.ts";
 
 export interface GatewayOptions {
   /** Default 127.0.0.1. Anything else needs gateway keys. */
@@ -44,14 +38,6 @@ export interface Gateway {
    */
   close(): Promise<void>;
 }
-
-type Handler = (
-  context: GatewayContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  key: GatewayKey | undefined,
-  started: number,
-) => Promise<void>;
 
 /** Starts the OpenAI-compatible gateway (`llmux serve`) on node:http. */
 export async function startGateway(config: LlmuxConfig, options: GatewayOptions = {}): Promise<Gateway> {
@@ -74,106 +60,33 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
   const context: GatewayContext = {
     config,
     registry,
-    routes: createRouteTable(registry),
+    modelRoutes: createModelRoutes(registry),
     metrics,
     keys,
     capture,
     recordUsage: (row) => usage.record(row),
   };
 
-  const appContext: AppContext = {
-    config,
+  const routes = createRouteTable([
+    ...createV1Routes(context),
+    ...createStatusRoutes(metrics),
+    ...createAppRoutes({
+      config,
+      keys,
+      recordUsage: context.recordUsage,
+      database: db,
+      allowPrivateAddresses: options.allowPrivateAddresses ?? false,
+    }),
+  ]);
+  const server = createServer({ keepAliveTimeout: 65_000, noDelay: true });
+  const listener = createRequestListener({
+    routes,
     keys,
-    recordUsage: context.recordUsage,
-    database: db,
-    allowPrivateAddresses: options.allowPrivateAddresses ?? false,
-  };
-
-  let inFlight = 0;
-  let drained: (() => void) | undefined;
-
-  const serve = async (handler: Handler, route: string, req: IncomingMessage, res: ServerResponse) => {
-    const started = performance.now();
-    inFlight++;
-    metrics.inFlight(1);
-    try {
-      const key = keys.authenticate(req.headers.authorization);
-      await handler(context, req, res, key, started);
-    } catch (error) {
-      // Refused before any model was called: counted, not written to the usage log.
-      if (res.headersSent) res.destroy();
-      else sendError(res, error);
-      const { status, body } = toOpenAIError(error);
-      metrics.observe({
-        route,
-        model: "unknown",
-        provider: "unknown",
-        status,
-        durationMs: performance.now() - started,
-        errorKind: body.error.code ?? body.error.type,
-      });
-    } finally {
-      inFlight--;
-      metrics.inFlight(-1);
-      if (inFlight === 0) drained?.();
-    }
-  };
-
-  const guard = createBrowserGuard(config, host);
-  const server = createServer({ keepAliveTimeout: 65_000, noDelay: true }, (req, res) => {
-    let path: string;
-    const method = req.method ?? "GET";
-    // Before any route: the connection cap, Host and Origin (a CORS preflight ends here), a
-    // readable URL and a JSON body type.
-    try {
-      admit(req, res);
-      if (guard(req, res)) return;
-      path = readRequestPath(req.url ?? "/");
-      requireJsonContentType(req);
-    } catch (error) {
-      // A body refused unread (415, 403) may be large: close rather than read it all.
-      if (!req.complete) res.shouldKeepAlive = false;
-      return sendError(res, error);
-    }
-    if (path === "/v1/chat/completions") {
-      if (method === "POST") return void serve(handleChatCompletion, "chat", req, res);
-    } else if (path === "/v1/embeddings") {
-      if (method === "POST") return void serve(handleEmbeddings, "embeddings", req, res);
-    } else if (path === "/v1/models" || path.startsWith("/v1/models/")) {
-      if (method === "GET") return void serve(modelsHandler, "models", req, res);
-    } else if (path === "/healthz") {
-      if (method === "GET") return sendText(res, 200, "application/json", '{"status":"ok"}');
-    } else if (path === "/metrics") {
-      if (method === "GET") {
-        // Any valid gateway key, once keys exist (a 401 in the OpenAI shape otherwise).
-        try {
-          keys.authenticate(req.headers.authorization);
-        } catch (error) {
-          return sendError(res, error);
-        }
-        return sendText(res, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.render());
-      }
-    } else {
-      return void handleAppRequest(req, res, appContext).then(
-        (handled) => {
-          if (!handled) {
-            sendError(
-              res,
-              new RequestError(404, `Unknown request URL: ${method} ${path}`, { code: "unknown_url" }),
-            );
-          }
-        },
-        (error) => sendError(res, error),
-      );
-    }
-    sendError(
-      res,
-      new RequestError(405, `${method} is not allowed on ${path}`, { code: "method_not_allowed" }),
-    );
+    metrics,
+    admit: limitConnections(server, config.file.gateway.maxConnections),
+    browserGuard: createBrowserGuard(config, host),
   });
-
-  // Declared after the server it watches; requests (and so uses above) come only once it listens.
-  const admit = limitConnections(server, config.file.gateway.maxConnections);
+  server.on("request", listener);
   server.on("clientError", answerClientError);
 
   await new Promise<void>((resolve, reject) => {
@@ -194,12 +107,10 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        if (inFlight > 0) {
-          await new Promise<void>((resolve) => {
-            drained = resolve;
-            setTimeout(resolve, config.file.gateway.drainTimeoutMs).unref();
-          });
-        }
+        await Promise.race([
+          listener.drained(),
+          new Promise((resolve) => setTimeout(resolve, config.file.gateway.drainTimeoutMs).unref()),
+        ]);
         server.closeAllConnections();
         await stopped;
         usage.close();
@@ -209,21 +120,6 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
     },
   };
 }
-
-const modelsHandler: Handler = async (context, req, res) => {
-  const list = await listModels(context.registry);
-  const path = readRequestPath(req.url ?? "/");
-  if (path === "/v1/models") return sendText(res, 200, "application/json", JSON.stringify(list));
-  const id = decodeURIComponent(path.slice("/v1/models/".length));
-  const model = list.data.find((m) => m.id === id);
-  if (!model) {
-    throw new RequestError(404, `The model ${id} does not exist or cannot answer now`, {
-      code: "model_not_found",
-      param: "model",
-    });
-  }
-  sendText(res, 200, "application/json", JSON.stringify(model));
-};
 
 /** Why the gateway could not listen, in the words of `llmux serve` (its --host and --port). */
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): LlmuxError {
@@ -249,9 +145,4 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
     cause: error,
     hint: "Check --host and --port",
   });
-}
-
-function sendText(res: ServerResponse, status: number, contentType: string, text: string): void {
-  res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
-  res.end(text);
 }

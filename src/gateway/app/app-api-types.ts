@@ -15,7 +15,7 @@ export type {
   ConversationSummary,
 } from "../../store/conversation-store.ts";
 /** The error object of every failed /api call, and the data of a stream's `error` event. */
-export type { OpenAIErrorBody } from "../to-openai-error.ts";
+export type { OpenAIErrorBody } from "../openai/to-openai-error.ts";
 
 /** `GET /api/conversations`. */
 export interface ConversationSummaryList {

@@ -1,8 +1,14 @@
 import type Database from "better-sqlite3";
-import type { GatewayContext } from "../gateway-context.ts";
+import type { LlmuxConfig } from "../../core/load-config.ts";
+import type { UsageRow } from "../../store/usage-log.ts";
+import type { KeyGuard } from "../server/create-key-guard.ts";
 
 /** What the web app's routes need from the gateway that serves them. */
-export interface AppContext extends Pick<GatewayContext, "config" | "keys" | "recordUsage"> {
+export interface AppContext {
+  config: LlmuxConfig;
+  keys: KeyGuard;
+  /** Queues a usage row (batched, written off the request path). */
+  recordUsage(row: UsageRow): void;
   /** The llmux database; conversations are saved in it. */
   database: Database.Database;
   /**

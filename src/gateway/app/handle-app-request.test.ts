@@ -10,7 +10,7 @@ import { loadConfig } from "../../core/load-config.ts";
 import { createGatewayKey } from "../../store/gateway-keys.ts";
 import { openDatabase } from "../../store/open-database.ts";
 import type { UsageRow } from "../../store/usage-log.ts";
-import { createKeyGuard } from "../create-key-guard.ts";
+import { createKeyGuard } from "../server/create-key-guard.ts";
 import type { AppContext } from "./app-context.ts";
 import { handleAppRequest } from "./handle-app-request.ts";
 

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { findCatalogEntry } from "../../catalog/find-catalog-entry.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
-import { parseJsonBody } from "../parse-json-body.ts";
-import { readBody } from "../read-body.ts";
-import { RequestError } from "../request-error.ts";
-import { toOpenAIError } from "../to-openai-error.ts";
+import { RequestError } from "../openai/request-error.ts";
+import { toOpenAIError } from "../openai/to-openai-error.ts";
+import { parseJsonBody } from "../server/parse-json-body.ts";
+import { readBody } from "../server/read-body.ts";
 import type { PullDone, PullProgress } from "./app-api-types.ts";
 import type { AppContext } from "./app-context.ts";
 import { openEventStream, watchClient } from "./open-event-stream.ts";

@@ -11,7 +11,7 @@ import { loadConfig } from "../../core/load-config.ts";
 import { createGatewayKey } from "../../store/gateway-keys.ts";
 import { openDatabase } from "../../store/open-database.ts";
 import type { UsageRow } from "../../store/usage-log.ts";
-import { createKeyGuard, type KeyGuard } from "../create-key-guard.ts";
+import { createKeyGuard, type KeyGuard } from "../server/create-key-guard.ts";
 import { handleAppRequest } from "./handle-app-request.ts";
 
 // POST /api/summarize on a real HTTP server, a loopback page and a loopback OpenAI server

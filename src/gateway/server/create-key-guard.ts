@@ -1,0 +1,177 @@
+import type Database from "better-sqlite3";
+import {
+  type GatewayKey,
+  hashGatewayToken,
+  listGatewayKeys,
+  readGatewayKeySpend,
+} from "../../store/gateway-keys.ts";
+import { RequestError } from "../openai/request-error.ts";
+
+export interface KeyGuard {
+  /** Whether any key was ever created: then every /v1 and /api request needs an active one. */
+  hasKeys(): boolean;
+  /**
+   * The key a request presents (`Authorization: Bearer <token>`, the scheme in any case); a 401
+   * when keys exist and it presents none or an unknown one.
+   */
+  authenticate(authorization: string | undefined): GatewayKey | undefined;
+  /** The key's model allowlist (403) for one request to `names` (as asked, as resolved). */
+  allow(key: GatewayKey, names: readonly string[]): void;
+  /** Counts one request against the key's requests per minute (429 when none is left). */
+  limitRate(key: GatewayKey): void;
+  /** allow, then limitRate: what every model request goes through. */
+  authorize(key: GatewayKey, names: readonly string[]): void;
+  /**
+   * Sets aside `worstCaseUsd` of the key's budget for a request about to start, or refuses it
+   * (429 insufficient_quota) when what the key spent, what its requests in flight hold and this
+   * would pass the budget. Keys without a budget always get one (it still counts their spend).
+   */
+  reserve(key: GatewayKey, worstCaseUsd: number): Reservation;
+  /** USD a key has spent (settled requests) and holds (requests in flight). */
+  balance(keyId: string): { spentUsd: number; reservedUsd: number };
+}
+
+/** A request's hold on its key's budget. */
+export interface Reservation {
+  /** What was set aside, in USD. */
+  readonly amountUsd: number;
+  /** Releases the hold and charges what the request really cost; only the first call counts. */
+  settle(costUsd: number): void;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/**
+ * Gateway keys, re-read from the database at most every `reloadMs` (so `llmux keys create` and
+ * `revoke` take effect within a second without a restart). Spend starts from the usage log and
+ * grows in memory as requests settle; a request in flight holds its worst-case cost (reserve),
+ * so concurrent requests can never take a key past its budget together. Check and hold happen
+ * in one synchronous step, as do release and charge: no other request runs in between. Rate
+ * limits are token buckets refilled continuously.
+ */
+export function createKeyGuard(db: Database.Database, options: { reloadMs?: number } = {}): KeyGuard {
+  const reloadMs = options.reloadMs ?? 1000;
+  let byHash = new Map<string, GatewayKey>();
+  // Revoking the last key must not open the gateway to everyone: any key, even revoked, closes it.
+  let required = false;
+  let loadedAt = Number.NEGATIVE_INFINITY;
+  const spent = readGatewayKeySpend(db);
+  const reserved = new Map<string, number>();
+  const buckets = new Map<string, Bucket>();
+
+  const keys = () => {
+    const now = performance.now();
+    if (now - loadedAt >= reloadMs) {
+      const all = listGatewayKeys(db);
+      required = all.length > 0;
+      byHash = new Map(all.filter((k) => k.revokedAt === null).map((k) => [k.tokenSha256, k]));
+      loadedAt = now;
+    }
+    return byHash;
+  };
+
+  return {
+    hasKeys: () => {
+      keys();
+      return required;
+    },
+    authenticate(authorization) {
+      const active = keys();
+      if (!required) return undefined;
+      const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
+      if (!token) {
+        throw new RequestError(
+          401,
+          "This gateway needs a key: send Authorization: Bearer <key> (its operator creates keys)",
+          { code: "missing_api_key" },
+        );
+      }
+      const key = active.get(hashGatewayToken(token));
+      if (!key) {
+        throw new RequestError(401, "Incorrect or revoked gateway key provided", { code: "invalid_api_key" });
+      }
+      return key;
+    },
+    allow,
+    limitRate,
+    authorize(key, names) {
+      allow(key, names);
+      limitRate(key);
+    },
+    reserve(key, worstCaseUsd) {
+      const amount = Math.max(0, worstCaseUsd);
+      const spentNow = spent.get(key.id) ?? 0;
+      const heldNow = reserved.get(key.id) ?? 0;
+      if (key.budgetUsd !== null && round(spentNow + heldNow + amount) > key.budgetUsd) {
+        const held = heldNow > 0 ? ` ($${heldNow.toFixed(6)} more is held by its requests in flight)` : "";
+        throw new RequestError(
+          429,
+          `Budget exhausted for key ${key.id}: it has spent $${spentNow.toFixed(6)} of its $${key.budgetUsd} budget${held}, and this request could cost up to $${amount.toFixed(6)}; ask for fewer tokens (max_tokens) or for a larger budget`,
+          { type: "insufficient_quota", code: "insufficient_quota" },
+        );
+      }
+      reserved.set(key.id, heldNow + amount);
+      let settled = false;
+      return {
+        amountUsd: amount,
+        settle(costUsd) {
+          if (settled) return;
+          settled = true;
+          reserved.set(key.id, round((reserved.get(key.id) ?? 0) - amount));
+          spent.set(key.id, round((spent.get(key.id) ?? 0) + Math.max(0, costUsd)));
+        },
+      };
+    },
+    balance(keyId) {
+      return { spentUsd: spent.get(keyId) ?? 0, reservedUsd: reserved.get(keyId) ?? 0 };
+    },
+  };
+
+  function allow(key: GatewayKey, names: readonly string[]): void {
+    if (key.models && !names.some((name) => allows(key.models!, name))) {
+      throw new RequestError(
+        403,
+        `The key ${key.id} may not use ${names[0]}; it may use: ${key.models.join(", ")}`,
+        { code: "model_not_allowed", param: "model" },
+      );
+    }
+  }
+
+  function limitRate(key: GatewayKey): void {
+    if (key.rpm !== null && !take(key.id, key.rpm)) {
+      throw new RequestError(429, `Rate limit reached for key ${key.id}: ${key.rpm} requests per minute`, {
+        type: "requests",
+        code: "rate_limit_exceeded",
+      });
+    }
+  }
+
+  function take(id: string, rpm: number): boolean {
+    const now = performance.now();
+    let bucket = buckets.get(id);
+    if (!bucket) {
+      bucket = { tokens: rpm, at: now };
+      buckets.set(id, bucket);
+    }
+    bucket.tokens = Math.min(rpm, bucket.tokens + ((now - bucket.at) * rpm) / 60_000);
+    bucket.at = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+}
+
+// RFC 7235: the scheme is case-insensitive; spaces around the token are tolerated.
+const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
+
+// Costs are kept to 1e-9 USD (see computeCost); sums of floats are rounded back to that.
+function round(usd: number): number {
+  return Math.round(usd * 1e9) / 1e9;
+}
+
+function allows(models: readonly string[], name: string): boolean {
+  return models.some((m) => m === name || (m.endsWith(":*") && name.startsWith(m.slice(0, -1))));
+}

@@ -1,0 +1,144 @@
+import { APICallError } from "@ai-sdk/provider";
+import { redactSecrets } from "../../core/redact-secrets.ts";
+import {
+  headerValue,
+  type Relay,
+  type RelayOptions,
+  type RelayResult,
+  relayUpstream,
+  type UpstreamHeaders,
+} from "./relay-upstream.ts";
+import { removeUsageEvent } from "./remove-usage-event.ts";
+import type { PassthroughTarget } from "./resolve-passthrough-target.ts";
+import { scanUsage } from "./scan-usage.ts";
+
+export interface ForwardOptions
+  extends Pick<RelayOptions, "res" | "stream" | "timeoutMs" | "extraHeaders" | "state"> {
+  target: PassthroughTarget;
+  /** The OpenAI path under the base URL, e.g. "/chat/completions". */
+  path: string;
+  body: Buffer;
+  /** Drop the usage-only event the gateway asked for on the client's behalf. */
+  stripUsage: boolean;
+}
+
+// A target's base URL split once, not on every request.
+const parsedTargets = new WeakMap<PassthroughTarget, { origin: string; pathPrefix: string }>();
+
+function parse(target: PassthroughTarget): { origin: string; pathPrefix: string } {
+  let parsed = parsedTargets.get(target);
+  if (!parsed) {
+    const url = new URL(target.baseURL);
+    parsed = { origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, "") };
+    parsedTargets.set(target, parsed);
+  }
+  return parsed;
+}
+
+/**
+ * Sends the client's bytes to an OpenAI-compatible upstream and its answer's bytes back, as they
+ * arrive, without decoding them (see relayUpstream for when the status line goes out). Usage is
+ * read from the answer's tail by byte search.
+ */
+export function forwardToUpstream(options: ForwardOptions): Promise<RelayResult> {
+  const { target, stream } = options;
+  const { origin, pathPrefix } = parse(target);
+  const path = `${pathPrefix}${options.path}${target.query}`;
+  return relayUpstream({
+    origin,
+    path,
+    headers: {
+      ...target.headers,
+      "content-type": "application/json",
+      accept: stream ? "text/event-stream" : "application/json",
+    },
+    body: options.body,
+    relay: new PassthroughRelay(`${origin}${path}`, stream, options.stripUsage),
+    res: options.res,
+    stream,
+    timeoutMs: options.timeoutMs,
+    extraHeaders: options.extraHeaders,
+    state: options.state,
+  });
+}
+
+// Enough of a stream's end to hold its usage event.
+const TAIL_BYTES = 8192;
+
+/** The upstream's bytes as they are (bar a usage event the client did not ask for). */
+class PassthroughRelay implements Relay {
+  error: Error | undefined = undefined;
+  private readonly tail: Buffer[] = [];
+  private tailBytes = 0;
+  private first = true;
+
+  constructor(
+    private readonly url: string,
+    private readonly stream: boolean,
+    private readonly stripUsage: boolean,
+  ) {}
+
+  headers(upstream: UpstreamHeaders): Record<string, string> {
+    const out: Record<string, string> = {
+      "content-type":
+        headerValue(upstream["content-type"]) ?? (this.stream ? "text/event-stream" : "application/json"),
+    };
+    const length = headerValue(upstream["content-length"]);
+    if (!this.stream && length !== undefined) out["content-length"] = length;
+    const requestId = headerValue(upstream["x-request-id"]);
+    if (requestId !== undefined) out["x-request-id"] = requestId;
+    return out;
+  }
+
+  data(chunk: Buffer): Buffer {
+    if (this.first) {
+      this.first = false;
+      if (this.stream && startsWithErrorEvent(chunk)) {
+        // As a 502 carrying the event, so it maps (toLlmuxError) like an error status would.
+        this.error = new APICallError({
+          message: "HTTP 502",
+          url: this.url,
+          requestBodyValues: undefined,
+          statusCode: 502,
+          responseBody: chunk.toString("utf8").replace(/^data:\s*/, ""),
+        });
+        return chunk;
+      }
+    }
+    this.tail.push(chunk);
+    this.tailBytes += chunk.length;
+    // Non-streamed bodies are kept whole: some servers put usage before the choices.
+    if (this.stream) {
+      const { tail } = this;
+      while (this.tailBytes - tail[0]!.length >= TAIL_BYTES) this.tailBytes -= tail.shift()!.length;
+    }
+    const out = this.stripUsage ? (removeUsageEvent(chunk) ?? chunk) : chunk;
+    return this.stream ? scrubErrorEvent(out) : out;
+  }
+
+  end(): string {
+    return "";
+  }
+
+  usage() {
+    const { tail } = this;
+    return tail.length === 0 ? undefined : scanUsage(tail.length === 1 ? tail[0]! : Buffer.concat(tail));
+  }
+}
+
+const ERROR_KEY = Buffer.from('"error"');
+
+// An error event mid-stream may quote the credential the upstream received: such a chunk (rare:
+// inside JSON text a quote is escaped, so `"error"` is a key or a whole value) is redacted.
+function scrubErrorEvent(chunk: Buffer): Buffer {
+  if (chunk.indexOf(ERROR_KEY) === -1) return chunk;
+  const text = chunk.toString("utf8");
+  const scrubbed = redactSecrets(text);
+  return scrubbed === text ? chunk : Buffer.from(scrubbed);
+}
+
+// An SSE stream whose first event is `data: {"error":...}`: a failure, though the status was 200.
+function startsWithErrorEvent(chunk: Buffer): boolean {
+  const head = chunk.subarray(0, 24);
+  return head.indexOf("data:") === 0 && head.includes('"error"');
+}

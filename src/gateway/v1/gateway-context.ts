@@ -1,0 +1,20 @@
+import type { LlmuxConfig } from "../../core/load-config.ts";
+import type { ProviderRegistry } from "../../providers/provider-registry.ts";
+import type { UsageRow } from "../../store/usage-log.ts";
+import type { KeyGuard } from "../server/create-key-guard.ts";
+import type { GatewayMetrics } from "../server/create-metrics.ts";
+import type { ModelRoutes } from "./create-model-routes.ts";
+import type { RequestCapture } from "./create-request-capture.ts";
+
+/** What every request handler of one gateway shares. */
+export interface GatewayContext {
+  config: LlmuxConfig;
+  registry: ProviderRegistry;
+  modelRoutes: ModelRoutes;
+  metrics: GatewayMetrics;
+  keys: KeyGuard;
+  /** Takes over requests the registry's providers build, for the answers the gateway reads itself. */
+  capture: RequestCapture;
+  /** Queues a usage row (batched, written off the request path). */
+  recordUsage(row: UsageRow): void;
+}

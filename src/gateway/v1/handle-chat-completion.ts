@@ -1,0 +1,143 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { GatewayKey } from "../../store/gateway-keys.ts";
+import { estimateTokens } from "../../summarize/estimate-tokens.ts";
+import { type ChatRequest, parseChatRequest } from "../openai/parse-chat-request.ts";
+import { RequestError } from "../openai/request-error.ts";
+import { answerWithFallbacks } from "./answer-with-fallbacks.ts";
+import { AttemptState } from "./attempt-state.ts";
+import type { ModelRoute } from "./create-model-routes.ts";
+import { forwardToUpstream } from "./forward-to-upstream.ts";
+import type { GatewayContext } from "./gateway-context.ts";
+import { readModelRequest } from "./read-model-request.ts";
+import type { RelayResult } from "./relay-upstream.ts";
+import { translateChat } from "./translate-chat.ts";
+
+/**
+ * POST /v1/chat/completions: OpenAI-compatible upstreams get the client's bytes (model name
+ * rewritten, include_usage added for the usage log), others a translation through the provider
+ * layer; retries and fallbacks happen while nothing has reached the client.
+ */
+export async function handleChatCompletion(
+  context: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  key: GatewayKey | undefined,
+  started: number,
+): Promise<void> {
+  const { body, json, name } = await readModelRequest(
+    context,
+    req,
+    "give a model name, e.g. openai:gpt-4.1-mini",
+  );
+  if (!Array.isArray(json.messages)) {
+    throw new RequestError(400, "Missing or invalid messages: give an array of messages", {
+      param: "messages",
+      code: "invalid_value",
+    });
+  }
+  if (json.stream != null && typeof json.stream !== "boolean") {
+    throw new RequestError(400, "Invalid value for stream: expected a boolean", {
+      param: "stream",
+      code: "invalid_value",
+    });
+  }
+  if (key) context.keys.authorize(key, allowlistNames(context, name));
+
+  const stream = json.stream === true;
+  const options = json.stream_options as { include_usage?: unknown } | null | undefined;
+  const clientWantsUsage = stream && options?.include_usage === true;
+  const state = new AttemptState(res);
+  let chatRequest: ChatRequest | undefined;
+  const created = Math.floor(Date.now() / 1000);
+
+  const attempt = (route: ModelRoute): Promise<RelayResult> => {
+    const extraHeaders = { "x-llmux-model": route.resolved.reference };
+    if (route.passthrough) {
+      return forwardToUpstream({
+        target: route.passthrough,
+        path: "/chat/completions",
+        body: upstreamBody(body, json, route.resolved.modelId, stream && !clientWantsUsage),
+        res,
+        stream,
+        stripUsage: stream && !clientWantsUsage,
+        timeoutMs: route.timeoutMs,
+        extraHeaders,
+        state,
+      });
+    }
+    chatRequest ??= parseChatRequest(json);
+    return translateChat({
+      model: route.languageModel(),
+      request: chatRequest,
+      meta: { id: `chatcmpl-${randomUUID()}`, created, model: route.resolved.reference },
+      res,
+      timeoutMs: route.timeoutMs,
+      extraHeaders,
+      state,
+      providerLabel: route.resolved.definition.label,
+      // Anthropic's answers are read from the bytes (see createAnthropicRelay).
+      capture: route.resolved.provider === "anthropic" ? context.capture : undefined,
+    });
+  };
+
+  await answerWithFallbacks(context, {
+    route: "chat",
+    name,
+    key,
+    started,
+    stream,
+    res,
+    state,
+    // The whole body counted as prompt (JSON syntax, tools and all): an upper bound, or close.
+    worstCase: () => ({
+      inputTokens: estimateTokens(body.toString("utf8")),
+      maxOutputTokens: outputCap(json),
+    }),
+    attempt,
+  });
+}
+
+// The request's own cap on the answer; the newer field wins, as OpenAI reads them.
+function outputCap(json: Record<string, unknown>): number | undefined {
+  for (const field of ["max_completion_tokens", "max_tokens"]) {
+    const value = json[field];
+    if (typeof value === "number" && Number.isFinite(value) && value >= 0) return Math.ceil(value);
+  }
+  return undefined;
+}
+
+const USAGE_OPTION = Buffer.from('"stream_options":{"include_usage":true},');
+
+// The body for an upstream: the client's bytes when nothing needs changing, else one re-encoding.
+// Asking for usage in a stream (the common change) is spliced in after the opening brace.
+function upstreamBody(
+  body: Buffer,
+  json: Record<string, unknown>,
+  modelId: string,
+  addUsage: boolean,
+): Buffer {
+  if (json.model === modelId) {
+    if (!addUsage) return body;
+    if (json.stream_options === undefined) {
+      // The body parsed as an object, so its first "{" (after any whitespace) opens it.
+      const open = body.indexOf(0x7b) + 1;
+      return Buffer.concat([body.subarray(0, open), USAGE_OPTION, body.subarray(open)]);
+    }
+  }
+  const rewritten: Record<string, unknown> = { ...json, model: modelId };
+  if (addUsage) {
+    rewritten.stream_options = { ...(json.stream_options as object | undefined), include_usage: true };
+  }
+  return Buffer.from(JSON.stringify(rewritten));
+}
+
+// A key's allowlist may name the model as the client did, or by its resolved reference.
+function allowlistNames(context: GatewayContext, name: string): string[] {
+  try {
+    const reference = context.modelRoutes.get(name).resolved.reference;
+    return reference === name ? [name] : [name, reference];
+  } catch {
+    return [name];
+  }
+}

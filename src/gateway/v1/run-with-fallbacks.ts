@@ -1,0 +1,110 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { APICallError } from "@ai-sdk/provider";
+import { toLlmuxError } from "../../api/to-llmux-error.ts";
+import { type ErrorKind, isLlmuxError, type LlmuxError } from "../../core/errors.ts";
+import { RequestError } from "../openai/request-error.ts";
+import type { AttemptState } from "./attempt-state.ts";
+import type { ModelRoute } from "./create-model-routes.ts";
+import type { GatewayContext } from "./gateway-context.ts";
+
+export type AttemptResult<T> =
+  | { ok: true; route: ModelRoute; value: T }
+  | { ok: false; route: ModelRoute | undefined; error: LlmuxError | RequestError };
+
+// Worth another try of the same model: the provider may answer next time.
+const RETRYABLE: ReadonlySet<ErrorKind> = new Set(["rate_limited", "provider_error", "network"]);
+// Not worth another model: the request itself is wrong, or nobody is waiting.
+const FINAL: ReadonlySet<ErrorKind> = new Set(["bad_request", "usage", "unsupported", "aborted"]);
+const MAX_DELAY_MS = 8000;
+
+/**
+ * Runs `attempt` on the model `name` asked for, retrying with exponential backoff (or the
+ * provider's retry-after) on 429, 5xx and connection errors, then on each of its configured
+ * fallback models in turn. Nothing is retried once `state` says bytes reached the client,
+ * or once the client has gone. A name that does not resolve fails like an attempt, so its
+ * fallbacks still run (a provider without a key, say).
+ */
+export async function runWithFallbacks<T>(
+  context: GatewayContext,
+  name: string,
+  state: AttemptState,
+  attempt: (route: ModelRoute) => Promise<T>,
+): Promise<AttemptResult<T>> {
+  const gateway = context.config.file.gateway;
+  const maxRetries = gateway.maxRetries ?? context.config.file.maxRetries;
+  const candidates = [name];
+  let primary: string | undefined;
+  let last: AttemptResult<T> | undefined;
+  for (let index = 0; index < candidates.length; index++) {
+    let route: ModelRoute;
+    try {
+      route = context.modelRoutes.get(candidates[index]!);
+    } catch (error) {
+      last = { ok: false, route: undefined, error: error as LlmuxError };
+      if (index === 0) candidates.push(...(gateway.fallbacks[name] ?? []));
+      continue;
+    }
+    if (index === 0) {
+      candidates.push(...route.fallbacks);
+      primary = route.resolved.reference;
+    } else {
+      context.metrics.fellBack(primary ?? name, route.resolved.reference);
+    }
+    for (let retry = 0; ; retry++) {
+      try {
+        return { ok: true, route, value: await attempt(route) };
+      } catch (thrown) {
+        const error = thrown instanceof RequestError ? thrown : mapError(thrown, route, context);
+        last = { ok: false, route, error };
+        if (error instanceof RequestError || state.committed || state.clientGone) return last;
+        if (FINAL.has(error.kind)) return last;
+        if (!isRetryable(error) || retry >= maxRetries) break;
+        const delay = retryDelay(error, retry, gateway.retryBaseMs);
+        if (delay === undefined) break;
+        context.metrics.retried(route.resolved.reference, route.resolved.provider);
+        await sleep(delay);
+        if (state.clientGone) return last;
+      }
+    }
+  }
+  return last!;
+}
+
+// A 408/504 from the provider is worth another try; the gateway's own timeout is not (time is up).
+function isRetryable(error: LlmuxError): boolean {
+  return RETRYABLE.has(error.kind) || (error.kind === "timeout" && error.status !== undefined);
+}
+
+function mapError(error: unknown, route: ModelRoute, context: GatewayContext): LlmuxError {
+  if (isLlmuxError(error)) return error;
+  const { definition, reference } = route.resolved;
+  return toLlmuxError(error, {
+    reference,
+    providerLabel: definition.label,
+    keyEnv: definition.keyEnv,
+    env: context.config.env,
+  });
+}
+
+// Exponential with jitter; a provider's retry-after wins, and one beyond the cap means "not now"
+// (undefined: go to the fallbacks instead of holding the client).
+function retryDelay(error: LlmuxError, retry: number, baseMs: number): number | undefined {
+  const asked = retryAfterMs(error.cause);
+  if (asked !== undefined) return asked <= MAX_DELAY_MS ? asked : undefined;
+  const backoff = Math.min(MAX_DELAY_MS, baseMs * 2 ** retry);
+  return backoff * (0.5 + Math.random() / 2);
+}
+
+function retryAfterMs(cause: unknown): number | undefined {
+  const apiError = APICallError.isInstance(cause) ? cause : undefined;
+  const headers = apiError?.responseHeaders;
+  if (!headers) return undefined;
+  const ms = Number(headers["retry-after-ms"]);
+  if (headers["retry-after-ms"] !== undefined && Number.isFinite(ms)) return Math.max(0, ms);
+  const value = headers["retry-after"];
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}

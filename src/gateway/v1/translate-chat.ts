@@ -1,0 +1,143 @@
+import type { ServerResponse } from "node:http";
+import type { LanguageModelV3, LanguageModelV3Prompt } from "@ai-sdk/provider";
+import { isUrlSupported } from "@ai-sdk/provider-utils";
+import { createChunkEncoder } from "../openai/create-chunk-encoder.ts";
+import type { ChatRequest } from "../openai/parse-chat-request.ts";
+import { RequestError } from "../openai/request-error.ts";
+import { type CompletionMeta, toChatCompletion } from "../openai/to-chat-completion.ts";
+import { toOpenAIError } from "../openai/to-openai-error.ts";
+import type { AttemptState } from "./attempt-state.ts";
+import { createAnthropicRelay } from "./create-anthropic-relay.ts";
+import type { RequestCapture } from "./create-request-capture.ts";
+import { type RelayResult, relayUpstream } from "./relay-upstream.ts";
+import { toStreamError } from "./to-stream-error.ts";
+import { toTokenUsage } from "./to-token-usage.ts";
+
+export interface TranslateOptions {
+  model: LanguageModelV3;
+  request: ChatRequest;
+  meta: CompletionMeta;
+  res: ServerResponse;
+  timeoutMs: number;
+  extraHeaders: Record<string, string>;
+  state: AttemptState;
+  /** Names the provider in errors its stream reports. */
+  providerLabel: string;
+  /** Set for Anthropic: the AI SDK builds the request, the gateway sends it and reads the answer. */
+  capture: RequestCapture | undefined;
+}
+
+/**
+ * Serves a chat completion through the provider layer: the AI SDK model's doGenerate/doStream,
+ * called directly (no streamText), answered in the OpenAI format. As with forwarding, nothing is
+ * sent before the first content part, so an error before it leaves the caller free to retry.
+ */
+export async function translateChat(options: TranslateOptions): Promise<RelayResult> {
+  const { model, request, res, state } = options;
+  await checkUrls(model, request.callOptions.prompt);
+  // JSON answers are left to the SDK: for Anthropic it may ask for them as a tool call it unwraps.
+  if (options.capture && request.callOptions.responseFormat?.type !== "json") {
+    const { url, headers, body } = await options.capture.capture((abortSignal) =>
+      request.stream
+        ? model.doStream({ ...request.callOptions, abortSignal })
+        : model.doGenerate({ ...request.callOptions, abortSignal }),
+    );
+    const { origin, pathname, search } = new URL(url);
+    return relayUpstream({
+      origin,
+      path: `${pathname}${search}`,
+      headers,
+      body,
+      relay: createAnthropicRelay({
+        meta: options.meta,
+        stream: request.stream,
+        includeUsage: request.includeUsage,
+        providerLabel: options.providerLabel,
+      }),
+      res,
+      stream: request.stream,
+      timeoutMs: options.timeoutMs,
+      extraHeaders: options.extraHeaders,
+      state,
+    });
+  }
+  const controller = new AbortController();
+  state.upstream = controller;
+  const timer = setTimeout(
+    () =>
+      controller.abort(new DOMException(`No complete answer within ${options.timeoutMs} ms`, "TimeoutError")),
+    options.timeoutMs,
+  );
+  try {
+    const callOptions = { ...request.callOptions, abortSignal: controller.signal };
+    if (!request.stream) {
+      const result = await model.doGenerate(callOptions);
+      const body = JSON.stringify(toChatCompletion(result, options.meta));
+      res.writeHead(200, { ...options.extraHeaders, "content-type": "application/json" });
+      state.committed = true;
+      state.firstByteAt = performance.now();
+      res.end(body);
+      return { usage: toTokenUsage(result.usage), lateError: undefined };
+    }
+    const { stream } = await model.doStream(callOptions);
+    const startStream = () => {
+      res.writeHead(200, {
+        ...options.extraHeaders,
+        "content-type": "text/event-stream",
+        "cache-control": "no-cache",
+      });
+      state.committed = true;
+      state.firstByteAt = performance.now();
+    };
+    const encoder = createChunkEncoder(options.meta, request.includeUsage);
+    const reader = stream.getReader();
+    try {
+      for (;;) {
+        const { done, value: part } = await reader.read();
+        if (done) break;
+        if (part.type === "error") {
+          const error = toStreamError(part.error, options.providerLabel);
+          if (!state.committed) throw error;
+          res.end(`data: ${JSON.stringify(toOpenAIError(error).body)}\n\n`);
+          return { usage: undefined, lateError: error };
+        }
+        const text = encoder.encode(part);
+        if (text === "") continue;
+        if (!state.committed) startStream();
+        state.countEvents(text);
+        if (!res.write(text)) await new Promise((resolve) => res.once("drain", resolve));
+      }
+    } catch (error) {
+      if (!state.committed) throw error;
+      if (!res.destroyed) res.end(`data: ${JSON.stringify(toOpenAIError(error).body)}\n\n`);
+      return { usage: undefined, lateError: error instanceof Error ? error : new Error(String(error)) };
+    } finally {
+      reader.releaseLock();
+    }
+    // A stream with no content at all: still a well-formed, empty answer.
+    if (!state.committed) startStream();
+    res.end();
+    return { usage: encoder.usage && toTokenUsage(encoder.usage), lateError: undefined };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// doGenerate does not download what the provider cannot fetch itself (generateText would).
+async function checkUrls(model: LanguageModelV3, prompt: LanguageModelV3Prompt): Promise<void> {
+  let supportedUrls: Record<string, RegExp[]> | undefined;
+  for (const message of prompt) {
+    if (message.role !== "user") continue;
+    for (const part of message.content) {
+      if (part.type !== "file" || !(part.data instanceof URL)) continue;
+      supportedUrls ??= await model.supportedUrls;
+      if (!isUrlSupported({ mediaType: part.mediaType, url: part.data.href, supportedUrls })) {
+        throw new RequestError(
+          400,
+          `${model.provider} cannot fetch ${part.data.href} itself; send the image inline as a data: URL`,
+          { param: "messages", code: "unsupported_url" },
+        );
+      }
+    }
+  }
+}
