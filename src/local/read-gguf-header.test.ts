@@ -121,7 +121,7 @@ test("an old or unknown GGUF version is refused", async () => {
   }
 });
 
-/** Writes a valid file, then overwrites the u64 at `offset` (a count or a length) with `value`. */
+/** Writes a valid file, then overwrites the u64 (a count or a length) where `locate` says with `value`. */
 async function withU64(name: string, locate: (bytes: Buffer) => number, value: bigint): Promise<string> {
   const written = await writeGguf(join(dir, name));
   const bytes = await readFile(written.path);
