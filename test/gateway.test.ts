@@ -2,6 +2,7 @@
 // `openai` package, the AI SDK's openai-compatible provider, and raw fetch where bytes matter.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
@@ -19,6 +20,7 @@ import {
   startCohereServer,
   startOpenAIServer,
 } from "./servers/index.ts";
+import { closedLoopbackUrl } from "./support/closed-loopback-url.ts";
 import { makeTempDir } from "./support/make-temp-dir.ts";
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -379,6 +381,29 @@ describe("reliability", () => {
     const completion = await client().chat.completions.create({ model: "openai:gpt-4.1-nano", messages: hi });
     assert.equal(completion.choices[0]!.message.content, openAIAnswer);
     assert.equal(server.requests.length, 2);
+  });
+
+  test("a provider that refuses the connection is retried: it may be up by the next try", async () => {
+    const url = await closedLoopbackUrl();
+    const { gateway: gw } = await gateway(
+      { OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: `${url}/v1` },
+      { gateway: { maxRetries: 2, retryBaseMs: 400 } },
+    );
+    const pending = postRaw(gw, "/v1/chat/completions", { model: "openai:gpt-4.1-nano", messages: hi });
+    // The first try is refused; the provider comes up on that port before the retry.
+    await new Promise((done) => setTimeout(done, 100));
+    const upstream = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" }).end(openAIText.jsonText);
+    });
+    await new Promise<void>((done) => upstream.listen(Number(new URL(url).port), "127.0.0.1", done));
+    try {
+      const response = await pending;
+      assert.equal(response.status, 200, response.text);
+      assert.equal(JSON.parse(response.text).choices[0].message.content, openAIAnswer);
+    } finally {
+      upstream.closeAllConnections();
+      await new Promise((done) => upstream.close(done));
+    }
   });
 
   test("a failing model falls back to the configured next one before anything is sent", async () => {

@@ -39,8 +39,6 @@ export const EXIT_CODES = {
   tls: 32,
   // reader (fetching and extracting pages)
   http_status: 33,
-  // Retired: page timeouts are `timeout`. Kept only while src/gateway's to-openai-error.ts names it.
-  fetch_timeout: 34,
   too_large: 35,
   blocked_address: 36,
   unsupported_content: 37,

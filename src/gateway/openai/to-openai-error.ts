@@ -39,7 +39,6 @@ const STATUS_OF_KIND: Partial<Record<ErrorKind, number>> = {
   connection_refused: 502,
   tls: 502,
   http_status: 502,
-  fetch_timeout: 504,
 };
 
 // `error.type` where the kind says more than the status class does. Not "missing_api_key": that
@@ -67,10 +66,11 @@ const GATEWAY_HINT_OF_KIND: Partial<Record<ErrorKind, string>> = {
   model_not_found: "GET /v1/models lists the models this gateway serves",
   model_file_missing:
     "The model is not downloaded on the gateway's machine: ask its operator to pull it, or ask for another model (GET /v1/models lists them)",
-  timeout: "Try again, or ask the gateway's operator to raise its timeout (gateway.timeoutMs in its config)",
+  // A model or a page (for /api/summarize) that took too long: the hint fits both.
+  timeout:
+    "Try again later: the provider or the site was too slow to answer (the gateway's operator sets model timeouts with gateway.timeoutMs)",
   blocked_address: "This gateway reads only public addresses unless its operator allows private ones",
   too_large: "The page is larger than this gateway reads",
-  fetch_timeout: "The site is slow; try again later",
   nothing_extracted: "The page has no readable text; it may be built by JavaScript",
   page_too_complex: "Try another page",
   internal: "If it persists, tell the gateway's operator",

@@ -11,8 +11,15 @@ export type AttemptResult<T> =
   | { ok: true; route: ModelRoute; value: T }
   | { ok: false; route: ModelRoute | undefined; error: LlmuxError | RequestError };
 
-// Worth another try of the same model: the provider may answer next time.
-const RETRYABLE: ReadonlySet<ErrorKind> = new Set(["rate_limited", "provider_error", "network"]);
+// Worth another try of the same model: the provider may answer next time, also when it was down
+// (refused, reset) or its name did not resolve for a moment; a TLS failure will not go away.
+const RETRYABLE: ReadonlySet<ErrorKind> = new Set([
+  "rate_limited",
+  "provider_error",
+  "network",
+  "connection_refused",
+  "dns",
+]);
 // Not worth another model: the request itself is wrong, or nobody is waiting.
 const FINAL: ReadonlySet<ErrorKind> = new Set(["bad_request", "usage", "unsupported", "aborted"]);
 const MAX_DELAY_MS = 8000;
