@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { createLlmux } from "../src/api/create-llmux.ts";
 import { loadConfig } from "../src/core/load-config.ts";
 import { localEngine } from "../src/local/local-engine.ts";
-import { estimateTokens } from "../src/summarize/estimate-tokens.ts";
+import { estimateTokens } from "../src/providers/estimate-tokens.ts";
 import { splitIntoChunks } from "../src/summarize/split-into-chunks.ts";
 import { summarize } from "../src/summarize/summarize.ts";
 

@@ -5,8 +5,8 @@ import { computeCost } from "../../catalog/compute-cost.ts";
 import { type Pricing, resolvePricing } from "../../catalog/resolve-pricing.ts";
 import { formatBytes } from "../../core/format-bytes.ts";
 import { findMissingCatalogModel } from "../../local/find-missing-catalog-model.ts";
+import { estimateTokens } from "../../providers/estimate-tokens.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
-import { estimateTokens } from "../../summarize/estimate-tokens.ts";
 import { RequestError } from "../openai/request-error.ts";
 import { toOpenAIError } from "../openai/to-openai-error.ts";
 import { checkServableModel } from "../server/check-servable-model.ts";
@@ -40,7 +40,7 @@ export async function handleSummarizeRequest(
   // prompt, and the text streamed so far as its answer.
   let pricing: Pricing | undefined;
   let pageTokens = 0;
-  let streamedChars = 0;
+  let streamed = "";
   let costUsd = 0;
   const llmux = createLlmux({
     config: context.config,
@@ -49,7 +49,7 @@ export async function handleSummarizeRequest(
       let row = { ...reported, gatewayKeyId: key?.id ?? null };
       if (row.costUsd === null && row.outcome !== "ok" && pricing) {
         const inputTokens = row.inputTokens ?? pageTokens;
-        const outputTokens = row.outputTokens ?? Math.ceil(streamedChars / 3.5);
+        const outputTokens = row.outputTokens ?? estimateTokens(streamed);
         const cost = computeCost({ pricing }, { inputTokens, outputTokens });
         row = { ...row, inputTokens, outputTokens, costUsd: cost, estimated: true };
       }
@@ -99,7 +99,7 @@ export async function handleSummarizeRequest(
       signal,
       onText: (text) => {
         firstTokenAt ??= performance.now();
-        streamedChars += text.length;
+        streamed += text;
         send("delta", { text } satisfies SummarizeDelta);
       },
     });

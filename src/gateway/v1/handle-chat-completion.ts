@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { estimateTokens } from "../../providers/estimate-tokens.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
-import { estimateTokens } from "../../summarize/estimate-tokens.ts";
 import { type ChatRequest, parseChatRequest } from "../openai/parse-chat-request.ts";
 import { RequestError } from "../openai/request-error.ts";
 import { answerWithFallbacks } from "./answer-with-fallbacks.ts";

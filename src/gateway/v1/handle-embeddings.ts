@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { embedMany } from "ai";
+import { estimateTokens } from "../../providers/estimate-tokens.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
-import { estimateTokens } from "../../summarize/estimate-tokens.ts";
 import { RequestError } from "../openai/request-error.ts";
 import { answerWithFallbacks } from "./answer-with-fallbacks.ts";
 import { AttemptState } from "./attempt-state.ts";

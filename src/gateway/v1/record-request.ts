@@ -1,5 +1,5 @@
-import { computeCost, type TokenUsage } from "../../catalog/compute-cost.ts";
-import { resolvePricing } from "../../catalog/resolve-pricing.ts";
+import type { TokenUsage } from "../../catalog/compute-cost.ts";
+import { priceCall } from "../../catalog/price-call.ts";
 import type { ResolvedModel } from "../../providers/provider-registry.ts";
 import type { UsageRow } from "../../store/usage-log.ts";
 import type { Reservation } from "../server/create-key-guard.ts";
@@ -48,8 +48,10 @@ export function recordRequest(context: GatewayContext, record: RequestRecord): v
     record.outcome !== "ok" &&
     (record.committed || record.outcome === "aborted");
   if (estimated) usage = { inputTokens: record.worstCase().inputTokens, outputTokens: record.streamedEvents };
-  const pricing = resolved && resolvePricing(resolved, context.config.file.prices);
-  const costUsd = usage === undefined ? null : computeCost({ pricing: pricing ?? null }, usage);
+  const costUsd =
+    usage === undefined || resolved === undefined
+      ? null
+      : priceCall(resolved, context.config.file.prices, usage);
   // A request that failed before anything was used costs nothing.
   record.reservation?.settle(costUsd ?? 0);
   const provider = resolved?.provider ?? "unknown";
