@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import type { LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import { streamText } from "ai";
 import { getLlama, LlamaCompletion, LlamaLogLevel } from "node-llama-cpp";
-import { createLlmux } from "../src/api/create-llmux.ts";
+import { createLlmux } from "../src/client/create-llmux.ts";
 import { loadConfig } from "../src/core/load-config.ts";
 import { createLocalLanguageModel } from "../src/local/create-local-language-model.ts";
 import { LocalEngine, localEngine } from "../src/local/local-engine.ts";

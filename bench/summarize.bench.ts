@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLlmux } from "../src/api/create-llmux.ts";
+import { createLlmux } from "../src/client/create-llmux.ts";
 import { loadConfig } from "../src/core/load-config.ts";
 import { localEngine } from "../src/local/local-engine.ts";
 import { estimateTokens } from "../src/providers/estimate-tokens.ts";

@@ -12,18 +12,19 @@
  * the reader and the summarizer are imported on their first call. `llmux/gateway` and
  * `llmux/summarize` export the same functions without the indirection.
  */
-export type { CallOptions, CallResult, StructuredCallOptions, Usage } from "./api/call-options.ts";
+
+export { type CatalogEntry, listCatalog } from "./catalog/catalog.ts";
+export { computeCost } from "./catalog/compute-cost.ts";
+export { findCatalogEntry, resolveBareModelName } from "./catalog/find-catalog-entry.ts";
+export type { CallOptions, CallResult, StructuredCallOptions, Usage } from "./client/call-options.ts";
 export type {
   EmbedResult,
   Llmux,
   LlmuxOptions,
   StreamResult,
   UsageSink,
-} from "./api/create-llmux.ts";
-export { createLlmux } from "./api/lazy-llmux.ts";
-export { type CatalogEntry, listCatalog } from "./catalog/catalog.ts";
-export { computeCost } from "./catalog/compute-cost.ts";
-export { findCatalogEntry, resolveBareModelName } from "./catalog/find-catalog-entry.ts";
+} from "./client/create-llmux.ts";
+export { createLlmux } from "./client/lazy-llmux.ts";
 export { type ErrorKind, EXIT_CODES, isLlmuxError, LlmuxError } from "./core/errors.ts";
 export { type LlmuxConfig, loadConfig } from "./core/load-config.ts";
 export { parseModelReference } from "./core/model-reference.ts";

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { CallOptions, CallResult } from "../api/call-options.ts";
+import type { CallOptions, CallResult } from "../client/call-options.ts";
 import { LlmuxError } from "../core/errors.ts";
 import type { Command } from "./command.ts";
 import { createCliLlmux } from "./create-cli-llmux.ts";

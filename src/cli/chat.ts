@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline";
 import type { ModelMessage } from "ai";
-import type { CallResult } from "../api/call-options.ts";
+import type { CallResult } from "../client/call-options.ts";
 import { isLlmuxError } from "../core/errors.ts";
 import { formatCost } from "../core/format-cost.ts";
 import { plural } from "../core/plural.ts";

@@ -1,5 +1,5 @@
-import type { CallOptions } from "../api/call-options.ts";
-import type { Llmux, StreamResult } from "../api/create-llmux.ts";
+import type { CallOptions } from "../client/call-options.ts";
+import type { Llmux, StreamResult } from "../client/create-llmux.ts";
 import { EXIT_CODES, isLlmuxError, LlmuxError } from "../core/errors.ts";
 import { formatCost } from "../core/format-cost.ts";
 import type { Command } from "./command.ts";

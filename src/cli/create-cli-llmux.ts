@@ -1,4 +1,4 @@
-import { createLlmux, type Llmux } from "../api/create-llmux.ts";
+import { createLlmux, type Llmux } from "../client/create-llmux.ts";
 import type { LlmuxConfig } from "../core/load-config.ts";
 import { openDatabase } from "../store/open-database.ts";
 import { recordUsage } from "../store/usage-log.ts";

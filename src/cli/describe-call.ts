@@ -1,4 +1,4 @@
-import type { CallResult } from "../api/call-options.ts";
+import type { CallResult } from "../client/call-options.ts";
 import { formatCost } from "../core/format-cost.ts";
 import { plural } from "../core/plural.ts";
 

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
-import type { CallOptions, CallResult } from "../api/call-options.ts";
-import { createLlmux, type Llmux } from "../api/create-llmux.ts";
+import type { CallOptions, CallResult } from "../client/call-options.ts";
+import { createLlmux, type Llmux } from "../client/create-llmux.ts";
 import { createLimiter } from "../core/create-limiter.ts";
 import { LlmuxError } from "../core/errors.ts";
 import { resolveModelLimits } from "../providers/resolve-model-limits.ts";

@@ -1,4 +1,4 @@
-import { createLlmux, type Llmux, type LlmuxOptions } from "../../src/api/create-llmux.ts";
+import { createLlmux, type Llmux, type LlmuxOptions } from "../../src/client/create-llmux.ts";
 import { loadConfig } from "../../src/core/load-config.ts";
 import { makeTempDir } from "./make-temp-dir.ts";
 

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
-import { createLlmux } from "../../api/create-llmux.ts";
 import { computeCost } from "../../catalog/compute-cost.ts";
 import { type Pricing, resolvePricing } from "../../catalog/resolve-pricing.ts";
+import { createLlmux } from "../../client/create-llmux.ts";
 import { formatBytes } from "../../core/format-bytes.ts";
 import { findMissingCatalogModel } from "../../local/find-missing-catalog-model.ts";
 import { estimateTokens } from "../../providers/estimate-tokens.ts";

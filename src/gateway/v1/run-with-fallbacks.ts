@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { APICallError } from "@ai-sdk/provider";
-import { toLlmuxError } from "../../api/to-llmux-error.ts";
+import { toLlmuxError } from "../../client/to-llmux-error.ts";
 import { type ErrorKind, isLlmuxError, type LlmuxError } from "../../core/errors.ts";
 import { RequestError } from "../openai/request-error.ts";
 import type { AttemptState } from "./attempt-state.ts";
