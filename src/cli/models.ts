@@ -2,7 +2,7 @@ import { LlmuxError } from "../core/errors.ts";
 import { formatBytes } from "../core/format-bytes.ts";
 import type { LlmuxConfig } from "../core/load-config.ts";
 import { listLocalModels } from "../local/list-local-models.ts";
-import { createModelReadiness } from "../providers/create-model-readiness.ts";
+import { listModels } from "../providers/list-models.ts";
 import { createProviderRegistry } from "../providers/provider-registry.ts";
 import type { CliIo, Command } from "./command.ts";
 import { defineOptions, renderOptionsHelp } from "./define-options.ts";
@@ -44,15 +44,15 @@ Prices are US dollars per million tokens, with the date they were taken ("?" = u
         hint: `Known providers: ${[...registry.providers.keys()].join(", ")}`,
       });
     }
-    const rows = (await createModelReadiness(registry).list({ provider }))
+    const rows = (await listModels(registry, { provider })).models
       .filter((m) => !values.configured || m.ready)
       .map((m) => ({
         reference: m.reference,
         provider: m.provider,
         model: m.model,
         name: m.name,
-        family: m.catalogEntry?.family ?? null,
-        category: registry.providers.get(m.provider)?.category ?? "frontier",
+        family: m.family,
+        category: m.category,
         weights: m.weights,
         contextWindow: m.contextWindow,
         inputPerMTok: m.pricing?.inputPerMTok ?? null,
