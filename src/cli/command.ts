@@ -28,7 +28,7 @@ export interface CliIo {
   prettyJson: boolean;
 }
 
-export interface CommandContext<O extends OptionDeclarations = OptionDeclarations> {
+interface CommandContext<O extends OptionDeclarations = OptionDeclarations> {
   values: OptionValues<O> & OptionValues<typeof globalOptions>;
   positionals: string[];
   io: CliIo;

@@ -1,6 +1,6 @@
 import type { Command } from "./command.ts";
 
-export interface CommandEntry {
+interface CommandEntry {
   name: string;
   summary: string;
   /** Commands load on use, so `llmux --help` doesn't pay for the model engines. */

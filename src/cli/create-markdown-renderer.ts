@@ -3,7 +3,7 @@
  * complete, so the answer still appears as it streams. Tables are held until they end, to align
  * their columns. Without colour (piped output, NO_COLOR) the text passes through untouched.
  */
-export interface MarkdownRenderer {
+interface MarkdownRenderer {
   /** Feed a delta; returns what can be printed now. */
   write(delta: string): string;
   /** Flush the rest at the end of the stream. */

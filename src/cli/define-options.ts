@@ -5,7 +5,7 @@ import { LlmuxError } from "../core/errors.ts";
  * One command-line option, declared once: the parser's spec, the help line and the typed,
  * validated value all come from it.
  */
-export type OptionDeclaration = { short?: string; description: string } & (
+type OptionDeclaration = { short?: string; description: string } & (
   | { type: "boolean" }
   | { type: "string"; placeholder: string; default?: string; choices?: readonly string[] }
   | { type: "number"; placeholder: string; default?: number; min?: number; max?: number; integer?: boolean }

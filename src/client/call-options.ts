@@ -1,4 +1,4 @@
-import type { JSONSchema7, LanguageModelV3 } from "@ai-sdk/provider";
+import type { JSONSchema7 } from "@ai-sdk/provider";
 import type { ModelMessage, ToolSet } from "ai";
 import type { z } from "zod";
 
@@ -51,11 +51,4 @@ export interface CallResult {
   /** Web sources the model cited (Perplexity, Gemini grounding...). */
   sources: { url: string; title?: string }[];
   warnings: string[];
-}
-
-export interface ResolvedCall {
-  model: LanguageModelV3;
-  reference: string;
-  provider: string;
-  modelId: string;
 }

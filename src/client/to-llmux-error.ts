@@ -3,7 +3,7 @@ import { classifyNetworkError } from "../core/classify-network-error.ts";
 import { type ErrorKind, isLlmuxError, LlmuxError } from "../core/errors.ts";
 import { redactSecrets } from "../core/redact-secrets.ts";
 
-export interface ErrorContext {
+interface ErrorContext {
   /** The model reference, e.g. "anthropic:claude-sonnet-4-5". */
   reference: string;
   /** The provider's label, e.g. "Anthropic". */

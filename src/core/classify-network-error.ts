@@ -1,7 +1,7 @@
 import { type ErrorKind, LlmuxError } from "./errors.ts";
 
 /** What was being reached when the connection failed: it picks the hint, never the kind. */
-export interface NetworkTarget {
+interface NetworkTarget {
   reaching: "provider" | "page" | "download";
   /** Named in the message: a provider's label, or a host. */
   name: string;

@@ -1,5 +1,5 @@
 /** Runs a task when a slot is free. */
-export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
+type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
 
 /** At most `limit` tasks run at once; the others wait their turn, first come first served. */
 export function createLimiter(limit: number): Limiter {

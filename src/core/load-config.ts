@@ -128,10 +128,9 @@ function buildConfigSchemas(z: typeof import("zod").z) {
   return { providerSettingsSchema, endpointSchema, gatewaySchema, configFileSchema };
 }
 
-export type ConfigFile = z.infer<ConfigSchemas["configFileSchema"]>;
+type ConfigFile = z.infer<ConfigSchemas["configFileSchema"]>;
 export type ProviderSettings = z.infer<ConfigSchemas["providerSettingsSchema"]>;
 export type EndpointSettings = z.infer<ConfigSchemas["endpointSchema"]>;
-export type GatewaySettings = z.infer<ConfigSchemas["gatewaySchema"]>;
 
 export interface LlmuxConfig {
   file: ConfigFile;

@@ -4,7 +4,7 @@
  * catalog and the user's aliases. Only the text before the first colon can name a provider, and
  * only when it is a known provider id: `llama3.2:1b` stays a bare name.
  */
-export interface ModelReference {
+interface ModelReference {
   provider: string | undefined;
   model: string;
 }
@@ -17,8 +17,4 @@ export function parseModelReference(reference: string, knownProviders: ReadonlyS
     if (knownProviders.has(provider)) return { provider, model: text.slice(colon + 1) };
   }
   return { provider: undefined, model: text };
-}
-
-export function formatModelReference(reference: { provider: string; model: string }): string {
-  return `${reference.provider}:${reference.model}`;
 }

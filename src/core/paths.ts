@@ -42,7 +42,7 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): LlmuxPaths {
 }
 
 /** llmux's own folders (data, config, cache) are the user's alone: they hold keys and conversations. */
-export const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_DIR_MODE = 0o700;
 /** The database, its -wal and -shm files, and the caches llmux writes. */
 export const PRIVATE_FILE_MODE = 0o600;
 

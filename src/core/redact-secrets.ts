@@ -2,7 +2,7 @@
 export const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD)/i;
 
 /** Shorter values are not redacted by value: they would scrub common words out of messages. */
-export const MIN_SECRET_LENGTH = 8;
+const MIN_SECRET_LENGTH = 8;
 
 /** Shapes of provider keys that may come back inside a provider's own error message. */
 const KEY_SHAPES = [

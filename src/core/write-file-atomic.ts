@@ -3,7 +3,7 @@ import { chmod, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { makePrivateDir } from "./paths.ts";
 
-export interface WriteFileAtomicOptions {
+interface WriteFileAtomicOptions {
   /**
    * The file's mode, whatever the umask and whatever mode a replaced file had (e.g. 0o600 for a
    * cache that must stay the user's); folders it has to create are then made private (0700) too.

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { LlmuxError } from "../core/errors.ts";
 
-export interface ThreadCountOptions {
+interface ThreadCountOptions {
   /** An explicit choice (from the caller or the config file); wins over everything else. */
   threads?: number;
   env?: NodeJS.ProcessEnv;

@@ -34,7 +34,7 @@ import {
   localEngine,
 } from "./local-engine.ts";
 
-export interface LocalLanguageModelSettings {
+interface LocalLanguageModelSettings {
   /** The id reported to the AI SDK; the file name by default. */
   modelId?: string;
   /** The engine that loads and runs the model; the process-wide one by default. */

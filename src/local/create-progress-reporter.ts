@@ -5,7 +5,7 @@ const REDRAW_MS = 100;
 const PLAIN_LINE_MS = 5_000;
 const BAR_WIDTH = 24;
 
-export interface ProgressReporter {
+interface ProgressReporter {
   report(progress: DownloadProgress): void;
   /** Ends the progress line. */
   finish(): void;

@@ -12,7 +12,7 @@ export interface DownloadProgress {
   etaSeconds: number | undefined;
 }
 
-export interface DownloadFileOptions {
+interface DownloadFileOptions {
   signal?: AbortSignal;
   onProgress?: (progress: DownloadProgress) => void;
   /** Give up on a host that does not accept the connection within this time. */
@@ -21,7 +21,7 @@ export interface DownloadFileOptions {
   idleTimeoutMs?: number;
 }
 
-export interface DownloadedFile {
+interface DownloadedFile {
   sha256: string;
   size: number;
   /** The commit the Hugging Face hub served the file from (`X-Repo-Commit`), when it says. */

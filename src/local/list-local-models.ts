@@ -7,7 +7,7 @@ import { modelStorePaths } from "./model-store-paths.ts";
 import { readGgufHeader } from "./read-gguf-header.ts";
 import { readLocalModelManifest } from "./read-local-model-manifest.ts";
 
-export interface LocalModelInfo {
+interface LocalModelInfo {
   name: string;
   path: string;
   /** `store`: pulled by llmux; `ollama`: Ollama's, used in place. */

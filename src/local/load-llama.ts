@@ -10,7 +10,7 @@ import { writeFileAtomic } from "../core/write-file-atomic.ts";
 export type GpuSetting = "auto" | LlamaGpuType;
 
 /** What the GPU probe found, and for which node-llama-cpp on which machine. */
-export interface GpuProbe {
+interface GpuProbe {
   nodeLlamaCpp: string;
   platform: string;
   arch: string;
@@ -42,7 +42,7 @@ export function gpuSettingFromEnv(env: NodeJS.ProcessEnv = process.env): GpuSett
 }
 
 /** The probe's cache file, in llmux's cache dir. */
-export function gpuProbeFile(env: NodeJS.ProcessEnv = process.env): string {
+function gpuProbeFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(resolvePaths(env).cacheDir, "gpu-probe.json");
 }
 

@@ -13,7 +13,7 @@ import { chooseThreadCount } from "./choose-thread-count.ts";
 import { type GpuSetting, loadLlama } from "./load-llama.ts";
 import { type GgufHeader, readGgufHeader } from "./read-gguf-header.ts";
 
-export interface LocalEngineOptions {
+interface LocalEngineOptions {
   /** Defaults to `LLMUX_GPU`, else `"auto"`: the GPU build that works here, probed once (see {@link loadLlama}). */
   gpu?: GpuSetting;
   /** Where the probe's answer is kept; defaults to `gpu-probe.json` in llmux's cache dir. */
@@ -41,7 +41,7 @@ export interface LoadedLocalModel {
   contextSize: number;
 }
 
-export interface LocalModelLease {
+interface LocalModelLease {
   loaded: LoadedLocalModel;
   release(): void;
 }
@@ -50,7 +50,7 @@ export interface LocalSequenceLease extends LocalModelLease {
   sequence: LlamaContextSequence;
 }
 
-export interface LocalEngineStats {
+interface LocalEngineStats {
   /** Models loaded from disk since the engine started (a cache hit does not count). */
   loads: number;
   models: Array<{ path: string; contextSize: number; parallel: number; busy: number; waiting: number }>;

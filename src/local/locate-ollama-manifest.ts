@@ -1,6 +1,6 @@
 import { join } from "node:path";
 
-export interface OllamaManifestLocation {
+interface OllamaManifestLocation {
   host: string;
   namespace: string;
   model: string;

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { LlmuxError } from "../core/errors.ts";
 import { resolvePaths } from "../core/paths.ts";
 
-export interface ModelStorePaths {
+interface ModelStorePaths {
   /** The installed model file. */
   model: string;
   /** JSON facts about it; its presence is what makes the model installed. */

@@ -2,7 +2,7 @@ import type { ControlledEvaluateInputItem, Token } from "node-llama-cpp";
 import { LlmuxError } from "../core/errors.ts";
 import { localEngine } from "./local-engine.ts";
 
-export interface TokenProbability {
+interface TokenProbability {
   id: number;
   /** The token's text as it would continue `text`. */
   piece: string;

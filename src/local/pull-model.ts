@@ -13,7 +13,7 @@ import { readGgufHeader } from "./read-gguf-header.ts";
 import { type LocalModelManifest, readLocalModelManifest } from "./read-local-model-manifest.ts";
 import { type ResolvePullSourceOptions, resolvePullSource } from "./resolve-pull-source.ts";
 
-export interface PullModelOptions extends ResolvePullSourceOptions {
+interface PullModelOptions extends ResolvePullSourceOptions {
   /** The store folder; `resolvePaths().models` by default. */
   modelsDir?: string;
   /** Install under this name instead of the one derived from the source. */

@@ -3,13 +3,13 @@ import { LlmuxError } from "../core/errors.ts";
 import { SUPPORTED_ARCHITECTURES } from "./supported-architectures.ts";
 
 /** A metadata array too long to be worth keeping (token lists, merges, scores): only its shape. */
-export interface GgufArraySummary {
+interface GgufArraySummary {
   type: "array";
   elementType: string;
   length: number;
 }
 
-export type GgufValue = string | number | boolean | GgufArraySummary | GgufValue[];
+type GgufValue = string | number | boolean | GgufArraySummary | GgufValue[];
 
 export interface GgufHeader {
   version: number;

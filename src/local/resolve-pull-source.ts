@@ -10,9 +10,7 @@ export interface GgufLocation {
   sizeBytes?: number;
 }
 
-export type PullSource =
-  | { kind: "url"; name: string; url: string }
-  | { kind: "file"; name: string; path: string };
+type PullSource = { kind: "url"; name: string; url: string } | { kind: "file"; name: string; path: string };
 
 export interface ResolvePullSourceOptions {
   env?: NodeJS.ProcessEnv;

@@ -1,6 +1,6 @@
 import { localEngine } from "./local-engine.ts";
 
-export interface Tokenization {
+interface Tokenization {
   ids: number[];
   /** The text of each token as it reads in place (with its leading space, for SentencePiece vocabularies). */
   pieces: string[];

@@ -91,7 +91,7 @@ function ggufVocabulary(modelId: string): string {
 }
 
 /** The model file behind `local:<modelId>`, on the process-wide engine set up from config. */
-export async function loadLocalModel(modelId: string, config: LlmuxConfig): Promise<LanguageModelV3> {
+async function loadLocalModel(modelId: string, config: LlmuxConfig): Promise<LanguageModelV3> {
   const [{ resolveLocalModelPath }, { createLocalLanguageModel }, { localEngine }, { chooseThreadCount }] =
     await Promise.all([
       import("../local/resolve-local-model-path.ts"),

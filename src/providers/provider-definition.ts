@@ -117,7 +117,7 @@ export interface ProbeRequest {
   readModels(body: unknown): string[] | undefined;
 }
 
-export interface ReadinessContext extends ProviderContext {
+interface ReadinessContext extends ProviderContext {
   /** GET with a short timeout; answers are shared between processes for a while (see createServerProbe). */
   probe(request: ProbeRequest): Promise<ProbeAnswer>;
 }

@@ -45,7 +45,7 @@ export interface ProviderRegistry {
   defaultModel(explicit?: string): string;
 }
 
-export interface ProviderRegistryOptions {
+interface ProviderRegistryOptions {
   /** Given to the AI SDK providers reached by API key (the gateway's, which takes over some requests). */
   fetch?: typeof globalThis.fetch;
 }

@@ -5,7 +5,7 @@ import { LlmuxError } from "../core/errors.ts";
  * 15 s), and Turndown recurses per level. Real pages stay far below these bounds: the 192 pages
  * of the extraction corpus nest at most 34 deep with at most 2,834 elements.
  */
-export const DOCUMENT_BOUNDS = { maxDepth: 200, maxElements: 100_000 } as const;
+const DOCUMENT_BOUNDS = { maxDepth: 200, maxElements: 100_000 } as const;
 
 /** Refuses a parsed page nested deeper or holding more elements than any article needs. */
 export function checkDocumentBounds(doc: Document, bounds = DOCUMENT_BOUNDS): void {

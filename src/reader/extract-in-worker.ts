@@ -5,7 +5,7 @@ import type { ExtractedContent } from "./extract-content.ts";
 import type { ExtractReply, ExtractRequest } from "./extract-worker.ts";
 
 /** Longer than any real page takes (the slowest corpus page: about 0.3 s); hostile ones hit it. */
-export const EXTRACT_DEADLINE_MS = 15_000;
+const EXTRACT_DEADLINE_MS = 15_000;
 
 interface Job extends ExtractRequest {
   deadlineMs: number;

@@ -21,7 +21,7 @@ export interface FetchPageOptions extends GuardOptions {
   signal?: AbortSignal;
 }
 
-export interface FetchedPage {
+interface FetchedPage {
   /** The final URL, after redirects. */
   url: string;
   status: number;

@@ -12,7 +12,7 @@ export interface LoadSourceOptions extends FetchPageOptions {
   stdin?: Readable;
 }
 
-export interface LoadedSource {
+interface LoadedSource {
   /** The final URL, a file: URL for local files, or "stdin". */
   url: string;
   kind: ContentKind;

@@ -10,7 +10,7 @@ import type { GuardOptions, Lookup } from "./create-guarded-agent.ts";
 import { BROWSER_USER_AGENT } from "./fetch-page.ts";
 import { isBlockedAddress } from "./is-blocked-address.ts";
 
-export interface RenderPageOptions extends GuardOptions {
+interface RenderPageOptions extends GuardOptions {
   /** Whole render, browser start included. Default 30 s. */
   timeoutMs?: number;
   /** How long to wait for the network to go quiet after load. Default 5 s. */

@@ -17,7 +17,7 @@ export interface ConversationMessage {
   outcome: "ok" | "aborted" | "error" | null;
 }
 
-export interface ConversationSettings {
+interface ConversationSettings {
   title: string;
   model: string | null;
   system: string | null;

@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import { LlmuxError } from "../core/errors.ts";
 import { recordUsage, type UsageRow } from "./usage-log.ts";
 
-export interface UsageWriter {
+interface UsageWriter {
   /** Queues a row; it reaches the database within `flushMs`, or at once when the batch is full. */
   record(row: UsageRow): void;
   /** Writes every queued row now, in one transaction. */
@@ -11,7 +11,7 @@ export interface UsageWriter {
   close(): void;
 }
 
-export interface UsageWriterOptions {
+interface UsageWriterOptions {
   flushMs?: number;
   maxBatch?: number;
   /** Where a failed timed flush is reported (nobody awaits the timer); defaults to a process warning. */

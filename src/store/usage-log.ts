@@ -24,7 +24,7 @@ export interface UsageRow {
 }
 
 /** Calls of one model from one provider on one UTC day. */
-export interface UsageSummaryRow {
+interface UsageSummaryRow {
   /** UTC, YYYY-MM-DD. */
   day: string;
   provider: string;

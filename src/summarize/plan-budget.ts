@@ -1,6 +1,6 @@
 import { LlmuxError } from "../core/errors.ts";
 
-export interface BudgetRequest {
+interface BudgetRequest {
   /** The context the model has (or the one the caller caps it to), in tokens. */
   contextWindow: number;
   /** The longest prompt around the content: system prompt, page header, instruction. */
@@ -13,7 +13,7 @@ export interface BudgetRequest {
   exact: boolean;
 }
 
-export interface Budget {
+interface Budget {
   /** The most content tokens one call may carry. */
   chunkTokens: number;
   answerTokens: number;

@@ -11,5 +11,3 @@ export const anthropicContentBlockSchema = z.union([
   z.object({ type: z.literal("tool_use"), id: z.string(), name: z.string(), input: z.unknown() }),
   z.object({ type: z.string().refine((type) => !KNOWN_BLOCKS.has(type)) }),
 ]);
-
-export type AnthropicContentBlock = z.infer<typeof anthropicContentBlockSchema>;

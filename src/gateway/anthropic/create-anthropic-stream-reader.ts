@@ -11,7 +11,7 @@ import type { AnthropicUsage } from "./anthropic-usage-schema.ts";
 import { convertAnthropicUsage } from "./convert-anthropic-usage.ts";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
 
-export interface AnthropicStreamReader {
+interface AnthropicStreamReader {
   /** Reads one piece of the SSE body (events and characters may be split anywhere). */
   write(chunk: Buffer): void;
   /** The body has ended: a stream cut short of message_stop still gets its finish part. */

@@ -46,7 +46,7 @@ export interface AppModel {
   downloadBytes: number | null;
 }
 
-export interface AppModelGroup {
+interface AppModelGroup {
   category: ProviderCategory;
   label: string;
   models: AppModel[];

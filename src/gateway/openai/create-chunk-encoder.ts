@@ -3,7 +3,7 @@ import { mapOpenAIFinishReason } from "./map-openai-finish-reason.ts";
 import type { CompletionMeta } from "./to-chat-completion.ts";
 import { toOpenAIUsage } from "./to-openai-usage.ts";
 
-export interface ChunkEncoder {
+interface ChunkEncoder {
   /** The SSE text for a stream part, or "" for parts that have no OpenAI counterpart. */
   encode(part: LanguageModelV3StreamPart): string;
   /** The usage the finish part reported, once it has come. */

@@ -1,5 +1,5 @@
 /** One finished request, as /metrics counts it. */
-export interface RequestSample {
+interface RequestSample {
   /** "chat" or "embeddings". */
   route: string;
   /** The model reference that answered (or was asked for, when none did). */

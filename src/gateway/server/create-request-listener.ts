@@ -7,13 +7,13 @@ import { requireJsonContentType } from "./require-json-content-type.ts";
 import { sendError } from "./send-error.ts";
 import { type RouteServices, serveRoute } from "./serve-route.ts";
 
-export interface RequestListener {
+interface RequestListener {
   (req: IncomingMessage, res: ServerResponse): void;
   /** Resolves once no request of a labelled route (HttpRoute.metricsLabel) is in flight. */
   drained(): Promise<void>;
 }
 
-export interface RequestListenerOptions extends RouteServices {
+interface RequestListenerOptions extends RouteServices {
   routes: RouteTable;
   /** The connection cap (limitConnections): throws `busy` for a connection beyond it. */
   admit(req: IncomingMessage, res: ServerResponse): void;

@@ -3,7 +3,7 @@ import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { RequestError } from "../openai/request-error.ts";
 
 /** A request as a route's handler gets it: its key checked, counted and measured by the core. */
-export interface RoutedRequest {
+interface RoutedRequest {
   req: IncomingMessage;
   res: ServerResponse;
   /** The path the route matched, without its query string. */

@@ -10,7 +10,7 @@ import type { RelayResult } from "./relay-upstream.ts";
 import { reserveBudget, type WorstCase } from "./reserve-budget.ts";
 import { runWithFallbacks } from "./run-with-fallbacks.ts";
 
-export interface AnswerOptions {
+interface AnswerOptions {
   route: RequestRecord["route"];
   /** The model name as the client sent it. */
   name: string;

@@ -1,5 +1,5 @@
 /** A provider request the AI SDK built, taken over before it was sent. */
-export class CapturedRequest {
+class CapturedRequest {
   constructor(
     readonly url: string,
     readonly headers: Record<string, string>,

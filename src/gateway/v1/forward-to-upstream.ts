@@ -12,7 +12,7 @@ import { removeUsageEvent } from "./remove-usage-event.ts";
 import type { PassthroughTarget } from "./resolve-passthrough-target.ts";
 import { scanUsage } from "./scan-usage.ts";
 
-export interface ForwardOptions
+interface ForwardOptions
   extends Pick<RelayOptions, "res" | "stream" | "timeoutMs" | "extraHeaders" | "state"> {
   target: PassthroughTarget;
   /** The OpenAI path under the base URL, e.g. "/chat/completions". */

@@ -8,7 +8,7 @@ import type { GatewayContext } from "./gateway-context.ts";
  * Output tokens reserved when neither the request (max_tokens, max_completion_tokens) nor the
  * catalog (maxOutputTokens) bounds the answer. Documented in the README (Gateway: budgets).
  */
-export const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
+const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
 
 /** The most a request may use: its prompt, counted before it starts, and its output cap. */
 export interface WorstCase {

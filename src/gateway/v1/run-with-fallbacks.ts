@@ -7,7 +7,7 @@ import type { AttemptState } from "./attempt-state.ts";
 import type { ModelRoute } from "./create-model-routes.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 
-export type AttemptResult<T> =
+type AttemptResult<T> =
   | { ok: true; route: ModelRoute; value: T }
   | { ok: false; route: ModelRoute | undefined; error: LlmuxError | RequestError };
 

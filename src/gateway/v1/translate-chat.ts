@@ -13,7 +13,7 @@ import { type RelayResult, relayUpstream } from "./relay-upstream.ts";
 import { toStreamError } from "./to-stream-error.ts";
 import { toTokenUsage } from "./to-token-usage.ts";
 
-export interface TranslateOptions {
+interface TranslateOptions {
   model: LanguageModelV3;
   request: ChatRequest;
   meta: CompletionMeta;

@@ -8,7 +8,7 @@ import { ApiError } from "./api-error.ts";
 import { gatewayKey } from "./gateway-key.ts";
 import { readSse } from "./read-sse.ts";
 
-export interface SummaryHandlers {
+interface SummaryHandlers {
   onPage(page: SummarizePage): void;
   onDelta(text: string): void;
 }

@@ -6,7 +6,7 @@ import { MessageList } from "./message-list.tsx";
 import { ModelPicker } from "./model-picker.tsx";
 import { StreamingMarkdown } from "./streaming-markdown.tsx";
 
-export interface ChatViewProps {
+interface ChatViewProps {
   models: AppModelList | null;
   /** The conversation to open first (from the address). */
   initialConversationId: string | null;

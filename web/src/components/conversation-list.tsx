@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { ConversationSummary, ConversationSummaryList } from "../../../src/gateway/app/app-api-types.ts";
 import { requestJson } from "../api/request-json.ts";
 
-export interface ConversationListProps {
+interface ConversationListProps {
   activeId: string | null;
   /** Changes whenever a conversation was saved, so the list loads again. */
   version: number;

@@ -2,7 +2,7 @@ import type { UiMessage } from "../state/ui-message.ts";
 import { memo } from "./memo.ts";
 import { MessageView } from "./message-view.tsx";
 
-export interface MessageListProps {
+interface MessageListProps {
   messages: readonly UiMessage[];
   onEdit(index: number, text: string): void;
   onRegenerate(): void;

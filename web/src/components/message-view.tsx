@@ -4,7 +4,7 @@ import { CallStats } from "./call-stats.tsx";
 import { MarkdownView } from "./markdown-view.tsx";
 import { memo } from "./memo.ts";
 
-export interface MessageViewProps {
+interface MessageViewProps {
   message: UiMessage;
   index: number;
   /** The newest reply: it offers Regenerate. */

@@ -1,7 +1,7 @@
 import type { AppModel, AppModelList } from "../../../src/gateway/app/app-api-types.ts";
 import { findAppModel } from "../state/find-app-model.ts";
 
-export interface ModelPickerProps {
+interface ModelPickerProps {
   id: string;
   label: string;
   models: AppModelList | null;

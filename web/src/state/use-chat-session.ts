@@ -10,7 +10,7 @@ import { createTextStream, type TextStream } from "./create-text-stream.ts";
 import { streamReply } from "./stream-reply.ts";
 import { toStoredMessage, toUiMessage, type UiMessage } from "./ui-message.ts";
 
-export interface ChatSessionOptions {
+interface ChatSessionOptions {
   models: AppModelList | null;
   /** The conversation to open first (from the address). */
   initialConversationId: string | null;
@@ -22,12 +22,12 @@ export interface ChatSessionOptions {
 }
 
 /** The reply streaming now. */
-export interface StreamingReply {
+interface StreamingReply {
   stream: TextStream;
   model: string;
 }
 
-export interface ChatState {
+interface ChatState {
   conversationId: string | null;
   messages: readonly UiMessage[];
   model: string;
@@ -41,7 +41,7 @@ export interface ChatState {
 }
 
 /** Each keeps its identity for the component's life, so memoized children do not render again. */
-export interface ChatActions {
+interface ChatActions {
   setModel(model: string): void;
   setSystem(system: string): void;
   setTemperature(temperature: string): void;

@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 
 export type View = "chat" | "compare" | "summarize";
 
-export interface Route {
+interface Route {
   view: View;
   /** The conversation open in the chat view (`#/chat/<id>`). */
   conversationId: string | null;
