@@ -89,7 +89,7 @@ export interface ModelLimits {
 export type NotReadyReason = "no key" | "not downloaded" | "not running";
 
 /** A model a provider reports itself: pulled into Ollama, served by an endpoint, installed locally. */
-export interface ReportedModel {
+interface ReportedModel {
   id: string;
   contextWindow?: number;
   weights?: "open" | "closed";
