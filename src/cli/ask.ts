@@ -7,33 +7,15 @@ import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
 import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { describeCall } from "./describe-call.ts";
 import { ensureLocalModel } from "./ensure-local-model.ts";
+import { maxTokensOption, modelOption, systemOption, temperatureOption } from "./model-call-options.ts";
 import { readStdin } from "./read-stdin.ts";
 import { writeJson } from "./write-json.ts";
 
 const options = defineOptions({
-  model: {
-    type: "string",
-    short: "m",
-    placeholder: "REF",
-    description:
-      "model reference, e.g. openai:gpt-4.1-mini, ollama:llama3.2:1b (default: LLMUX_MODEL, config, local:llama3.2:1b)",
-  },
-  system: { type: "string", short: "s", placeholder: "TEXT", description: "system prompt" },
-  temperature: {
-    type: "number",
-    short: "t",
-    placeholder: "N",
-    min: 0,
-    max: 2,
-    description: "sampling temperature",
-  },
-  "max-tokens": {
-    type: "number",
-    placeholder: "N",
-    min: 1,
-    integer: true,
-    description: "most tokens in the answer",
-  },
+  model: modelOption,
+  system: systemOption,
+  temperature: temperatureOption,
+  "max-tokens": maxTokensOption,
   schema: {
     type: "string",
     placeholder: "FILE",

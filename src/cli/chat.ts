@@ -12,6 +12,7 @@ import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { describeCall } from "./describe-call.ts";
 import { describeError } from "./describe-error.ts";
 import { ensureLocalModel } from "./ensure-local-model.ts";
+import { modelOption, systemOption, temperatureOption } from "./model-call-options.ts";
 
 const CHAT_HELP = `Commands: /model REF  /system TEXT  /clear  /cost  /help  /exit
 Ctrl-C stops the current reply; Ctrl-D or /exit leaves.`;
@@ -30,21 +31,9 @@ interface Totals {
 }
 
 const options = defineOptions({
-  model: {
-    type: "string",
-    short: "m",
-    placeholder: "REF",
-    description: "model reference (default: LLMUX_MODEL, config, local:llama3.2:1b)",
-  },
-  system: { type: "string", short: "s", placeholder: "TEXT", description: "system prompt" },
-  temperature: {
-    type: "number",
-    short: "t",
-    placeholder: "N",
-    min: 0,
-    max: 2,
-    description: "sampling temperature",
-  },
+  model: modelOption,
+  system: systemOption,
+  temperature: temperatureOption,
 });
 
 export const chatCommand: Command<typeof options> = {

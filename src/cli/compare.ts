@@ -8,6 +8,7 @@ import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
 import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { describeError } from "./describe-error.ts";
 import { formatTable } from "./format-table.ts";
+import { maxTokensOption, modelOption, systemOption, temperatureOption } from "./model-call-options.ts";
 import { readStdin } from "./read-stdin.ts";
 import { writeJson } from "./write-json.ts";
 
@@ -20,33 +21,10 @@ interface Outcome {
 }
 
 const options = defineOptions({
-  model: {
-    type: "multiple",
-    short: "m",
-    placeholder: "REF",
-    description: "a model to compare; give two or more",
-  },
-  system: {
-    type: "string",
-    short: "s",
-    placeholder: "TEXT",
-    description: "system prompt, the same for every model",
-  },
-  temperature: {
-    type: "number",
-    short: "t",
-    placeholder: "N",
-    min: 0,
-    max: 2,
-    description: "sampling temperature",
-  },
-  "max-tokens": {
-    type: "number",
-    placeholder: "N",
-    min: 1,
-    integer: true,
-    description: "most tokens in each answer",
-  },
+  model: { ...modelOption, type: "multiple", description: "a model to compare; give two or more" },
+  system: { ...systemOption, description: "system prompt, the same for every model" },
+  temperature: temperatureOption,
+  "max-tokens": { ...maxTokensOption, description: "most tokens in each answer" },
   json: {
     type: "boolean",
     description:

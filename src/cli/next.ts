@@ -3,16 +3,12 @@ import { nextTokenProbabilities } from "../local/next-token-probabilities.ts";
 import type { Command } from "./command.ts";
 import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { formatTable } from "./format-table.ts";
+import { modelOption } from "./model-call-options.ts";
 import { resolveLocalModelFile } from "./resolve-local-model-file.ts";
 import { writeJson } from "./write-json.ts";
 
 const options = defineOptions({
-  model: {
-    type: "string",
-    short: "m",
-    placeholder: "REF",
-    description: "a local model (local:llama3.2:1b, local:./model.gguf)",
-  },
+  model: { ...modelOption, description: "a local model (local:llama3.2:1b, local:./model.gguf)" },
   top: {
     type: "number",
     placeholder: "N",

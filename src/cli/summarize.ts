@@ -10,19 +10,14 @@ import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { describeCall } from "./describe-call.ts";
 import { describeError } from "./describe-error.ts";
 import { ensureLocalModel } from "./ensure-local-model.ts";
+import { modelOption } from "./model-call-options.ts";
 import { readerOptions, toReadPageOptions } from "./reader-options.ts";
 
 /** Sources read and summarized at the same time (each runs its own model calls concurrently too). */
 const SOURCES_AT_ONCE = 3;
 
 const options = defineOptions({
-  model: {
-    type: "string",
-    short: "m",
-    placeholder: "REF",
-    description:
-      "model reference, e.g. openai:gpt-4.1-mini, ollama:llama3.2:1b (default: LLMUX_MODEL, config, local:llama3.2:1b)",
-  },
+  model: modelOption,
   length: {
     type: "string",
     short: "l",

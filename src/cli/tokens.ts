@@ -4,13 +4,12 @@ import { countTokens } from "../providers/count-tokens.ts";
 import { createProviderRegistry } from "../providers/provider-registry.ts";
 import type { Command } from "./command.ts";
 import { defineOptions, renderOptionsHelp } from "./define-options.ts";
+import { modelOption } from "./model-call-options.ts";
 import { writeJson } from "./write-json.ts";
 
 const options = defineOptions({
   model: {
-    type: "string",
-    short: "m",
-    placeholder: "REF",
+    ...modelOption,
     description:
       "whose tokenizer (default: the default model). Local models use their own\ntokenizer, OpenAI's models theirs (gpt-tokenizer) wherever they are served;\nother models' counts are estimates",
   },
