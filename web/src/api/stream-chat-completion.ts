@@ -18,6 +18,8 @@ export interface ChatCompletionRequest {
 export interface StreamedCall {
   model: string;
   inputTokens: number | null;
+  /** The part of the input the provider served from its prompt cache (priced at its cache rate). */
+  cachedInputTokens: number | null;
   outputTokens: number | null;
   timeToFirstTokenMs: number | null;
   latencyMs: number;
@@ -26,7 +28,11 @@ export interface StreamedCall {
 interface ChunkJson {
   model?: string;
   choices?: { delta?: { content?: string | null } }[];
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: {
+    prompt_tokens?: number;
+    completion_tokens?: number;
+    prompt_tokens_details?: { cached_tokens?: number } | null;
+  } | null;
   error?: { message?: string; code?: string | null };
 }
 
@@ -56,6 +62,7 @@ export async function streamChatCompletion(
   const call: StreamedCall = {
     model: request.model,
     inputTokens: null,
+    cachedInputTokens: null,
     outputTokens: null,
     timeToFirstTokenMs: null,
     latencyMs: 0,
@@ -72,6 +79,7 @@ export async function streamChatCompletion(
     }
     if (chunk.usage) {
       call.inputTokens = chunk.usage.prompt_tokens ?? null;
+      call.cachedInputTokens = chunk.usage.prompt_tokens_details?.cached_tokens ?? null;
       call.outputTokens = chunk.usage.completion_tokens ?? null;
     }
   }

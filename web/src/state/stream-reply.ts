@@ -11,7 +11,7 @@ import { findAppModel } from "./find-app-model.ts";
 
 /** How a streamed reply ended, with what the view shows for it. */
 export type ReplyResult =
-  | { outcome: "ok"; call: StreamedCall & { costUsd: number | null } }
+  | { outcome: "ok"; call: Omit<StreamedCall, "cachedInputTokens"> & { costUsd: number | null } }
   | { outcome: "aborted" }
   | { outcome: "error"; message: string };
 
@@ -26,9 +26,11 @@ export async function streamReply(
 ): Promise<ReplyResult> {
   try {
     const call = await streamChatCompletion(request, (delta) => stream.append(delta));
+    // The cached part prices the reply; the reply's saved facts keep the counts they always had.
+    const { cachedInputTokens: _, ...facts } = call;
     return {
       outcome: "ok",
-      call: { ...call, costUsd: costOfCall(findAppModel(models, request.model), call) },
+      call: { ...facts, costUsd: costOfCall(findAppModel(models, request.model), call) },
     };
   } catch (error) {
     if (isAbortError(error)) return { outcome: "aborted" };
