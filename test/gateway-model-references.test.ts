@@ -133,7 +133,7 @@ describe("invented model names", () => {
     const gateway = await startTestGateway({});
     const names: string[] = [];
     for (let i = 0; i < 1000; i++) {
-      names.push(`local:/tmp/invented-${i}.gguf`, `invented-model-${i}`, `nosuch:invented-${i}`);
+      names.push(`local:${join(dir, `invented-${i}.gguf`)}`, `invented-model-${i}`, `nosuch:invented-${i}`);
     }
     for (let i = 0; i < names.length; i += 50) {
       const batch = names.slice(i, i + 50);
