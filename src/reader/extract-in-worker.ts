@@ -70,9 +70,11 @@ function startWorker(): PoolWorker {
   const entry: PoolWorker = { worker: newWorker(), job: undefined };
   const died = (error: unknown) => {
     if (entry.job) return finish(entry, () => entry.job?.reject(error), true);
-    // An idle worker that died is simply forgotten; the next page starts a fresh one.
+    // An idle worker that died is simply forgotten; the next page starts a fresh one. It is
+    // counted out once: a crash reports both "error" and "exit".
     const at = idle.indexOf(entry);
-    if (at !== -1) idle.splice(at, 1);
+    if (at === -1) return;
+    idle.splice(at, 1);
     started--;
   };
   entry.worker.on("error", died);
