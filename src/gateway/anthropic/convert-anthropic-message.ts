@@ -1,8 +1,8 @@
 import type { LanguageModelV3Content, LanguageModelV3GenerateResult } from "@ai-sdk/provider";
-import { LlmuxError } from "../../core/errors.ts";
 import { anthropicMessageSchema } from "./anthropic-message-schema.ts";
 import { convertAnthropicUsage } from "./convert-anthropic-usage.ts";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
+import { unreadableAnthropicData } from "./unreadable-anthropic-data.ts";
 
 /**
  * A whole Messages API answer as the provider layer's result (text, thinking and tool calls, the
@@ -16,12 +16,18 @@ export function convertAnthropicMessage(
   try {
     json = JSON.parse(text);
   } catch {
-    return { error: invalidMessage(text, "not JSON") };
+    return { error: unreadableAnthropicData("answer", text, "not JSON") };
   }
   const parsed = anthropicMessageSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { error: invalidMessage(text, `${issue?.path.join(".") || "(body)"}: ${issue?.message}`) };
+    return {
+      error: unreadableAnthropicData(
+        "answer",
+        text,
+        `${issue?.path.join(".") || "(body)"}: ${issue?.message}`,
+      ),
+    };
   }
   const message = parsed.data;
   if (message.type === "error") return { error: message.error };
@@ -48,15 +54,4 @@ export function convertAnthropicMessage(
       warnings: [],
     },
   };
-}
-
-function invalidMessage(text: string, why: string): LlmuxError {
-  const shown = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  return new LlmuxError(
-    "provider_error",
-    `Anthropic sent an answer the gateway cannot read (${why}): ${shown}`,
-    {
-      hint: "Try again in a moment",
-    },
-  );
 }

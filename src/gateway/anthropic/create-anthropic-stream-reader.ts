@@ -1,7 +1,6 @@
 import { StringDecoder } from "node:string_decoder";
 import type { LanguageModelV3StreamPart, LanguageModelV3Usage } from "@ai-sdk/provider";
 import { createParser } from "eventsource-parser";
-import { LlmuxError } from "../../core/errors.ts";
 import {
   type AnthropicStreamEvent,
   anthropicStreamEventSchema,
@@ -10,6 +9,7 @@ import {
 import type { AnthropicUsage } from "./anthropic-usage-schema.ts";
 import { convertAnthropicUsage } from "./convert-anthropic-usage.ts";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
+import { unreadableAnthropicData } from "./unreadable-anthropic-data.ts";
 
 interface AnthropicStreamReader {
   /** Reads one piece of the SSE body (events and characters may be split anywhere). */
@@ -99,7 +99,7 @@ export function createAnthropicStreamReader(
       try {
         json = JSON.parse(message.data);
       } catch {
-        return fail(invalidEvent(message.data, "not JSON"));
+        return fail(unreadableAnthropicData("event", message.data, "not JSON"));
       }
       const type = (json as { type?: unknown } | null)?.type;
       // Anthropic's versioning policy: new event types may come, and are to be ignored.
@@ -107,7 +107,13 @@ export function createAnthropicStreamReader(
       const parsed = anthropicStreamEventSchema.safeParse(json);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        return fail(invalidEvent(message.data, `${issue?.path.join(".") || "(event)"}: ${issue?.message}`));
+        return fail(
+          unreadableAnthropicData(
+            "event",
+            message.data,
+            `${issue?.path.join(".") || "(event)"}: ${issue?.message}`,
+          ),
+        );
       }
       read(parsed.data);
     },
@@ -120,15 +126,4 @@ export function createAnthropicStreamReader(
       if (!finished && !failed) finish();
     },
   };
-}
-
-function invalidEvent(data: string, why: string): LlmuxError {
-  const shown = data.length > 200 ? `${data.slice(0, 200)}…` : data;
-  return new LlmuxError(
-    "provider_error",
-    `Anthropic sent an event the gateway cannot read (${why}): ${shown}`,
-    {
-      hint: "Try again in a moment",
-    },
-  );
 }
