@@ -65,11 +65,23 @@ function isFresh(entry: CachedProbe, at: number): boolean {
 async function readCache(path: string): Promise<Record<string, CachedProbe>> {
   try {
     const parsed: unknown = JSON.parse(await readFile(path, "utf8"));
-    return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, CachedProbe>) : {};
+    if (typeof parsed !== "object" || parsed === null) return {};
+    // An entry of any other shape (an older version's, an edited file's) is as good as absent.
+    return Object.fromEntries(Object.entries(parsed).filter(([, entry]) => isCachedProbe(entry)));
   } catch {
     // Absent or half-understood: probe again.
     return {};
   }
+}
+
+function isCachedProbe(entry: unknown): entry is CachedProbe {
+  if (typeof entry !== "object" || entry === null) return false;
+  const { at, status, models } = entry as Record<string, unknown>;
+  return (
+    typeof at === "number" &&
+    (status === null || typeof status === "number") &&
+    (models === null || (Array.isArray(models) && models.every((m) => typeof m === "string")))
+  );
 }
 
 async function get(request: ProbeRequest): Promise<ProbeAnswer> {
