@@ -87,7 +87,7 @@ export function parseOptionValues<D extends OptionDeclarations>(
     if (d.type === "boolean") parsed[name] = value === true;
     else if (d.type === "multiple") parsed[name] = Array.isArray(value) ? value.map(String) : [];
     else if (value === undefined) parsed[name] = d.default;
-    else if (d.type === "number") parsed[name] = parseNumber(name, String(value), d);
+    else if (d.type === "number") parsed[name] = parseNumber(name, String(value), d, command);
     else {
       if (d.choices !== undefined && !d.choices.includes(String(value))) {
         const last = d.choices.at(-1);
@@ -106,6 +106,7 @@ function parseNumber(
   name: string,
   value: string,
   { min, max, integer = false }: { min?: number; max?: number; integer?: boolean },
+  command: string,
 ): number {
   const number = Number(value);
   const valid =
@@ -121,7 +122,7 @@ function parseNumber(
     throw new LlmuxError(
       "usage",
       `--${name} must be ${integer ? "a whole number" : "a number"}${range ? ` ${range}` : ""}, got "${value}"`,
-      { hint: "Run `llmux --help`" },
+      { hint: `Run \`llmux ${command} --help\`` },
     );
   }
   return number;
