@@ -79,3 +79,11 @@ test("event types the schema does not know are ignored, as Anthropic's versionin
     ["text-delta", "finish"],
   );
 });
+
+test("an answer from Anthropic that is not JSON is a provider_error quoting only its first 200 characters", () => {
+  const { error } = convertAnthropicMessage(`<html>${"x".repeat(500)}`);
+  assert.ok(error instanceof Error);
+  assert.equal((error as { kind?: string }).kind, "provider_error");
+  assert.match(error.message, /^Anthropic sent an answer the gateway cannot read \(not JSON\): <html>x+…$/);
+  assert.ok(error.message.length < 300);
+});
