@@ -42,15 +42,21 @@ export interface TestApp {
 /**
  * `llmux serve` in-process on 127.0.0.1 (random port) in `home` (fresh unless given), with only
  * `env` as environment, no retries, and private addresses allowed (unless told otherwise) so
- * pages on loopback can be summarized.
+ * pages on loopback can be summarized; `config` adds to its config.json.
  */
 export async function startApp(
   env: Record<string, string>,
   home?: string,
-  { allowPrivateAddresses = true } = {},
+  {
+    allowPrivateAddresses = true,
+    config: extra = {},
+  }: { allowPrivateAddresses?: boolean; config?: object } = {},
 ): Promise<TestApp> {
   const dir = home ?? makeTempDir("llmux-web-");
-  writeFileSync(join(dir, "config.json"), JSON.stringify({ maxRetries: 0, gateway: { maxRetries: 0 } }));
+  writeFileSync(
+    join(dir, "config.json"),
+    JSON.stringify({ ...extra, maxRetries: 0, gateway: { maxRetries: 0 } }),
+  );
   const config = loadConfig({ cwd: dir, env: { LLMUX_HOME: dir, ...env } });
   const gateway = await startGateway(config, { port: 0, allowPrivateAddresses });
   return { gateway, home: dir };

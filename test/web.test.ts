@@ -155,6 +155,35 @@ describe("chat", () => {
     assert.deepEqual(errors, []);
   });
 
+  test("a reply whose input was partly cached costs the cached part at the cache rate", async () => {
+    const chunks = openAIChunks("Cached.");
+    chunks[chunks.length - 1] = {
+      ...(chunks.at(-1) as object),
+      usage: {
+        prompt_tokens: 1200,
+        completion_tokens: 30,
+        total_tokens: 1230,
+        prompt_tokens_details: { cached_tokens: 1000 },
+      },
+    };
+    const server = await openAI([{ chunks }]);
+    const prices = { [OPENAI_MODEL]: { inputPerMTok: 1, cachedInputPerMTok: 0.25, outputPerMTok: 4 } };
+    const started = await startApp(openAIEnv(server), undefined, { config: { prices } });
+    browser.cleanup(async () => {
+      await started.gateway.close();
+      rmSync(started.home, { recursive: true, force: true });
+    });
+    const { page, errors } = await newPage(started.gateway.url);
+    await page.focus("#chat-input");
+    await page.keyboard.type("Hello");
+    await page.keyboard.press("Enter");
+    const reply = page.locator(".message.assistant:not(.streaming)").last();
+    await reply.locator(".call-stats").waitFor();
+    const cost = (200 * 1 + 1000 * 0.25 + 30 * 4) / 1e6;
+    assert.equal(await reply.locator(".stat-cost").textContent(), `$${cost.toPrecision(2)}`);
+    assert.deepEqual(errors, []);
+  });
+
   test("Stop ends the reply mid-stream, keeps what came and closes the upstream request", async () => {
     const server = await openAI([{ fixture: "openai/chat/openai-text", stallAfterEvents: 30 }]);
     const { gateway } = await app(openAIEnv(server));
