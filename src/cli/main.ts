@@ -7,6 +7,7 @@ import { redactSecrets } from "../core/redact-secrets.ts";
 import { type CliIo, type Command, globalOptions } from "./command.ts";
 import { commands } from "./commands.ts";
 import { defineOptions, parseOptionValues, renderOptionsHelp, toParseArgsOptions } from "./define-options.ts";
+import { describeError } from "./describe-error.ts";
 
 /** Only in `llmux --help`: `--version` is taken before any command, never parsed as an option. */
 const MAIN_OPTIONS = defineOptions({
@@ -113,20 +114,14 @@ function parseCommandArgs(name: string, command: Command, args: string[]) {
 
 /** One line on stderr, the error's exit code; the stack only with --debug. */
 function report(error: unknown, io: CliIo, debug: boolean): number {
-  if (isLlmuxError(error)) {
-    io.stderr.write(`llmux: ${redactSecrets(error.userMessage)}\n`);
-    if (debug)
-      io.stderr.write(
-        `${redactSecrets(String(error.stack))}\n${error.cause ? redactSecrets(String((error.cause as Error).stack ?? error.cause)) : ""}\n`,
-      );
-    return error.exitCode;
+  io.stderr.write(`llmux: ${describeError(error)}\n`);
+  if (debug && error instanceof Error) {
+    const cause = error.cause
+      ? `${redactSecrets(String((error.cause as Error).stack ?? error.cause))}\n`
+      : "";
+    io.stderr.write(`${redactSecrets(String(error.stack))}\n${cause}`);
   }
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(
-    `llmux: unexpected error: ${redactSecrets(message)}. Run again with --debug and report it\n`,
-  );
-  if (debug && error instanceof Error) io.stderr.write(`${redactSecrets(String(error.stack))}\n`);
-  return 1;
+  return isLlmuxError(error) ? error.exitCode : 1;
 }
 
 // Warnings come back in each call's result; the AI SDK's own console lines would only add noise.
