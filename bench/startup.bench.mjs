@@ -2,10 +2,10 @@
 // interleaved in the same run and reported as medians and as ratios to `node -e 0`. See
 // bench/startup.README.md.
 //
-//   npm run build && node bench/startup.bench.mjs [--runs 15] [--npx-runs 3] [--repo DIR] [--only a,b]
+//   npm run build && node bench/startup.bench.mjs [--runs 15] [--npx-runs 3] [--repo DIR] [--only a,b] [--json]
 //
 // --repo measures another checkout (built, with node_modules), e.g. an older commit, with this
-// script. npx runs use a throwaway npm cache, never the user's.
+// script. npx runs use a throwaway npm cache, never the user's. --json adds the table as JSON.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -91,7 +91,10 @@ const targets = [
         },
       ]
     : []),
-].filter((t) => t.baseline || !only || only.some((o) => t.name.includes(o)));
+]
+  .filter((t) => t.baseline || !only || only.some((o) => t.name.includes(o)))
+  // --npx-runs 0 leaves npx out, its unmeasured first run too.
+  .filter((t) => (t.runs ?? runs) > 0);
 
 function run(target) {
   target.before?.();
