@@ -155,3 +155,18 @@ test("a page on a private address is refused before any model is called, saying 
   );
   assert.equal(pageRequests, fetched, "the private address was never fetched");
 });
+
+test("a download that fails says why and offers Download again; the setup page stays", async () => {
+  const corrupt = await serveFile(STORIES, { etag: "0".repeat(64) });
+  browser.cleanup(() => corrupt.close());
+  const { gateway } = await app({ HF_ENDPOINT: `${corrupt.origin}/hub` });
+  const { page } = await browser.open(gateway.url);
+  const offer = page.locator(".setup-needed .download-offer");
+  await offer.waitFor();
+  await offer.getByRole("button", { name: "Download" }).click();
+  const error = offer.locator(".reply-error");
+  await error.waitFor({ timeout: 60_000 });
+  assert.match((await error.textContent()) ?? "", /has sha256 .*, the server says 0{64}; it was deleted/);
+  assert.equal(await offer.getByRole("button", { name: "Download" }).count(), 1);
+  assert.equal(await page.locator(".setup-needed").count(), 1);
+});
