@@ -179,29 +179,29 @@ const ROUTES: Array<{
     body: asText(embeddingsBody),
   },
   {
-    name: "POST /api/conversations",
+    name: "POST /app/api/conversations",
     method: "POST",
-    path: fc.constant("/api/conversations"),
+    path: fc.constant("/app/api/conversations"),
     body: asText(conversationBody),
   },
   {
-    name: "PATCH /api/conversations/:id",
+    name: "PATCH /app/api/conversations/:id",
     method: "PATCH",
     path: fc
       .oneof(fc.uuid(), fc.string({ maxLength: 20 }))
-      .map((id) => `/api/conversations/${encodeURIComponent(id)}`),
+      .map((id) => `/app/api/conversations/${encodeURIComponent(id)}`),
     body: asText(conversationBody),
   },
   {
-    name: "POST /api/summarize",
+    name: "POST /app/api/summarize",
     method: "POST",
-    path: fc.constant("/api/summarize"),
+    path: fc.constant("/app/api/summarize"),
     body: asText(summarizeBody),
   },
   {
-    name: "POST /api/pull",
+    name: "POST /app/api/pull",
     method: "POST",
-    path: fc.constant("/api/pull"),
+    path: fc.constant("/app/api/pull"),
     body: asText(fc.record({ model: modelName }, { requiredKeys: [] })),
   },
   {
@@ -209,7 +209,7 @@ const ROUTES: Array<{
     method: "GET",
     path: fc
       .tuple(
-        fc.constantFrom("/v1/models/", "/api/conversations/", "/api/", "/v1/", "/"),
+        fc.constantFrom("/v1/models/", "/app/api/conversations/", "/app/api/", "/api/", "/v1/", "/"),
         fc.stringMatching(/^[A-Za-z0-9%._~:/?#[\]@!$&'()*+,;=-]{0,30}$/),
       )
       .map(([prefix, rest]) => prefix + rest),

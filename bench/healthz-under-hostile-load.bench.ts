@@ -75,7 +75,7 @@ let stop = false;
 const outcomes = new Map<number, number>();
 async function summarizeHostilePages(): Promise<void> {
   for (let i = 0; !stop; i++) {
-    const response = await fetch(`${base}/api/summarize`, {
+    const response = await fetch(`${base}/app/api/summarize`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ url: `${site.origin}/${i % 2 ? "nested" : "slow"}` }),

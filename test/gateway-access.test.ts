@@ -44,7 +44,7 @@ describe("conversations belong to the key that made them", () => {
   test("another key cannot list, search, read, change or delete them: a 404, as for a missing one", async () => {
     const { gateway, tokens } = await keyedGateway([{ name: "alice" }, { name: "bob" }]);
     const [alice, bob] = tokens as [string, string];
-    const api = `${gateway.url}/api/conversations`;
+    const api = `${gateway.url}/app/api/conversations`;
     const created = await fetch(
       api,
       as(alice, "POST", { title: "Alice's plans", messages: [{ role: "user", content: "secret" }] }),
@@ -80,12 +80,12 @@ describe("conversations belong to the key that made them", () => {
   });
 });
 
-describe("one requests-per-minute counter for /v1 and /api", () => {
-  test("/api requests use up the key's rpm, and /v1 then gets a 429 (and the other way round)", async () => {
+describe("one requests-per-minute counter for /v1 and /app/api", () => {
+  test("/app/api requests use up the key's rpm, and /v1 then gets a 429 (and the other way round)", async () => {
     const { gateway, tokens, client } = await keyedGateway([{ rpm: 2 }, { rpm: 1 }]);
     const [two, one] = tokens as [string, string];
-    assert.equal((await fetch(`${gateway.url}/api/conversations`, as(two))).status, 200);
-    assert.equal((await fetch(`${gateway.url}/api/models`, as(two))).status, 200);
+    assert.equal((await fetch(`${gateway.url}/app/api/conversations`, as(two))).status, 200);
+    assert.equal((await fetch(`${gateway.url}/app/api/models`, as(two))).status, 200);
     const limited = await client(two)
       .chat.completions.create({ model: "openai:gpt-4.1-nano", messages: [{ role: "user", content: "Hi" }] })
       .catch((e: unknown) => e);
@@ -96,7 +96,7 @@ describe("one requests-per-minute counter for /v1 and /api", () => {
       model: "openai:gpt-4.1-nano",
       messages: [{ role: "user", content: "Hi" }],
     });
-    const api = await fetch(`${gateway.url}/api/conversations`, as(one));
+    const api = await fetch(`${gateway.url}/app/api/conversations`, as(one));
     assert.equal(api.status, 429);
     assert.equal(((await api.json()) as { error: { code: string } }).error.code, "rate_limit_exceeded");
   });
@@ -131,7 +131,7 @@ describe("the Bearer scheme", () => {
     for (const authorization of [`bearer ${token}`, `BEARER   ${token}  `]) {
       const models = await fetch(`${gateway.url}/v1/models`, { headers: { authorization } });
       assert.equal(models.status, 200, authorization);
-      const conversations = await fetch(`${gateway.url}/api/conversations`, { headers: { authorization } });
+      const conversations = await fetch(`${gateway.url}/app/api/conversations`, { headers: { authorization } });
       assert.equal(conversations.status, 200, authorization);
     }
     const chat = await fetch(`${gateway.url}/v1/chat/completions`, {

@@ -101,7 +101,7 @@ describe("Host header (DNS rebinding)", () => {
     const message = assertError(chat, 403, "host_not_allowed");
     assert.match(message, /^Host "evil\.example:\d+" is not allowed: .*localhost.*DNS rebinding/);
     assert.match(message, /gateway\.allowedHosts in the config or to LLMUX_ALLOWED_HOSTS$/);
-    for (const path of ["/v1/models", "/api/conversations", "/", "/healthz"]) {
+    for (const path of ["/v1/models", "/app/api/conversations", "/", "/healthz"]) {
       assertError(await send(gw, { path, headers: { host } }), 403, "host_not_allowed");
     }
     assert.equal(server.requests.length, 0);
@@ -159,8 +159,8 @@ describe("Content-Type: a browser-style POST that skips the CORS preflight is re
       "application/x-www-form-urlencoded",
       "multipart/form-data; boundary=x",
     ]) {
-      for (const path of ["/v1/chat/completions", "/v1/embeddings", "/api/summarize", "/api/conversations"]) {
-        const body = path === "/api/summarize" ? JSON.stringify({ url: "https://example.com" }) : chatBody;
+      for (const path of ["/v1/chat/completions", "/v1/embeddings", "/app/api/summarize", "/app/api/conversations"]) {
+        const body = path === "/app/api/summarize" ? JSON.stringify({ url: "https://example.com" }) : chatBody;
         const response = await send(gw, {
           method: "POST",
           path,
@@ -177,14 +177,14 @@ describe("Content-Type: a browser-style POST that skips the CORS preflight is re
     assert.match(assertError(none, 415, "unsupported_media_type"), /\(none was given\)$/);
     const patch = await send(gw, {
       method: "PATCH",
-      path: "/api/conversations/abc",
+      path: "/app/api/conversations/abc",
       headers: { "content-type": "text/plain" },
       body: "{}",
     });
     assertError(patch, 415, "unsupported_media_type");
     agent.destroy();
     assert.equal(server.requests.length, 0);
-    const list = await fetch(`${gw.url}/api/conversations`);
+    const list = await fetch(`${gw.url}/app/api/conversations`);
     assert.deepEqual(((await list.json()) as { conversations: unknown[] }).conversations, []);
   });
 

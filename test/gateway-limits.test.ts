@@ -164,7 +164,7 @@ describe("malformed input is a 400 naming the problem, on every route", () => {
       { OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: `${server.url}/v1` },
     );
     gw = started.gateway;
-    const created = await postRaw(gw, "/api/conversations", { title: "t" });
+    const created = await postRaw(gw, "/app/api/conversations", { title: "t" });
     assert.equal(created.status, 201, created.text);
     conversation = (JSON.parse(created.text) as { id: string }).id;
   });
@@ -174,8 +174,8 @@ describe("malformed input is a 400 naming the problem, on every route", () => {
       "/v1/models/%E0%A4%A",
       "/v1/models/%zz",
       "/v1/chat/completions%",
-      "/api/conversations/%zz",
-      "/api/models%C0%AF",
+      "/app/api/conversations/%zz",
+      "/app/api/models%C0%AF",
       "/assets/%E0%A4%A.js",
       "/%",
     ];
@@ -261,10 +261,10 @@ describe("malformed input is a 400 naming the problem, on every route", () => {
     const routes = [
       ["POST", "/v1/chat/completions"],
       ["POST", "/v1/embeddings"],
-      ["POST", "/api/summarize"],
-      ["POST", "/api/pull"],
-      ["POST", "/api/conversations"],
-      ["PATCH", `/api/conversations/${conversation}`],
+      ["POST", "/app/api/summarize"],
+      ["POST", "/app/api/pull"],
+      ["POST", "/app/api/conversations"],
+      ["PATCH", `/app/api/conversations/${conversation}`],
     ] as const;
     for (const [method, path] of routes) {
       for (const [body, problem] of bodies) {
@@ -307,7 +307,7 @@ describe("what the fuzzer found (bench/fuzz-gateway.bench.ts)", () => {
       assert.equal(errorOf(chat.text).code, "model_not_found");
       const embeddings = await postRaw(gw, "/v1/embeddings", { model, input: ["a"] });
       assert.equal(embeddings.status, 404, `${model}: ${embeddings.text}`);
-      const summary = await postRaw(gw, "/api/summarize", { url: "http://127.0.0.1:9/", model });
+      const summary = await postRaw(gw, "/app/api/summarize", { url: "http://127.0.0.1:9/", model });
       assert.equal(summary.status, 404, `${model}: ${summary.text}`);
     }
   });

@@ -84,10 +84,10 @@ describe("local: paths through the gateway", () => {
     ],
     ["/v1/embeddings", (name) => answer("/v1/embeddings", { model: name, input: "Hi" }, name)],
     [
-      "/api/summarize",
-      (name) => answer("/api/summarize", { model: name, url: "http://127.0.0.1:9/page" }, name),
+      "/app/api/summarize",
+      (name) => answer("/app/api/summarize", { model: name, url: "http://127.0.0.1:9/page" }, name),
     ],
-    ["/api/pull", (name) => answer("/api/pull", { model: name }, name)],
+    ["/app/api/pull", (name) => answer("/app/api/pull", { model: name }, name)],
     ["/v1/models/{id}", modelAnswer],
   ];
 

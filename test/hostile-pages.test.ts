@@ -34,7 +34,7 @@ before(async () => {
 after(() => Promise.all([site.close(), openai.close(), gateway.close()]));
 
 const summarize = (path: string) =>
-  fetch(`${gateway.url}/api/summarize`, {
+  fetch(`${gateway.url}/app/api/summarize`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ url: `${site.origin}${path}`, model: "openai:gpt-4.1-nano" }),

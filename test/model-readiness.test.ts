@@ -1,5 +1,5 @@
 // "Ready" means "will answer now", in `llmux models` (the built binary), GET /v1/models and the
-// web app's /api/models: keys for cloud providers, files on disk for the embedded engine, a
+// web app's /app/api/models: keys for cloud providers, files on disk for the embedded engine, a
 // loopback Ollama or OpenAI-compatible endpoint answering its probe for servers.
 import assert from "node:assert/strict";
 import { statSync, writeFileSync } from "node:fs";
@@ -216,13 +216,13 @@ describe("the gateway lists only models that answer now", () => {
     assert.equal((missing as { status?: number }).status, 404);
   });
 
-  test("GET /api/models: every model with ready and reason; the default falls back to the first ready model", async () => {
+  test("GET /app/api/models: every model with ready and reason; the default falls back to the first ready model", async () => {
     const { gateway: gw } = await gateway({
       ...OPENAI,
       OLLAMA_HOST: await closedLoopbackUrl(),
       LLMUX_MODEL: "local:llama3.2:1b",
     });
-    const list = (await (await fetch(`${gw.url}/api/models`)).json()) as {
+    const list = (await (await fetch(`${gw.url}/app/api/models`)).json()) as {
       defaultModel: string;
       groups: { models: { reference: string; ready: boolean; reason: string | null }[] }[];
     };

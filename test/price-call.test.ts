@@ -82,7 +82,7 @@ test("the same call costs the same through the library, the gateway's usage log 
   });
   const body = (await response.json()) as typeof answer;
   // The web app prices a reply from the app API's listed price and the usage the gateway relayed.
-  const listed = (await (await fetch(`${gateway.url}/api/models`)).json()) as AppModelList;
+  const listed = (await (await fetch(`${gateway.url}/app/api/models`)).json()) as AppModelList;
   const model = listed.groups.flatMap((g) => g.models).find((m) => m.reference === "openai:gpt-4.1-nano");
   const inBrowser = costOfCall(model, {
     inputTokens: body.usage.prompt_tokens,

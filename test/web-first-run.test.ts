@@ -50,10 +50,10 @@ async function app(
 const post = (url: string, body: unknown) =>
   fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
-test("the API: a model that is not downloaded is refused before the page is fetched; /api/pull takes catalog names only", async () => {
+test("the API: a model that is not downloaded is refused before the page is fetched; /app/api/pull takes catalog names only", async () => {
   const { gateway } = await app();
   const before = pageRequests;
-  const refused = await post(`${gateway.url}/api/summarize`, {
+  const refused = await post(`${gateway.url}/app/api/summarize`, {
     url: `${site.origin}/a`,
     model: "local:llama3.2:1b",
   });
@@ -64,7 +64,7 @@ test("the API: a model that is not downloaded is refused before the page is fetc
   assert.equal(pageRequests, before, "the page was not fetched");
 
   for (const model of ["local:/etc/passwd", "https://example.com/x.gguf", "hf:a/b/c.gguf", "local:../x", 7]) {
-    const response = await post(`${gateway.url}/api/pull`, { model });
+    const response = await post(`${gateway.url}/app/api/pull`, { model });
     assert.equal(response.status, 404, String(model));
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, "model_not_found");
   }

@@ -279,7 +279,7 @@ describe("chat", () => {
     await page.click("button[aria-label='Delete Geography']");
     await page.click("text=Confirm delete");
     await page.locator(".conversations .note", { hasText: "No saved conversations yet." }).waitFor();
-    const listed = await (await fetch(`${second.gateway.url}/api/conversations`)).json();
+    const listed = await (await fetch(`${second.gateway.url}/app/api/conversations`)).json();
     assert.deepEqual(listed, { conversations: [] });
   });
 
@@ -323,7 +323,7 @@ describe("chat", () => {
           ? `Question ${i}`
           : `Answer **${i}** with \`code\`\n\n- a\n- b\n\n\`\`\`js\nconst n = ${i};\n\`\`\``,
     }));
-    const created = await fetch(`${gateway.url}/api/conversations`, {
+    const created = await fetch(`${gateway.url}/app/api/conversations`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ title: "Long one", messages }),

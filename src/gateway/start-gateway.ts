@@ -25,7 +25,7 @@ export interface GatewayOptions {
   host?: string;
   /** Default 4000; 0 picks a free port. */
   port?: number;
-  /** Let the web app's /api/summarize read pages on loopback and private addresses (default false). */
+  /** Let the web app's /app/api/summarize read pages on loopback and private addresses (default false). */
   allowPrivateAddresses?: boolean;
 }
 

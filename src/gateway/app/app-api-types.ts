@@ -1,5 +1,5 @@
 /**
- * The web app's API (docs/app-api.md) as types: what the gateway's /api routes send and the web
+ * The web app's API (docs/app-api.md) as types: what the gateway's /app/api routes send and the web
  * UI reads. Both sides import them from here, so a change to the contract is made once.
  * Types only: the UI bundle takes nothing from the server at run time.
  */
@@ -17,12 +17,12 @@ export type {
 /** The error object of every failed /api call, and the data of a stream's `error` event. */
 export type { OpenAIErrorBody } from "../openai/to-openai-error.ts";
 
-/** `GET /api/conversations`. */
+/** `GET /app/api/conversations`. */
 export interface ConversationSummaryList {
   conversations: ConversationSummary[];
 }
 
-/** One model of `GET /api/models`. */
+/** One model of `GET /app/api/models`. */
 export interface AppModel {
   /** `provider:model`, what /v1/chat/completions takes as `model`. */
   reference: string;
@@ -41,7 +41,7 @@ export interface AppModel {
   pricesAsOf: string | null;
   /**
    * Bytes to download before it can answer: a local model of the catalog that is not downloaded
-   * yet, which the web app offers to download (POST /api/pull); null for every other model.
+   * yet, which the web app offers to download (POST /app/api/pull); null for every other model.
    */
   downloadBytes: number | null;
 }
@@ -52,7 +52,7 @@ interface AppModelGroup {
   models: AppModel[];
 }
 
-/** `GET /api/models`. */
+/** `GET /app/api/models`. */
 export interface AppModelList {
   /**
    * The model the UI starts on: LLMUX_MODEL (else the config's defaultModel, else the built-in
@@ -62,7 +62,7 @@ export interface AppModelList {
   groups: AppModelGroup[];
 }
 
-/** `POST /api/summarize`, event `page`: what the reader extracted, before the summary starts. */
+/** `POST /app/api/summarize`, event `page`: what the reader extracted, before the summary starts. */
 export interface SummarizePage {
   url: string;
   title: string;
@@ -72,12 +72,12 @@ export interface SummarizePage {
   text: string;
 }
 
-/** `POST /api/summarize`, event `delta`: the next piece of the summary. */
+/** `POST /app/api/summarize`, event `delta`: the next piece of the summary. */
 export interface SummarizeDelta {
   text: string;
 }
 
-/** `POST /api/summarize`, event `done`: the summary's calls, summed. */
+/** `POST /app/api/summarize`, event `done`: the summary's calls, summed. */
 export interface SummarizeDone {
   model: string;
   inputTokens: number | null;
@@ -89,13 +89,13 @@ export interface SummarizeDone {
   chunks: number;
 }
 
-/** `POST /api/pull`, event `progress`: at most a few times a second. */
+/** `POST /app/api/pull`, event `progress`: at most a few times a second. */
 export interface PullProgress {
   receivedBytes: number;
   totalBytes: number | null;
 }
 
-/** `POST /api/pull`, event `done`: the model is installed and can be used as `model`. */
+/** `POST /app/api/pull`, event `done`: the model is installed and can be used as `model`. */
 export interface PullDone {
   model: string;
   sizeBytes: number;

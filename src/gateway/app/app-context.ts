@@ -12,7 +12,7 @@ export interface AppContext {
   /** The llmux database; conversations are saved in it. */
   database: Database.Database;
   /**
-   * Let /api/summarize read pages on loopback and private addresses. The server's own setting,
+   * Let /app/api/summarize read pages on loopback and private addresses. The server's own setting,
    * never the request's: otherwise any web page could make the gateway fetch the local network.
    */
   allowPrivateAddresses: boolean;

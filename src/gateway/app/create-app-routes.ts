@@ -9,8 +9,8 @@ import { sendJson } from "./send-json.ts";
 import { serveWebAsset } from "./serve-web-asset.ts";
 
 /**
- * The web app and its small JSON API (docs/app-api.md): `/` and `/assets/*`, `GET /api/models`,
- * `/api/conversations[/:id]`, `POST /api/summarize` and `POST /api/pull`. The API asks for a
+ * The web app and its small JSON API (docs/app-api.md): `/` and `/assets/*`, `GET /app/api/models`,
+ * `/app/api/conversations[/:id]`, `POST /app/api/summarize` and `POST /app/api/pull`. The API asks for a
  * gateway key exactly as /v1 does (when keys exist), and each call counts against its requests
  * per minute (one counter with /v1); the page itself loads without one so that it can ask for it.
  */
@@ -37,19 +37,19 @@ export function createAppRoutes(context: AppContext): HttpRoute[] {
     {
       ...api,
       method: "GET",
-      path: "/api/models",
+      path: "/app/api/models",
       handle: async ({ res }) => sendJson(res, 200, await listAppModels(context.config)),
     },
     {
       ...api,
       method: "POST",
-      path: "/api/summarize",
+      path: "/app/api/summarize",
       handle: ({ req, res, key }) => handleSummarizeRequest(req, res, context, key),
     },
     // Counted with its model check (KeyGuard.authorize), as /v1 is.
     {
       method: "POST",
-      path: "/api/pull",
+      path: "/app/api/pull",
       access: "key",
       rateLimit: "model",
       handle: ({ req, res, key }) => handlePullRequest(req, res, context, key),

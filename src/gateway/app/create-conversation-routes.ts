@@ -31,7 +31,7 @@ const patchSchema = z.strictObject({
 });
 
 /**
- * `/api/conversations` (GET ?q= to search, POST to create) and `/api/conversations/:id`
+ * `/app/api/conversations` (GET ?q= to search, POST to create) and `/app/api/conversations/:id`
  * (GET, PATCH, DELETE), of the caller only (the gateway key's id, or LOCAL_OWNER without keys):
  * another owner's conversation is a 404, as a missing one is. See docs/app-api.md.
  */
@@ -43,9 +43,9 @@ export function createConversationRoutes(
   const owner = (key: GatewayKey | undefined) => key?.id ?? LOCAL_OWNER;
   const readPatch = async (req: IncomingMessage) =>
     parsePatch(parseJsonBody(await readBody(req, bodyLimitBytes)));
-  // The id after /api/conversations/; a 404 for none, or for a deeper path.
+  // The id after /app/api/conversations/; a 404 for none, or for a deeper path.
   const idOf = (path: string) => {
-    const id = path.slice("/api/conversations/".length);
+    const id = path.slice("/app/api/conversations/".length);
     if (!id || id.includes("/")) throw notFound(path);
     return id;
   };
@@ -57,7 +57,7 @@ export function createConversationRoutes(
     {
       ...api,
       method: "GET",
-      path: "/api/conversations",
+      path: "/app/api/conversations",
       handle: ({ req, res, key }) => {
         const query = new URL(req.url ?? "/", "http://localhost").searchParams.get("q") ?? undefined;
         sendJson(res, 200, { conversations: store().list(owner(key), { query }) });
@@ -66,20 +66,20 @@ export function createConversationRoutes(
     {
       ...api,
       method: "POST",
-      path: "/api/conversations",
+      path: "/app/api/conversations",
       handle: async ({ req, res, key }) =>
         sendJson(res, 201, store().create(owner(key), await readPatch(req))),
     },
     {
       ...api,
       method: "GET",
-      path: "/api/conversations/*",
+      path: "/app/api/conversations/*",
       handle: ({ res, path, key }) => sendFound(res, path, store().get(owner(key), idOf(path))),
     },
     {
       ...api,
       method: "PATCH",
-      path: "/api/conversations/*",
+      path: "/app/api/conversations/*",
       handle: async ({ req, res, path, key }) => {
         const id = idOf(path);
         sendFound(res, path, store().update(owner(key), id, await readPatch(req)));
@@ -88,7 +88,7 @@ export function createConversationRoutes(
     {
       ...api,
       method: "DELETE",
-      path: "/api/conversations/*",
+      path: "/app/api/conversations/*",
       handle: ({ res, path, key }) => {
         if (!store().remove(owner(key), idOf(path))) throw notFound(path);
         res.writeHead(204).end();

@@ -92,9 +92,9 @@ describe("static files", () => {
   });
 });
 
-describe("/api/models", () => {
+describe("/app/api/models", () => {
   test("lists the models in groups, saying which are ready, and the default", async () => {
-    const response = await fetch(`${base}/api/models`);
+    const response = await fetch(`${base}/app/api/models`);
     assert.equal(response.status, 200);
     const list = (await response.json()) as {
       defaultModel: string;
@@ -134,12 +134,12 @@ describe("/api/models", () => {
   });
 });
 
-describe("/api/conversations", () => {
+describe("/app/api/conversations", () => {
   const message = { role: "user", content: "How do tides work?" };
 
   test("create, get, list, search, rename, replace messages and delete", async () => {
     const created = await fetch(
-      `${base}/api/conversations`,
+      `${base}/app/api/conversations`,
       json("POST", { title: "Tides", messages: [message] }),
     );
     assert.equal(created.status, 201);
@@ -157,16 +157,16 @@ describe("/api/conversations", () => {
         outcome: null,
       },
     ]);
-    const url = `${base}/api/conversations/${conversation.id}`;
+    const url = `${base}/app/api/conversations/${conversation.id}`;
 
-    const found = (await (await fetch(`${base}/api/conversations?q=TIDES`)).json()) as {
+    const found = (await (await fetch(`${base}/app/api/conversations?q=TIDES`)).json()) as {
       conversations: { id: string }[];
     };
     assert.deepEqual(
       found.conversations.map((c) => c.id),
       [conversation.id],
     );
-    const none = (await (await fetch(`${base}/api/conversations?q=volcano`)).json()) as {
+    const none = (await (await fetch(`${base}/app/api/conversations?q=volcano`)).json()) as {
       conversations: unknown[];
     };
     assert.deepEqual(none.conversations, []);
@@ -202,7 +202,7 @@ describe("/api/conversations", () => {
 
   test("a body that is not a valid conversation is a 400 naming the field", async () => {
     const response = await fetch(
-      `${base}/api/conversations`,
+      `${base}/app/api/conversations`,
       json("POST", { messages: [{ role: "system", content: "x" }] }),
     );
     assert.equal(response.status, 400);
@@ -212,17 +212,17 @@ describe("/api/conversations", () => {
   });
 });
 
-describe("/api/summarize", () => {
+describe("/app/api/summarize", () => {
   test("only http(s) URLs: a file path or another scheme is a 400, nothing is read", async () => {
     for (const url of ["/etc/passwd", "file:///etc/passwd", "-", "ftp://example.com/x", 42]) {
-      const response = await fetch(`${base}/api/summarize`, json("POST", { url }));
+      const response = await fetch(`${base}/app/api/summarize`, json("POST", { url }));
       assert.equal(response.status, 400, String(url));
       assert.equal(((await response.json()) as { error: { param: string } }).error.param, "url");
     }
   });
 
   test("a loopback page is refused unless the server allows private addresses", async () => {
-    const response = await fetch(`${base}/api/summarize`, json("POST", { url: `${base}/` }));
+    const response = await fetch(`${base}/app/api/summarize`, json("POST", { url: `${base}/` }));
     assert.equal(response.status, 403, "refused before any stream starts");
     const { error } = (await response.json()) as { error: { code: string; message: string } };
     assert.equal(error.code, "blocked_address");
@@ -233,11 +233,11 @@ describe("/api/summarize", () => {
 test("once a gateway key exists the API needs it, while the page still loads to ask for it", async () => {
   const { token } = createGatewayKey(db, { name: "web" });
   assert.equal((await fetch(`${base}/`)).status, 200);
-  const refused = await fetch(`${base}/api/conversations`);
+  const refused = await fetch(`${base}/app/api/conversations`);
   assert.equal(refused.status, 401);
   assert.equal(((await refused.json()) as { error: { code: string } }).error.code, "missing_api_key");
-  const wrong = await fetch(`${base}/api/models`, { headers: { authorization: "Bearer llmux_wrong" } });
+  const wrong = await fetch(`${base}/app/api/models`, { headers: { authorization: "Bearer llmux_wrong" } });
   assert.equal(wrong.status, 401);
-  const allowed = await fetch(`${base}/api/conversations`, { headers: { authorization: `Bearer ${token}` } });
+  const allowed = await fetch(`${base}/app/api/conversations`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(allowed.status, 200);
 });

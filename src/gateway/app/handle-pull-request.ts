@@ -12,7 +12,7 @@ import { openEventStream, watchClient } from "./open-event-stream.ts";
 const PROGRESS_EVERY_MS = 250;
 
 /**
- * POST /api/pull `{ model }`: downloads a model of the catalog (`local:llama3.2:1b`) into the
+ * POST /app/api/pull `{ model }`: downloads a model of the catalog (`local:llama3.2:1b`) into the
  * server's model store, as `llmux pull` does, streaming `progress` events, then `done` or
  * `error`. Only catalog names: a caller can never make the server fetch a URL or read a path.
  * A stopped download keeps its partial file, so the next pull resumes it.

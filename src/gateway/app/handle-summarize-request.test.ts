@@ -14,7 +14,7 @@ import type { UsageRow } from "../../store/usage-log.ts";
 import { createKeyGuard, type KeyGuard } from "../server/create-key-guard.ts";
 import { handleAppRequest } from "./handle-app-request.ts";
 
-// POST /api/summarize on a real HTTP server, a loopback page and a loopback OpenAI server
+// POST /app/api/summarize on a real HTTP server, a loopback page and a loopback OpenAI server
 // replaying a recorded answer: a budgeted key holds the summary's worst case, then pays its cost.
 let db: Database.Database;
 let keys: KeyGuard;
@@ -75,7 +75,7 @@ after(async () => {
 });
 
 const summarize = (token: string, model: string) =>
-  fetch(`${base}/api/summarize`, {
+  fetch(`${base}/app/api/summarize`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body: JSON.stringify({ url: pageUrl, model }),

@@ -18,7 +18,7 @@ import type { AppContext } from "./app-context.ts";
 import { openEventStream, watchClient } from "./open-event-stream.ts";
 
 /**
- * POST /api/summarize `{ url, model?, length?, language? }`: reads the page with the same reader
+ * POST /app/api/summarize `{ url, model?, length?, language? }`: reads the page with the same reader
  * and SSRF rules as `llmux summarize` (private addresses only when the server allows them; a page
  * that cannot be read is an HTTP error), then streams server-sent events: `page`, `delta`
  * (`{ text }`) many times, and `done` or `error`.
@@ -134,7 +134,7 @@ function worstCaseUsd(pricing: Pricing, pageTokens: number): number {
 
 /**
  * A catalog model that is not downloaded yet is refused before the page is fetched, with the
- * code the web app answers by offering the download (POST /api/pull), as the CLI offers it.
+ * code the web app answers by offering the download (POST /app/api/pull), as the CLI offers it.
  */
 async function refuseMissingCatalogModel(name: string, context: AppContext): Promise<void> {
   const missing = await findMissingCatalogModel(name, {

@@ -29,7 +29,7 @@ const STATUS_OF_KIND: Partial<Record<ErrorKind, number>> = {
   aborted: 499,
   // a local model's queue or the gateway's connections are full: try again after Retry-After
   busy: 503,
-  // reading a page for /api/summarize: the page, not the gateway, is at fault
+  // reading a page for /app/api/summarize: the page, not the gateway, is at fault
   blocked_address: 403,
   unsupported_content: 415,
   too_large: 413,
@@ -66,7 +66,7 @@ const GATEWAY_HINT_OF_KIND: Partial<Record<ErrorKind, string>> = {
   model_not_found: "GET /v1/models lists the models this gateway serves",
   model_file_missing:
     "The model is not downloaded on the gateway's machine: ask its operator to pull it, or ask for another model (GET /v1/models lists them)",
-  // A model or a page (for /api/summarize) that took too long: the hint fits both.
+  // A model or a page (for /app/api/summarize) that took too long: the hint fits both.
   timeout:
     "Try again later: the provider or the site was too slow to answer (the gateway's operator sets model timeouts with gateway.timeoutMs)",
   blocked_address: "This gateway reads only public addresses unless its operator allows private ones",

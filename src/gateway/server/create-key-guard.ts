@@ -8,7 +8,7 @@ import {
 import { RequestError } from "../openai/request-error.ts";
 
 export interface KeyGuard {
-  /** Whether any key was ever created: then every /v1 and /api request needs an active one. */
+  /** Whether any key was ever created: then every /v1 and /app/api request needs an active one. */
   hasKeys(): boolean;
   /**
    * The key a request presents (`Authorization: Bearer <token>`, the scheme in any case); a 401

@@ -4,14 +4,14 @@ import { gatewayKey } from "./gateway-key.ts";
 import { readSse } from "./read-sse.ts";
 
 /**
- * `POST /api/pull`: the server downloads a catalog model, reporting `progress` events, and ends
+ * `POST /app/api/pull`: the server downloads a catalog model, reporting `progress` events, and ends
  * with `done` or `error`. Rejects with ApiError, or AbortError when stopped.
  */
 export async function streamPull(
   request: { model: string; signal: AbortSignal },
   onProgress: (progress: PullProgress) => void,
 ): Promise<PullDone> {
-  const response = await fetch("/api/pull", {
+  const response = await fetch("/app/api/pull", {
     method: "POST",
     headers: gatewayKey.headers(),
     body: JSON.stringify({ model: request.model }),

@@ -14,14 +14,14 @@ interface SummaryHandlers {
 }
 
 /**
- * `POST /api/summarize`: the server reads the page (event `page`), streams the summary
+ * `POST /app/api/summarize`: the server reads the page (event `page`), streams the summary
  * (`delta` events) and ends with `done` or `error`. Rejects with ApiError, or AbortError when stopped.
  */
 export async function streamSummary(
   request: { url: string; model: string; signal: AbortSignal },
   handlers: SummaryHandlers,
 ): Promise<SummarizeDone> {
-  const response = await fetch("/api/summarize", {
+  const response = await fetch("/app/api/summarize", {
     method: "POST",
     headers: gatewayKey.headers(),
     body: JSON.stringify({ url: request.url, model: request.model }),

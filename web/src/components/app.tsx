@@ -30,7 +30,7 @@ export function App() {
   const [initialConversation] = useState(route.conversationId);
 
   useEffect(() => {
-    requestJson<AppModelList>("/api/models").then(
+    requestJson<AppModelList>("/app/api/models").then(
       (list) => {
         setModels(list);
         setNeedsKey(false);

@@ -33,7 +33,7 @@ export function ConversationList({
     // Wait for a pause in typing before searching.
     const timer = setTimeout(
       () => {
-        const path = `/api/conversations${query.trim() ? `?q=${encodeURIComponent(query.trim())}` : ""}`;
+        const path = `/app/api/conversations${query.trim() ? `?q=${encodeURIComponent(query.trim())}` : ""}`;
         requestJson<ConversationSummaryList>(path)
           .then((body) => {
             if (controller.signal.aborted) return;
@@ -54,7 +54,7 @@ export function ConversationList({
     event.preventDefault();
     if (!renaming) return;
     try {
-      await requestJson(`/api/conversations/${encodeURIComponent(renaming.id)}`, {
+      await requestJson(`/app/api/conversations/${encodeURIComponent(renaming.id)}`, {
         method: "PATCH",
         body: { title: renaming.title },
       });
@@ -67,7 +67,7 @@ export function ConversationList({
 
   const remove = async (id: string) => {
     try {
-      await requestJson(`/api/conversations/${encodeURIComponent(id)}`, { method: "DELETE" });
+      await requestJson(`/app/api/conversations/${encodeURIComponent(id)}`, { method: "DELETE" });
       setConfirmDelete(null);
       setReload((n) => n + 1);
       onDeleted(id);

@@ -20,7 +20,7 @@ interface SummaryRun {
   error: string | null;
 }
 
-/** The server's code for a catalog model that is not downloaded yet (it can be, with /api/pull). */
+/** The server's code for a catalog model that is not downloaded yet (it can be, with /app/api/pull). */
 const MODEL_NOT_DOWNLOADED = "model_not_downloaded";
 
 /**

@@ -116,7 +116,7 @@ export function useChatSession(options: ChatSessionOptions): { state: ChatState;
 
     const open = async (id: string) => {
       try {
-        const conversation = await requestJson<Conversation>(`/api/conversations/${encodeURIComponent(id)}`);
+        const conversation = await requestJson<Conversation>(`/app/api/conversations/${encodeURIComponent(id)}`);
         setMessages(conversation.messages.map(toUiMessage));
         latest.current.options.revealEnd(false);
         setModel(conversation.model ?? latest.current.options.models?.defaultModel ?? "");
@@ -148,9 +148,9 @@ export function useChatSession(options: ChatSessionOptions): { state: ChatState;
         .then(async () => {
           const id = latest.current.conversationId;
           if (id) {
-            await requestJson(`/api/conversations/${encodeURIComponent(id)}`, { method: "PATCH", body });
+            await requestJson(`/app/api/conversations/${encodeURIComponent(id)}`, { method: "PATCH", body });
           } else {
-            const created = await requestJson<Conversation>("/api/conversations", {
+            const created = await requestJson<Conversation>("/app/api/conversations", {
               method: "POST",
               body: { ...body, title: titleOf(list) } satisfies ConversationPatch,
             });
