@@ -153,7 +153,7 @@ describe("invented model names", () => {
     assert.ok(metrics.length < 20_000, `/metrics is ${metrics.length} bytes`);
     assert.match(
       metrics,
-      /llmux_gateway_requests_total\{route="chat",model="unknown",provider="unknown",status="404"\} 3000/,
+      /llmux_gateway_requests_total\{route="chat",dialect="openai",model="unknown",provider="unknown",status="404"\} 3000/,
     );
     await gateway.gateway.close();
     const db = openDatabase(join(gateway.home, "llmux.db"));

@@ -532,7 +532,7 @@ describe("models, health and metrics", () => {
       .chat.completions.create({ model: "openai:gpt-4.1-nano", messages: hi })
       .catch(() => {});
     const metrics = await (await fetch(`${gw.url}/metrics`)).text();
-    const labels = 'route="chat",model="openai:gpt-4.1-nano",provider="openai"';
+    const labels = 'route="chat",dialect="openai",model="openai:gpt-4.1-nano",provider="openai"';
     assert.match(metrics, new RegExp(`llmux_gateway_requests_total\\{${labels},status="200"\\} 1`));
     assert.match(metrics, new RegExp(`llmux_gateway_requests_total\\{${labels},status="400"\\} 1`));
     assert.match(metrics, new RegExp(`llmux_gateway_tokens_total\\{${labels},type="input"\\} 16`));

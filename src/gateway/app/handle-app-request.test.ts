@@ -238,6 +238,8 @@ test("once a gateway key exists the API needs it, while the page still loads to 
   assert.equal(((await refused.json()) as { error: { code: string } }).error.code, "missing_api_key");
   const wrong = await fetch(`${base}/app/api/models`, { headers: { authorization: "Bearer llmux_wrong" } });
   assert.equal(wrong.status, 401);
-  const allowed = await fetch(`${base}/app/api/conversations`, { headers: { authorization: `Bearer ${token}` } });
+  const allowed = await fetch(`${base}/app/api/conversations`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   assert.equal(allowed.status, 200);
 });

@@ -22,24 +22,24 @@ const status = (fn: () => unknown) => {
 test("no keys: open; with keys: a valid bearer token is needed, and revoking the last one keeps it closed", () => {
   const db = tempDb();
   const guard = createKeyGuard(db, { reloadMs: 0 });
-  assert.equal(guard.authenticate(undefined), undefined);
+  assert.equal(guard.authenticate({}), undefined);
   const { key, token } = createGatewayKey(db, { name: "a" });
   assert.equal(
-    status(() => guard.authenticate(undefined)),
+    status(() => guard.authenticate({})),
     401,
   );
   assert.equal(
-    status(() => guard.authenticate("Bearer llmux_wrong")),
+    status(() => guard.authenticate({ authorization: "Bearer llmux_wrong" })),
     401,
   );
-  assert.equal(guard.authenticate(`Bearer ${token}`)?.id, key.id);
+  assert.equal(guard.authenticate({ authorization: `Bearer ${token}` })?.id, key.id);
   revokeGatewayKey(db, key.id);
   assert.equal(
-    status(() => guard.authenticate(`Bearer ${token}`)),
+    status(() => guard.authenticate({ authorization: `Bearer ${token}` })),
     401,
   );
   assert.equal(
-    status(() => guard.authenticate(undefined)),
+    status(() => guard.authenticate({})),
     401,
   );
   assert.equal(guard.hasKeys(), true);
@@ -101,11 +101,11 @@ test("a bearer token is read whatever the scheme's case and the spaces around it
   const guard = createKeyGuard(db, { reloadMs: 0 });
   const { key, token } = createGatewayKey(db);
   for (const header of [`bearer ${token}`, `BEARER ${token}`, `Bearer   ${token} `, ` bEaReR ${token}`]) {
-    assert.equal(guard.authenticate(header)?.id, key.id, header);
+    assert.equal(guard.authenticate({ authorization: header })?.id, key.id, header);
   }
   for (const header of [token, `Basic ${token}`, `Bearer${token}`, `Bearer ${token} extra`]) {
     assert.equal(
-      status(() => guard.authenticate(header)),
+      status(() => guard.authenticate({ authorization: header })),
       401,
       header,
     );

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import type Database from "better-sqlite3";
 import {
   type GatewayKey,
@@ -14,7 +15,11 @@ export interface KeyGuard {
    * The key a request presents (`Authorization: Bearer <token>`, the scheme in any case); a 401
    * when keys exist and it presents none or an unknown one.
    */
-  authenticate(authorization: string | undefined): GatewayKey | undefined;
+  /**
+   * The key a request presents, as `Authorization: Bearer <key>` or (Anthropic's clients)
+   * `x-api-key: <key>`; undefined while no key exists.
+   */
+  authenticate(headers: IncomingHttpHeaders): GatewayKey | undefined;
   /** The key's model allowlist (403) for one request to `names` (as asked, as resolved). */
   allow(key: GatewayKey, names: readonly string[]): void;
   /** Counts one request against the key's requests per minute (429 when none is left). */
@@ -78,14 +83,21 @@ export function createKeyGuard(db: Database.Database, options: { reloadMs?: numb
       keys();
       return required;
     },
-    authenticate(authorization) {
+    authenticate(headers) {
       const active = keys();
       if (!required) return undefined;
-      const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
+      const { authorization } = headers;
+      const apiKey = headers["x-api-key"];
+      const token =
+        authorization === undefined
+          ? typeof apiKey === "string" && apiKey !== ""
+            ? apiKey.trim()
+            : undefined
+          : BEARER.exec(authorization)?.[1];
       if (!token) {
         throw new RequestError(
           401,
-          "This gateway needs a key: send Authorization: Bearer <key> (its operator creates keys)",
+          "This gateway needs a key: send Authorization: Bearer <key> or x-api-key: <key> (its operator creates keys)",
           { code: "missing_api_key" },
         );
       }

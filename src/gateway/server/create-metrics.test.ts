@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createMetrics, METRIC_LABEL_LIMITS } from "./create-metrics.ts";
 
-test("renders counters and histograms by route, model and provider in Prometheus text", () => {
+test("renders counters and histograms by route, dialect, model and provider in Prometheus text", () => {
   const metrics = createMetrics();
-  const base = { route: "chat", model: 'odd"name', provider: "openai" };
+  const base = { route: "chat", dialect: "openai", model: 'odd"name', provider: "openai" };
   metrics.observe({
     ...base,
     status: 200,
@@ -16,7 +16,7 @@ test("renders counters and histograms by route, model and provider in Prometheus
   });
   metrics.observe({ ...base, status: 500, durationMs: 2000, errorKind: "provider_error" });
   const text = metrics.render();
-  const labels = 'route="chat",model="odd\\"name",provider="openai"';
+  const labels = 'route="chat",dialect="openai",model="odd\\"name",provider="openai"';
   assert.ok(text.includes(`llmux_gateway_requests_total{${labels},status="200"} 1`));
   assert.ok(text.includes(`llmux_gateway_requests_total{${labels},status="500"} 1`));
   assert.ok(text.includes(`llmux_gateway_request_duration_seconds_bucket{${labels},le="0.05"} 1`));
@@ -34,6 +34,7 @@ test("a label keeps at most its limit of distinct values; the rest are counted a
   for (let i = 0; i < limit + 3000; i++) {
     metrics.observe({
       route: "chat",
+      dialect: "openai",
       model: `openai:invented-${i}`,
       provider: "openai",
       status: 404,
@@ -43,6 +44,7 @@ test("a label keeps at most its limit of distinct values; the rest are counted a
   // A model seen before the limit keeps its own series.
   metrics.observe({
     route: "chat",
+    dialect: "openai",
     model: "openai:invented-0",
     provider: "openai",
     status: 200,

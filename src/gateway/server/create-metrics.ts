@@ -1,7 +1,9 @@
 /** One finished request, as /metrics counts it. */
-interface RequestSample {
-  /** "chat" or "embeddings". */
+export interface RequestSample {
+  /** The route's metrics label ("chat", "embeddings", "messages"...). */
   route: string;
+  /** The wire format the client spoke (WireDialect.name). */
+  dialect: string;
   /** The model reference that answered (or was asked for, when none did). */
   model: string;
   provider: string;
@@ -18,7 +20,7 @@ interface RequestSample {
 
 export interface GatewayMetrics {
   observe(sample: RequestSample): void;
-  retried(model: string, provider: string): void;
+  retried(series: Pick<RequestSample, "route" | "dialect" | "model" | "provider">): void;
   fellBack(from: string, to: string): void;
   inFlight(delta: number): void;
   /** The Prometheus text exposition format, version 0.0.4. */
@@ -77,14 +79,14 @@ export function createMetrics(): GatewayMetrics {
   const providerLabel = capLabel(METRIC_LABEL_LIMITS.provider);
   const errorKindLabel = capLabel(METRIC_LABEL_LIMITS.errorKind);
 
-  const seriesFor = (route: string, anyModel: string, anyProvider: string): Series => {
+  const seriesFor = (route: string, dialect: string, anyModel: string, anyProvider: string): Series => {
     const model = modelLabel(anyModel);
     const provider = providerLabel(anyProvider);
-    const key = `${route}\u0000${model}\u0000${provider}`;
+    const key = `${route}\u0000${dialect}\u0000${model}\u0000${provider}`;
     let s = series.get(key);
     if (!s) {
       s = {
-        labels: `route="${escapeLabel(route)}",model="${escapeLabel(model)}",provider="${escapeLabel(provider)}"`,
+        labels: `route="${escapeLabel(route)}",dialect="${escapeLabel(dialect)}",model="${escapeLabel(model)}",provider="${escapeLabel(provider)}"`,
         requests: new Map(),
         duration: new Histogram(),
         ttft: new Histogram(),
@@ -101,7 +103,7 @@ export function createMetrics(): GatewayMetrics {
 
   return {
     observe(sample) {
-      const s = seriesFor(sample.route, sample.model, sample.provider);
+      const s = seriesFor(sample.route, sample.dialect, sample.model, sample.provider);
       s.requests.set(sample.status, (s.requests.get(sample.status) ?? 0) + 1);
       s.duration.observe(sample.durationMs / 1000);
       if (sample.timeToFirstTokenMs !== undefined) s.ttft.observe(sample.timeToFirstTokenMs / 1000);
@@ -113,8 +115,8 @@ export function createMetrics(): GatewayMetrics {
         s.errors.set(kind, (s.errors.get(kind) ?? 0) + 1);
       }
     },
-    retried(model, provider) {
-      seriesFor("chat", model, provider).retries++;
+    retried({ route, dialect, model, provider }) {
+      seriesFor(route, dialect, model, provider).retries++;
     },
     fellBack(from, to) {
       const key = `from="${escapeLabel(modelLabel(from))}",to="${escapeLabel(modelLabel(to))}"`;

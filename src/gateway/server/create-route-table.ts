@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { RequestError } from "../openai/request-error.ts";
+import type { WireDialect } from "./wire-dialect.ts";
 
 /** A request as a route's handler gets it: its key checked, counted and measured by the core. */
 interface RoutedRequest {
@@ -32,7 +33,9 @@ export interface HttpRoute {
    * called are counted under it, and closing the gateway waits for them. Unlabelled routes are
    * neither measured nor waited for.
    */
-  metricsLabel?: "chat" | "embeddings" | "models";
+  metricsLabel?: string;
+  /** The wire format of the route's answers and errors; default OpenAI's. */
+  dialect?: WireDialect;
   /** Resolves false when there is nothing at this path after all (a web asset that is not built); other values are ignored. */
   handle(request: RoutedRequest): unknown;
 }

@@ -1,11 +1,12 @@
 import type { ServerResponse } from "node:http";
 import { isLlmuxError } from "../../core/errors.ts";
-import { toOpenAIError } from "../openai/to-openai-error.ts";
+import { openaiDialect } from "../openai/openai-dialect.ts";
+import type { WireDialect } from "./wire-dialect.ts";
 
-/** Answers with the OpenAI error object for `error`, unless something was sent already. */
-export function sendError(res: ServerResponse, error: unknown): void {
+/** Answers with the error object for `error` in the client's dialect, unless something was sent already. */
+export function sendError(res: ServerResponse, error: unknown, dialect: WireDialect = openaiDialect): void {
   if (res.headersSent || res.destroyed) return;
-  const { status, body } = toOpenAIError(error);
+  const { status, body } = dialect.toErrorResponse(error);
   const text = JSON.stringify(body);
   const headers: Record<string, string | number> = {
     "content-type": "application/json",

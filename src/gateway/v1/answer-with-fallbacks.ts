@@ -1,7 +1,9 @@
 import type { ServerResponse } from "node:http";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
+import { openaiDialect } from "../openai/openai-dialect.ts";
 import { toOpenAIError } from "../openai/to-openai-error.ts";
 import { sendError } from "../server/send-error.ts";
+import type { WireDialect } from "../server/wire-dialect.ts";
 import type { AttemptState } from "./attempt-state.ts";
 import type { ModelRoute } from "./create-model-routes.ts";
 import type { GatewayContext } from "./gateway-context.ts";
@@ -11,7 +13,10 @@ import { reserveBudget, type WorstCase } from "./reserve-budget.ts";
 import { runWithFallbacks } from "./run-with-fallbacks.ts";
 
 interface AnswerOptions {
-  route: RequestRecord["route"];
+  /** The route's metrics label. */
+  route: string;
+  /** The client's wire format, for its errors and the metrics; default OpenAI's. */
+  dialect?: WireDialect;
   /** The model name as the client sent it. */
   name: string;
   key: GatewayKey | undefined;
@@ -27,7 +32,7 @@ interface AnswerOptions {
 /**
  * Answers one /v1 request: the worst-case cost held on the key's budget (or a 429 before any
  * model is called), `attempt` with retries and fallbacks (runWithFallbacks), the OpenAI error when
- * all failed and nothing was sent yet, then the usage-log row, the metrics and the real cost
+ * all failed and nothing was sent yet (in the client's dialect), then the usage-log row, the metrics and the real cost
  * charged in place of the hold.
  */
 export async function answerWithFallbacks(context: GatewayContext, options: AnswerOptions): Promise<void> {
@@ -39,7 +44,11 @@ export async function answerWithFallbacks(context: GatewayContext, options: Answ
   };
   const reservation = reserveBudget(context, options.key, options.name, worstCase);
   try {
-    const result = await runWithFallbacks(context, options.name, state, options.attempt);
+    const dialect = options.dialect ?? openaiDialect;
+    const result = await runWithFallbacks(context, options.name, state, options.attempt, {
+      route: options.route,
+      dialect: dialect.name,
+    });
     let status = 200;
     let errorKind: string | null = null;
     let outcome: RequestRecord["outcome"] = "ok";
@@ -49,14 +58,15 @@ export async function answerWithFallbacks(context: GatewayContext, options: Answ
         errorKind = state.clientGone ? "aborted" : "upstream_stream_error";
       }
     } else {
-      const error = toOpenAIError(result.error);
-      status = error.status;
-      errorKind = error.body.error.code ?? error.body.error.type;
+      const error = toOpenAIError(result.error).body.error;
+      status = dialect.toErrorResponse(result.error).status;
+      errorKind = error.code ?? error.type;
       outcome = state.clientGone ? "aborted" : "error";
-      if (!state.committed && !state.clientGone) sendError(res, result.error);
+      if (!state.committed && !state.clientGone) sendError(res, result.error, dialect);
     }
     recordRequest(context, {
       route: options.route,
+      dialect: dialect.name,
       resolved: result.route?.resolved,
       name: options.name,
       keyId: options.key?.id ?? null,

@@ -7,7 +7,10 @@ import type { GatewayContext } from "./gateway-context.ts";
 import type { WorstCase } from "./reserve-budget.ts";
 
 export interface RequestRecord {
-  route: "chat" | "embeddings";
+  /** The route's metrics label. */
+  route: string;
+  /** The client's wire format (WireDialect.name). */
+  dialect: string;
   /** The model that answered, or the last one tried; undefined when none resolved. */
   resolved: ResolvedModel | undefined;
   /** The model name as the client sent it (used when nothing resolved). */
@@ -75,6 +78,7 @@ export function recordRequest(context: GatewayContext, record: RequestRecord): v
     });
   context.metrics.observe({
     route: record.route,
+    dialect: record.dialect,
     model: resolved?.reference ?? "unknown",
     provider,
     status: record.status,

@@ -3,6 +3,7 @@ import { APICallError } from "@ai-sdk/provider";
 import { toLlmuxError } from "../../client/to-llmux-error.ts";
 import { type ErrorKind, isLlmuxError, type LlmuxError } from "../../core/errors.ts";
 import { RequestError } from "../openai/request-error.ts";
+import type { RequestSample } from "../server/create-metrics.ts";
 import type { AttemptState } from "./attempt-state.ts";
 import type { ModelRoute } from "./create-model-routes.ts";
 import type { GatewayContext } from "./gateway-context.ts";
@@ -36,6 +37,8 @@ export async function runWithFallbacks<T>(
   name: string,
   state: AttemptState,
   attempt: (route: ModelRoute) => Promise<T>,
+  /** The metrics series retries are counted on. */
+  labels: Pick<RequestSample, "route" | "dialect">,
 ): Promise<AttemptResult<T>> {
   const gateway = context.config.file.gateway;
   const maxRetries = gateway.maxRetries ?? context.config.file.maxRetries;
@@ -68,7 +71,11 @@ export async function runWithFallbacks<T>(
         if (!isRetryable(error) || retry >= maxRetries) break;
         const delay = retryDelay(error, retry, gateway.retryBaseMs);
         if (delay === undefined) break;
-        context.metrics.retried(route.resolved.reference, route.resolved.provider);
+        context.metrics.retried({
+          ...labels,
+          model: route.resolved.reference,
+          provider: route.resolved.provider,
+        });
         await sleep(delay);
         if (state.clientGone) return last;
       }
