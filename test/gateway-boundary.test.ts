@@ -149,9 +149,12 @@ describe("Host header (DNS rebinding)", () => {
 });
 
 describe("Content-Type: a browser-style POST that skips the CORS preflight is refused", () => {
-  test("text/plain and form bodies get a 415 on /v1 and /api, and nothing is done", async () => {
+  test("text/plain and form bodies from a page (any Origin) get a 415 on /v1 and /app/api, and nothing is done", async () => {
     const server = await upstream();
-    const { gateway: gw } = await gateway(server);
+    const { gateway: gw } = await gateway(server, {}, { LLMUX_ORIGINS: "https://app.example" });
+    // The gateway's own page and an allowed site alike (other origins are refused before: 403).
+    const origins = [gw.url, "https://app.example"];
+    let sent = 0;
     // A client that keeps connections open: the gateway closes the one whose body it left unread.
     const agent = new Agent({ keepAlive: true });
     for (const type of [
@@ -159,12 +162,18 @@ describe("Content-Type: a browser-style POST that skips the CORS preflight is re
       "application/x-www-form-urlencoded",
       "multipart/form-data; boundary=x",
     ]) {
-      for (const path of ["/v1/chat/completions", "/v1/embeddings", "/app/api/summarize", "/app/api/conversations"]) {
-        const body = path === "/app/api/summarize" ? JSON.stringify({ url: "https://example.com" }) : chatBody;
+      for (const path of [
+        "/v1/chat/completions",
+        "/v1/embeddings",
+        "/app/api/summarize",
+        "/app/api/conversations",
+      ]) {
+        const body =
+          path === "/app/api/summarize" ? JSON.stringify({ url: "https://example.com" }) : chatBody;
         const response = await send(gw, {
           method: "POST",
           path,
-          headers: { "content-type": type },
+          headers: { "content-type": type, origin: origins[sent++ % origins.length]! },
           body,
           agent,
         });
@@ -173,12 +182,17 @@ describe("Content-Type: a browser-style POST that skips the CORS preflight is re
         assert.match(message, /^Send the body as JSON, with Content-Type: application\/json \(not "/);
       }
     }
-    const none = await send(gw, { method: "POST", path: "/v1/chat/completions", body: chatBody });
+    const none = await send(gw, {
+      method: "POST",
+      path: "/v1/chat/completions",
+      headers: { origin: gw.url },
+      body: chatBody,
+    });
     assert.match(assertError(none, 415, "unsupported_media_type"), /\(none was given\)$/);
     const patch = await send(gw, {
       method: "PATCH",
       path: "/app/api/conversations/abc",
-      headers: { "content-type": "text/plain" },
+      headers: { "content-type": "text/plain", origin: gw.url },
       body: "{}",
     });
     assertError(patch, 415, "unsupported_media_type");
@@ -186,6 +200,21 @@ describe("Content-Type: a browser-style POST that skips the CORS preflight is re
     assert.equal(server.requests.length, 0);
     const list = await fetch(`${gw.url}/app/api/conversations`);
     assert.deepEqual(((await list.json()) as { conversations: unknown[] }).conversations, []);
+  });
+
+  test("without an Origin (curl -d, scripts) a JSON body is read whatever type it declares", async () => {
+    const server = await upstream();
+    const { gateway: gw } = await gateway(server);
+    for (const headers of [{ "content-type": "application/x-www-form-urlencoded" }, {}]) {
+      const response = await send(gw, {
+        method: "POST",
+        path: "/v1/chat/completions",
+        headers,
+        body: chatBody,
+      });
+      assert.equal(response.status, 200, response.text);
+    }
+    assert.equal(server.requests.length, 2);
   });
 
   test("JSON with parameters passes", async () => {
