@@ -5,7 +5,10 @@ import type { LlmuxConfig } from "../core/load-config.ts";
 import { createProviderRegistry } from "../providers/provider-registry.ts";
 import { createUsageWriter } from "../store/create-usage-writer.ts";
 import { openDatabase } from "../store/open-database.ts";
+import { createAnthropicRoutes } from "./anthropic/create-anthropic-routes.ts";
 import { createAppRoutes } from "./app/create-app-routes.ts";
+import { createOllamaRoutes } from "./ollama/create-ollama-routes.ts";
+import { createResponsesRoutes } from "./responses/create-responses-routes.ts";
 import { answerClientError } from "./server/answer-client-error.ts";
 import { createBrowserGuard } from "./server/create-browser-guard.ts";
 import { createKeyGuard } from "./server/create-key-guard.ts";
@@ -69,6 +72,9 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
 
   const routes = createRouteTable([
     ...createV1Routes(context),
+    ...createAnthropicRoutes(context),
+    ...createResponsesRoutes(context),
+    ...createOllamaRoutes(context),
     ...createStatusRoutes(metrics),
     ...createAppRoutes({
       config,
