@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import OpenAI from "openai";
 import { startTestGateway, type TestGateway } from "./gateway-support.ts";
+import { startOpenAIServer } from "./servers/index.ts";
 
 const gateways: TestGateway[] = [];
 after(() => Promise.allSettled(gateways.map((g) => g.gateway.close())));
@@ -100,4 +101,31 @@ test("an unknown model names the gateway's model list, not a CLI command", async
   assert.match(body.message, /no-such-model-anywhere.*GET \/v1\/models lists the models this gateway serves/);
   assert.doesNotMatch(body.message, CLI_WORDS);
   assert.equal(counter.requests, 1);
+});
+
+test("tools for a provider that cannot call them: a 400 naming it, and nothing forwarded", async () => {
+  const server = await startOpenAIServer([{ fixture: "perplexity/perplexity-citations" }]);
+  const tg = await startTestGateway({
+    PERPLEXITY_API_KEY: "pplx-test-key-1234567890",
+    PERPLEXITY_BASE_URL: server.url,
+  });
+  gateways.push(tg);
+  try {
+    const error = await tg
+      .client()
+      .chat.completions.create({
+        model: "perplexity:sonar",
+        messages: [{ role: "user", content: "Weather in Paris?" }],
+        tools: [{ type: "function", function: { name: "weather", parameters: { type: "object" } } }],
+      })
+      .then(
+        () => assert.fail("expected a 400"),
+        (caught: unknown) => caught,
+      );
+    assert.ok(error instanceof OpenAI.BadRequestError);
+    assert.match(error.message, /Perplexity models cannot call tools/);
+    assert.equal(server.requests.length, 0);
+  } finally {
+    await server.close();
+  }
 });

@@ -379,6 +379,27 @@ describe("model references", () => {
     assert.ok(result.sources.some((s) => s.url === "https://en.wikipedia.org/wiki/San_Francisco"));
   });
 
+  test("a call asking for what a provider cannot do is refused before anything is sent", async () => {
+    const server = await startOpenAIServer([{ fixture: "perplexity/perplexity-citations" }]);
+    servers.push(server);
+    const llmux = makeLlmux({
+      PERPLEXITY_API_KEY: "pplx-test-key-1234567890",
+      PERPLEXITY_BASE_URL: server.url,
+    });
+    const error = await rejection(
+      llmux.generate({
+        model: "perplexity:sonar",
+        prompt: "Weather in Paris?",
+        tools: { weather: tool({ inputSchema: jsonSchema({ type: "object" }) }) },
+        maxRetries: 0,
+      }),
+    );
+    assert.equal(error.kind, "unsupported");
+    assert.equal(error.exitCode, 14);
+    assert.match(error.userMessage, /^Perplexity models cannot call tools\. Use a model of another provider/);
+    assert.equal(server.requests.length, 0, "nothing reached Perplexity");
+  });
+
   test("Ollama gets num_ctx and the sampling settings inside options", async () => {
     const protocol = protocols[5]!;
     const { server, llmux } = await serve(protocol, [protocol.text]);

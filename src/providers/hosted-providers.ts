@@ -18,6 +18,7 @@ interface HostedProvider {
   openaiCompatible: boolean;
   defaultBaseURL?: string;
   embeddings: boolean;
+  cannot?: ProviderDefinition["cannot"];
   defaultEncoding?: ProviderDefinition["defaultEncoding"];
   /** Imports the provider package (on first use) and makes the instance. */
   make(settings: HostedFactorySettings): Promise<ProviderInstance>;
@@ -80,6 +81,8 @@ const HOSTED: readonly HostedProvider[] = [
     openaiCompatible: true,
     defaultBaseURL: "https://api.perplexity.ai",
     embeddings: false,
+    // Sonar has no function calling; @ai-sdk/perplexity drops tools without a warning.
+    cannot: ["tools"],
     make: async (s) => languageOnly((await import("@ai-sdk/perplexity")).createPerplexity(s)),
   },
   {
@@ -172,6 +175,7 @@ export const hostedProviders: readonly ProviderDefinition[] = HOSTED.map((hosted
     defaultBaseURL: hosted.defaultBaseURL,
     defaultEncoding: hosted.defaultEncoding,
     embeddings: hosted.embeddings,
+    cannot: hosted.cannot,
     setup: `export ${hosted.keyEnv[0]}=...`,
     isConfigured: (context) => readApiKey(context, definition) !== undefined,
     create: (context) => {

@@ -3,6 +3,9 @@ import type { LlmuxConfig, ProviderSettings } from "../core/load-config.ts";
 import type { OpenAIEncoding } from "./openai-encoding.ts";
 import type { ResolvedModel } from "./provider-registry.ts";
 
+/** What a call may ask of a chat model beyond text. */
+export type ModelCapability = "tools" | "jsonSchema";
+
 /** How a provider is reached; the model picker and `llmux models` group by it. */
 export type ProviderCategory = "frontier" | "managed" | "server" | "local";
 
@@ -35,6 +38,12 @@ export interface ProviderDefinition {
   setup: string;
   /** Offers embedding models through llmux (`llmux embed`, the gateway's /v1/embeddings). */
   embeddings: boolean;
+  /**
+   * What its chat models cannot do (absent: they can do all; every provider streams). A call
+   * asking for it is refused (checkCallCapabilities) rather than answered without it, which is
+   * what its AI SDK package would do, changing the answer.
+   */
+  cannot?: readonly ModelCapability[];
   isConfigured(context: ProviderContext): boolean;
   /** Its models run on this machine: free per token, whatever the catalog or the config says. */
   runsLocally?: true;

@@ -4,6 +4,7 @@ import { findCatalogEntry, resolveBareModelName } from "../catalog/find-catalog-
 import { LlmuxError } from "../core/errors.ts";
 import type { LlmuxConfig } from "../core/load-config.ts";
 import { parseModelReference } from "../core/model-reference.ts";
+import { checkCallCapabilities } from "./check-call-capabilities.ts";
 import { DEFAULT_MODEL } from "./default-model.ts";
 import { endpointProviders } from "./endpoint-providers.ts";
 import { hostedProviders } from "./hosted-providers.ts";
@@ -145,7 +146,10 @@ export function createProviderRegistry(
       // lookup and chat template) is not redone on every call.
       let model = languageModels.get(resolved.reference);
       if (!model) {
-        model = instanceFor(resolved.definition).languageModel(resolved.modelId);
+        model = checkingCapabilities(
+          instanceFor(resolved.definition).languageModel(resolved.modelId),
+          resolved.definition,
+        );
         languageModels.set(resolved.reference, model);
       }
       return model;
@@ -168,5 +172,27 @@ export function createProviderRegistry(
     },
     defaultModel: (explicit) =>
       explicit || config.env.LLMUX_MODEL || config.file.defaultModel || DEFAULT_MODEL,
+  };
+}
+
+// Every surface calls models through here, so each call is checked against its provider's
+// capabilities in this one place.
+function checkingCapabilities(model: LanguageModelV3, definition: ProviderDefinition): LanguageModelV3 {
+  if (!definition.cannot?.length) return model;
+  return {
+    specificationVersion: model.specificationVersion,
+    provider: model.provider,
+    modelId: model.modelId,
+    get supportedUrls() {
+      return model.supportedUrls;
+    },
+    doGenerate(options) {
+      checkCallCapabilities(definition, options);
+      return model.doGenerate(options);
+    },
+    doStream(options) {
+      checkCallCapabilities(definition, options);
+      return model.doStream(options);
+    },
   };
 }

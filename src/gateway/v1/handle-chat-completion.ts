@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { checkCallCapabilities } from "../../providers/check-call-capabilities.ts";
 import { estimateTokens } from "../../providers/estimate-tokens.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { type ChatRequest, parseChatRequest } from "../openai/parse-chat-request.ts";
@@ -54,6 +55,7 @@ export async function handleChatCompletion(
   const attempt = (route: ModelRoute): Promise<RelayResult> => {
     const extraHeaders = { "x-llmux-model": route.resolved.reference };
     if (route.passthrough) {
+      checkCallCapabilities(route.resolved.definition, asked(json));
       return forwardToUpstream({
         target: route.passthrough,
         path: "/chat/completions",
@@ -96,6 +98,15 @@ export async function handleChatCompletion(
     }),
     attempt,
   });
+}
+
+// What a forwarded request asks of the model, in the terms of the provider's capabilities.
+function asked(json: Record<string, unknown>): Parameters<typeof checkCallCapabilities>[1] {
+  const format = json.response_format as { type?: unknown; json_schema?: unknown } | null | undefined;
+  return {
+    tools: Array.isArray(json.tools) ? json.tools : undefined,
+    responseFormat: format?.type === "json_schema" ? { type: "json", schema: format.json_schema } : undefined,
+  };
 }
 
 // The request's own cap on the answer; the newer field wins, as OpenAI reads them.
