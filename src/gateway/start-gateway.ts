@@ -66,6 +66,7 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
     modelRoutes: createModelRoutes(registry),
     metrics,
     keys,
+    database: db,
     capture,
     recordUsage: (row) => usage.record(row),
   };

@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import type { LlmuxConfig } from "../../core/load-config.ts";
 import type { ProviderRegistry } from "../../providers/provider-registry.ts";
 import type { UsageRow } from "../../store/usage-log.ts";
@@ -13,6 +14,8 @@ export interface GatewayContext {
   modelRoutes: ModelRoutes;
   metrics: GatewayMetrics;
   keys: KeyGuard;
+  /** The llmux database, for what a dialect keeps between requests (stored Responses). */
+  database: Database.Database;
   /** Takes over requests the registry's providers build, for the answers the gateway reads itself. */
   capture: RequestCapture;
   /** Queues a usage row (batched, written off the request path). */
