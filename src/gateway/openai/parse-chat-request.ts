@@ -1,10 +1,11 @@
 import type {
   LanguageModelV3CallOptions,
-  LanguageModelV3FilePart,
   LanguageModelV3Message,
   LanguageModelV3ToolResultPart,
 } from "@ai-sdk/provider";
 import { z } from "zod";
+import { fromDataUrl } from "./from-data-url.ts";
+import { parseToolArguments } from "./parse-tool-arguments.ts";
 import { RequestError } from "./request-error.ts";
 
 /** A chat completions request, as the provider layer takes it. */
@@ -244,7 +245,7 @@ function toPrompt(messages: readonly Message[]): LanguageModelV3Message[] {
             type: "tool-call",
             toolCallId: call.id,
             toolName: call.function.name,
-            input: parseArguments(
+            input: parseToolArguments(
               call.function.arguments,
               `messages[${i}].tool_calls[${j}].function.arguments`,
             ),
@@ -277,17 +278,6 @@ function toPrompt(messages: readonly Message[]): LanguageModelV3Message[] {
     }
   }
   return prompt;
-}
-
-function parseArguments(text: string, param: string): unknown {
-  try {
-    return text.trim() === "" ? {} : JSON.parse(text);
-  } catch {
-    throw new RequestError(400, `Invalid value for ${param}: not valid JSON`, {
-      param,
-      code: "invalid_value",
-    });
-  }
 }
 
 type UserPart = z.infer<typeof userPart>;
@@ -330,17 +320,6 @@ function toUserPart(
       return part.file.filename === undefined ? file : { ...file, filename: part.file.filename };
     }
   }
-}
-
-function fromDataUrl(url: string, param: string): LanguageModelV3FilePart {
-  const match = /^data:([^;,]+)(?:;[^,]*)?;base64,/.exec(url);
-  if (!match) {
-    throw new RequestError(400, `Invalid value for ${param}: expected a base64 data: URL`, {
-      param,
-      code: "invalid_value",
-    });
-  }
-  return { type: "file", mediaType: match[1]!, data: url.slice(match[0].length) };
 }
 
 function toResponseFormat(format: Request["response_format"]): ChatRequest["callOptions"]["responseFormat"] {
