@@ -19,6 +19,8 @@ export interface Relay {
   readonly error: Error | undefined;
   /** Token usage the answer reported, read once it has ended. */
   usage(): TokenUsage | undefined;
+  /** What ends a stream that failed after bytes went out, in the client's format; an OpenAI error event by default. */
+  failure?(message: string): string;
 }
 
 export interface RelayOptions {
@@ -195,8 +197,10 @@ class RelayHandler implements Dispatcher.DispatchHandler {
     if (state.committed) {
       // Bytes went out already: tell the client in-band and end; the caller logs the error.
       if (stream && !res.destroyed) {
+        const message = `Upstream stream failed: ${redactSecrets(error.message)}`;
         res.end(
-          `data: ${JSON.stringify({ error: { message: `Upstream stream failed: ${redactSecrets(error.message)}`, type: "server_error", param: null, code: "upstream_error" } })}\n\n`,
+          this.options.relay.failure?.(message) ??
+            `data: ${JSON.stringify({ error: { message, type: "server_error", param: null, code: "upstream_error" } })}\n\n`,
         );
       } else {
         res.destroy();
