@@ -1,12 +1,11 @@
 import type { ServerResponse } from "node:http";
-import type { LanguageModelV3, LanguageModelV3Prompt } from "@ai-sdk/provider";
-import { isUrlSupported } from "@ai-sdk/provider-utils";
+import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { createChunkEncoder } from "../openai/create-chunk-encoder.ts";
 import type { ChatRequest } from "../openai/parse-chat-request.ts";
-import { RequestError } from "../openai/request-error.ts";
 import { type CompletionMeta, toChatCompletion } from "../openai/to-chat-completion.ts";
 import { toOpenAIError } from "../openai/to-openai-error.ts";
 import type { AttemptState } from "./attempt-state.ts";
+import { checkPromptUrls } from "./check-prompt-urls.ts";
 import { createAnthropicRelay } from "./create-anthropic-relay.ts";
 import type { RequestCapture } from "./create-request-capture.ts";
 import { type RelayResult, relayUpstream } from "./relay-upstream.ts";
@@ -34,7 +33,7 @@ interface TranslateOptions {
  */
 export async function translateChat(options: TranslateOptions): Promise<RelayResult> {
   const { model, request, res, state } = options;
-  await checkUrls(model, request.callOptions.prompt);
+  await checkPromptUrls(model, request.callOptions.prompt, "messages");
   // JSON answers are left to the SDK: for Anthropic it may ask for them as a tool call it unwraps.
   if (options.capture && request.callOptions.responseFormat?.type !== "json") {
     const { url, headers, body } = await options.capture.capture((abortSignal) =>
@@ -120,24 +119,5 @@ export async function translateChat(options: TranslateOptions): Promise<RelayRes
     return { usage: encoder.usage && toTokenUsage(encoder.usage), lateError: undefined };
   } finally {
     clearTimeout(timer);
-  }
-}
-
-// doGenerate does not download what the provider cannot fetch itself (generateText would).
-async function checkUrls(model: LanguageModelV3, prompt: LanguageModelV3Prompt): Promise<void> {
-  let supportedUrls: Record<string, RegExp[]> | undefined;
-  for (const message of prompt) {
-    if (message.role !== "user") continue;
-    for (const part of message.content) {
-      if (part.type !== "file" || !(part.data instanceof URL)) continue;
-      supportedUrls ??= await model.supportedUrls;
-      if (!isUrlSupported({ mediaType: part.mediaType, url: part.data.href, supportedUrls })) {
-        throw new RequestError(
-          400,
-          `${model.provider} cannot fetch ${part.data.href} itself; send the image inline as a data: URL`,
-          { param: "messages", code: "unsupported_url" },
-        );
-      }
-    }
   }
 }
