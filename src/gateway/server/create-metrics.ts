@@ -22,6 +22,12 @@ export interface GatewayMetrics {
   observe(sample: RequestSample): void;
   retried(series: Pick<RequestSample, "route" | "dialect" | "model" | "provider">): void;
   fellBack(from: string, to: string): void;
+  /**
+   * A request field accepted but not acted on (a hosted tool, a cache key...): clients of one
+   * dialect send them on every request, and the operator sees here what their answers did without.
+   * `field` comes from the gateway's own lists, never from the client, so the label stays bounded.
+   */
+  ignored(dialect: string, field: string): void;
   inFlight(delta: number): void;
   /** The Prometheus text exposition format, version 0.0.4. */
   render(): string;
@@ -74,6 +80,7 @@ function capLabel(limit: number): (value: string) => string {
 export function createMetrics(): GatewayMetrics {
   const series = new Map<string, Series>();
   const fallbacks = new Map<string, number>();
+  const ignored = new Map<string, number>();
   let inFlight = 0;
   const modelLabel = capLabel(METRIC_LABEL_LIMITS.model);
   const providerLabel = capLabel(METRIC_LABEL_LIMITS.provider);
@@ -121,6 +128,10 @@ export function createMetrics(): GatewayMetrics {
     fellBack(from, to) {
       const key = `from="${escapeLabel(modelLabel(from))}",to="${escapeLabel(modelLabel(to))}"`;
       fallbacks.set(key, (fallbacks.get(key) ?? 0) + 1);
+    },
+    ignored(dialect, field) {
+      const key = `dialect="${escapeLabel(dialect)}",field="${escapeLabel(field)}"`;
+      ignored.set(key, (ignored.get(key) ?? 0) + 1);
     },
     inFlight(delta) {
       inFlight += delta;
@@ -174,6 +185,8 @@ export function createMetrics(): GatewayMetrics {
         if (s.retries > 0) out.push(`llmux_gateway_retries_total{${s.labels}} ${s.retries}`);
       family("llmux_gateway_fallbacks_total", "counter", "Requests moved to a fallback model.");
       for (const [labels, n] of fallbacks) out.push(`llmux_gateway_fallbacks_total{${labels}} ${n}`);
+      family("llmux_gateway_ignored_fields_total", "counter", "Request fields accepted but not acted on.");
+      for (const [labels, n] of ignored) out.push(`llmux_gateway_ignored_fields_total{${labels}} ${n}`);
       family("llmux_gateway_requests_in_flight", "gauge", "Requests being served now.");
       out.push(`llmux_gateway_requests_in_flight ${inFlight}`);
       return `${out.join("\n")}\n`;
