@@ -45,7 +45,9 @@ const result = await summarize(
     model: "local:../shared/models/stories260K.gguf",
     maxTokensPerChunk: 16,
     maxTokens: 32,
-    onProgress: ({ step, done, total }) => {
+    onProgress: (progress) => {
+      if (progress.step !== "parts" && progress.step !== "notes") return;
+      const { step, done, total } = progress;
       if (done === total || done % 20 === 0) console.log(`  ${step}: ${done}/${total}`);
     },
   },

@@ -18,6 +18,8 @@ const answer = (openAIText.json as { choices: { message: { content: string } }[]
 const streamed = (openAIText.events as { choices: { delta: { content?: string } }[] }[])
   .map((event) => event.choices[0]?.delta.content ?? "")
   .join("");
+const HOURS =
+  "# Opening hours\n\nThe library is open from 9 to 5 every weekday, and on Saturdays from 10 to noon.\n";
 const APP_SHELL = `<!doctype html><html><head><title>App</title></head><body><div id="app"></div><script src="app.js"></script></body></html>`;
 
 let site: Served;
@@ -27,6 +29,7 @@ before(async () => {
   site = await serve((req, res) => {
     if (req.url === "/phys") res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
     else if (req.url === "/app") res.writeHead(200, { "content-type": "text/html" }).end(APP_SHELL);
+    else if (req.url === "/hours") res.writeHead(200, { "content-type": "text/markdown" }).end(HOURS);
     else if (req.url === "/logo.png") res.writeHead(200, { "content-type": "image/png" }).end("\x89PNG\r\n");
     else if (req.url === "/slow") res.writeHead(200, { "content-type": "text/html" }).write("<html>");
     else res.writeHead(404).end("not here");
@@ -79,6 +82,84 @@ describe("llmux summarize", () => {
     assert.equal(run.code, 0, run.stdout);
     assert.match(run.stdout, /\x1b\[1mHoliday Name:\x1b\[22m/, "bold text is bold, without the asterisks");
     assert.match(run.stdout, /openai:gpt-4\.1-nano · \d+ in \/ \d+ out tokens/);
+    // The status line: each step drawn over the last on one line, erased before the answer.
+    const fetching = run.stdout.indexOf(`\r\x1b[2K\x1b[2mFetching and extracting ${site.origin}/phys`);
+    const writing = run.stdout.indexOf("\r\x1b[2K\x1b[2mWriting the summary\x1b[22m\r\x1b[2K");
+    assert.ok(fetching >= 0 && writing > fetching, JSON.stringify(run.stdout.slice(0, 300)));
+    assert.ok(run.stdout.indexOf("Holiday Name") > writing, "erased before the answer starts");
+    assert.equal(run.stdout.split("\r\x1b[2K").length, 4, "two steps, each drawn once, then erased");
+  });
+
+  test("piped, stderr gets no status line", async () => {
+    const { env } = await openai();
+    const run = await runCli(["summarize", `${site.origin}/phys`, "--allow-private", ...MODEL], { env });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, "");
+  });
+
+  test("the cache: a second run is answered from it, marked cached, at no cost; --no-cache and llmux cache clear", async () => {
+    const { server, env } = await openai();
+    const home = makeHome();
+    const summarizeJson = (...extra: string[]) =>
+      runCli(["summarize", `${site.origin}/phys`, "--allow-private", "--json", ...MODEL, ...extra], {
+        env,
+        home,
+      });
+    const first = await summarizeJson();
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(JSON.parse(first.stdout).cached, false);
+    assert.equal(server.requests.length, 1);
+
+    const hit = await summarizeJson();
+    assert.equal(hit.code, 0, hit.stderr);
+    const cached = JSON.parse(hit.stdout);
+    assert.equal(server.requests.length, 1, "no model call");
+    assert.equal(cached.cached, true);
+    assert.equal(cached.costUsd, 0);
+    assert.deepEqual(cached.usage, { inputTokens: 0, outputTokens: 0 });
+    assert.equal(cached.summary, JSON.parse(first.stdout).summary);
+    assert.equal(hit.stderr, "llmux: cached summary, no model called (--no-cache to write it again)\n");
+
+    const fresh = await summarizeJson("--no-cache");
+    assert.equal(JSON.parse(fresh.stdout).cached, false);
+    assert.equal(server.requests.length, 2, "--no-cache reads no cache");
+    const other = await summarizeJson("--length", "long");
+    assert.equal(JSON.parse(other.stdout).cached, false, "another length is another summary");
+
+    const shown = await runCli(["cache"], { home });
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /^2 cached summaries, [\d.]+ KB of 50\.0 MB, in .*llmux\.db\n$/);
+    const stats = JSON.parse((await runCli(["cache", "--json"], { home })).stdout);
+    assert.equal(stats.entries, 2);
+    assert.equal(stats.maxBytes, 50_000_000);
+    const cleared = await runCli(["cache", "clear"], { home });
+    assert.equal(cleared.stdout, "Removed 2 cached summaries.\n");
+    assert.equal(JSON.parse((await summarizeJson()).stdout).cached, false, "cleared");
+    assertOneLineError(await runCli(["cache", "empty"], { home }), 2, /llmux cache clear/);
+  });
+
+  test("a page already shorter than the length asked for is printed as it is, without a model call", async () => {
+    const { server, env } = await openai();
+    const run = await runCli(["summarize", `${site.origin}/hours`, "--allow-private", "--json", ...MODEL], {
+      env,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout);
+    assert.equal(result.verbatim, true);
+    assert.equal(result.summary, HOURS.trim());
+    assert.equal(result.chunks, 0);
+    assert.equal(server.requests.length, 0);
+    assert.match(
+      run.stderr,
+      /^llmux: the content is already shorter than the length asked for: printed as it is/,
+    );
+
+    const target = await runCli(
+      ["summarize", `${site.origin}/phys`, "--allow-private", "--length", "1500", ...MODEL],
+      { env },
+    );
+    assert.equal(target.code, 0, target.stderr);
+    assert.match(JSON.stringify(server.requests[0]!.json), /about 1500 characters/);
   });
 
   test("--json prints the documented object", async () => {
@@ -98,6 +179,8 @@ describe("llmux summarize", () => {
       "usage",
       "costUsd",
       "chunks",
+      "cached",
+      "verbatim",
       "timings",
     ]);
     assert.equal(result.url, `${site.origin}/phys`);
@@ -174,7 +257,13 @@ describe("llmux summarize", () => {
 
   test("bad options are usage errors", async () => {
     assertOneLineError(await runCli(["summarize"]), 2, /Nothing to summarize/);
-    assertOneLineError(await runCli(["summarize", "x.html", "--length", "huge"]), 2, /short, medium or long/);
+    for (const length of ["huge", "20", "1500.5"]) {
+      assertOneLineError(
+        await runCli(["summarize", "x.html", "--length", length]),
+        2,
+        /--length must be short, medium, long, xl or a number of characters from 100 to 50000/,
+      );
+    }
   });
 
   test("the main job: a shared page from a local file with the shared tiny local model", async () => {

@@ -3,9 +3,12 @@
 // was sent and what came back.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { countTokens } from "gpt-tokenizer";
 import { isLlmuxError } from "../src/core/errors.ts";
+import { createSummaryCache } from "../src/store/create-summary-cache.ts";
+import { openDatabase } from "../src/store/open-database.ts";
 import { summarize } from "../src/summarize/summarize.ts";
 import { type Served, serve } from "./reader-serve.ts";
 import {
@@ -17,6 +20,7 @@ import {
   startOpenAIServer,
 } from "./servers/index.ts";
 import { makeLlmux } from "./support/make-llmux.ts";
+import { makeTempDir } from "./support/make-temp-dir.ts";
 
 const PHYS = "../shared/corpus/dev/scrapinghub-e1c7023ee2148901"; // phys.org news article
 const openAIText = readFixture("openai/chat/openai-text");
@@ -163,7 +167,8 @@ test("a failing model call fails the summary with its own error", async () => {
   const { llmux } = await openai([{ status: 401 }]);
   await assert.rejects(
     summarize(
-      { markdown: "Some text worth summarizing.", title: "T" },
+      // Longer than the short length's target, or it would be returned as it is, with no call.
+      { markdown: "Some text worth summarizing. ".repeat(40), title: "T" },
       { llmux, model: "openai:gpt-4.1-nano" },
     ),
     (error: unknown) => isLlmuxError(error) && error.kind === "auth",
@@ -180,4 +185,78 @@ test("a page with no text is nothing to summarize", async () => {
     (error: unknown) => isLlmuxError(error) && error.kind === "nothing_extracted",
   );
   assert.equal(server.requests.length, 0);
+});
+
+test("the cache: the same content, prompt, model, length and language is summarized once", async () => {
+  const { server, llmux } = await openai([{ fixture: "openai/chat/openai-text" }]);
+  const db = openDatabase(join(makeTempDir("llmux-summarize-cache-"), "llmux.db"));
+  const cache = createSummaryCache(db, { maxBytes: 1_000_000 });
+  const job = { llmux, model: "openai:gpt-4.1-nano", read: { allowPrivate: true }, cache };
+  const first = await summarize(`${site.origin}/phys`, job);
+  assert.equal(first.cached, false);
+  assert.equal(server.requests.length, 1);
+
+  const deltas: string[] = [];
+  const second = await summarize(`${site.origin}/phys`, { ...job, onText: (delta) => deltas.push(delta) });
+  assert.equal(server.requests.length, 1, "no model call");
+  assert.equal(second.cached, true);
+  assert.equal(second.summary, first.summary);
+  assert.equal(deltas.join(""), first.summary, "a hit is still given to onText");
+  assert.equal(second.costUsd, 0);
+  assert.deepEqual(second.usage, { inputTokens: 0, outputTokens: 0 });
+  assert.equal(second.chunks, first.chunks);
+  assert.match(second.title, /Hibernating astronauts/);
+
+  // Each of these changes the answer, so each is a miss (and then a hit of its own).
+  const variants = [
+    { length: "long" as const },
+    { length: 1500 },
+    { language: "French" },
+    { prompt: "List the names" },
+  ];
+  for (const variant of variants) {
+    const calls: number = server.requests.length;
+    assert.equal((await summarize(`${site.origin}/phys`, { ...job, ...variant })).cached, false);
+    assert.equal(server.requests.length, calls + 1, JSON.stringify(variant));
+  }
+  for (const variant of variants) {
+    assert.equal((await summarize(`${site.origin}/phys`, { ...job, ...variant })).cached, true);
+  }
+  const other = await summarize(`${site.origin}/phys`, { ...job, model: "openai:gpt-4.1-mini" });
+  assert.equal(other.cached, false, "another model");
+  const edited = await summarize(
+    { markdown: `${await readFile(`${PHYS}/expected.txt`, "utf8")} More.` },
+    job,
+  );
+  assert.equal(edited.cached, false, "other content");
+  assert.equal(server.requests.length, 1 + variants.length + 2);
+});
+
+test("content shorter than the length asked for is the summary, as it is, without a model call", async () => {
+  const { server, llmux } = await openai([{ fixture: "openai/chat/openai-text" }]);
+  const markdown =
+    "# Opening hours\n\nThe library is open from 9 to 5, [every weekday](https://example.com/days). On Saturdays it opens at 10 and closes at noon.";
+  const deltas: string[] = [];
+  const result = await summarize(
+    { markdown, title: "Opening hours" },
+    { llmux, model: "openai:gpt-4.1-nano", onText: (delta) => deltas.push(delta) },
+  );
+  assert.equal(server.requests.length, 0);
+  assert.equal(result.verbatim, true);
+  assert.equal(
+    result.summary,
+    "# Opening hours\n\nThe library is open from 9 to 5, every weekday. On Saturdays it opens at 10 and closes at noon.",
+  );
+  assert.equal(deltas.join(""), result.summary);
+  assert.equal(result.chunks, 0);
+  assert.equal(result.costUsd, 0);
+
+  // Longer than a 100-character target, or in another language: the model writes it.
+  for (const options of [{ length: 100 }, { language: "French" }]) {
+    const calls: number = server.requests.length;
+    const written = await summarize({ markdown }, { llmux, model: "openai:gpt-4.1-nano", ...options });
+    assert.equal(written.verbatim, false);
+    assert.equal(server.requests.length, calls + 1);
+  }
+  assert.match(messages(server.requests[0]!).user, /about 100 characters/);
 });

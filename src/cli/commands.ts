@@ -71,6 +71,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./summarize.ts")).summarizeCommand,
   },
   {
+    name: "cache",
+    summary: "the summary cache: how many summaries and bytes it holds; `llmux cache clear` empties it",
+    load: async () => (await import("./cache.ts")).cacheCommand,
+  },
+  {
     name: "compare",
     summary: "one prompt to several models at once: each answer, then tokens, cost and timings side by side",
     load: async () => (await import("./compare.ts")).compareCommand,

@@ -1,8 +1,17 @@
 import { createLimiter } from "../core/create-limiter.ts";
 import { EXIT_CODES, isLlmuxError, LlmuxError } from "../core/errors.ts";
+import type { LlmuxConfig } from "../core/load-config.ts";
 import { writeFileAtomic } from "../core/write-file-atomic.ts";
-import { SUMMARY_LENGTHS } from "../summarize/build-summary-prompt.ts";
-import { type SummarizeOptions, type Summary, summarize } from "../summarize/summarize.ts";
+import { createSummaryCache } from "../store/create-summary-cache.ts";
+import { openDatabase } from "../store/open-database.ts";
+import {
+  type SummarizeOptions,
+  type SummarizeProgress,
+  type Summary,
+  summarize,
+} from "../summarize/summarize.ts";
+import type { SummaryCache } from "../summarize/summary-cache.ts";
+import { parseSummaryLength } from "../summarize/summary-lengths.ts";
 import type { CliIo, Command } from "./command.ts";
 import { createCliLlmux } from "./create-cli-llmux.ts";
 import { createMarkdownRenderer } from "./create-markdown-renderer.ts";
@@ -22,9 +31,9 @@ const options = defineOptions({
     type: "string",
     short: "l",
     placeholder: "LENGTH",
-    choices: SUMMARY_LENGTHS,
     default: "short",
-    description: "short, medium or long",
+    description:
+      "short, medium, long, xl, or a target in characters (e.g. 1500);\ncontent already shorter is printed as it is, without a model call",
   },
   language: {
     type: "string",
@@ -46,7 +55,11 @@ const options = defineOptions({
   json: {
     type: "boolean",
     description:
-      "one JSON object per source, one per line (JSON Lines): url, title, summary,\nmodel, usage {inputTokens, outputTokens}, costUsd, chunks,\ntimings {fetchMs, extractMs, llmMs}",
+      "one JSON object per source, one per line (JSON Lines): url, title, summary,\nmodel, usage {inputTokens, outputTokens}, costUsd, chunks, cached, verbatim,\ntimings {fetchMs, extractMs, llmMs}",
+  },
+  "no-cache": {
+    type: "boolean",
+    description: "neither read nor write the summary cache (see `llmux cache`)",
   },
   ...readerOptions,
 });
@@ -77,92 +90,179 @@ Examples:
       throw new LlmuxError("usage", "Standard input (-) can be read only once", { hint: "Give - once" });
     }
     // The model first: a missing default model is offered for download before any page is fetched.
+    const length = parseSummaryLength(values.length);
     await ensureLocalModel(values.model, config(), io);
     const job: SummarizeOptions = {
       llmux: createCliLlmux(config(), io),
       model: values.model,
-      length: values.length,
+      length,
       language: values.language,
       prompt: values.prompt,
       read: { ...toReadPageOptions(values), stdin: io.stdin },
+      cache: values["no-cache"] ? undefined : openCache(config(), io),
     };
     const { json, output } = values;
-    const [only] = positionals;
-    if (only !== undefined && positionals.length === 1 && !json && output === undefined) {
-      await streamOne(only, job, io);
-      return 0;
-    }
-
-    // Several sources (or JSON, or a file): each printed whole, in the order given, as soon as
-    // it and those before it are done.
-    const several = positionals.length > 1;
-    const limit = createLimiter(SOURCES_AT_ONCE);
-    const runs = positionals.map((source) =>
-      limit(() => summarize(source, job)).then(
-        (summary) => ({ source, summary }),
-        (error: unknown) => ({ source, error }),
-      ),
-    );
-    const written: string[] = [];
-    const errors: unknown[] = [];
-    for (const run of runs) {
-      const outcome = await run;
-      if ("error" in outcome) {
-        if (!several) throw outcome.error;
-        errors.push(outcome.error);
-        io.stderr.write(`llmux: ${outcome.source}: ${describeError(outcome.error)}\n`);
-        continue;
+    const status = createStatusLine(io);
+    try {
+      const [only] = positionals;
+      if (only !== undefined && positionals.length === 1 && !json && output === undefined) {
+        await streamOne(only, job, io, status);
+        return 0;
       }
-      const text = json
-        ? `${JSON.stringify(toJson(outcome.summary), null, io.prettyJson && output === undefined ? 2 : undefined)}\n`
-        : `${several ? header(outcome.summary) : ""}${outcome.summary.summary}\n`;
-      if (output !== undefined) {
-        written.push(text);
-      } else {
-        const renderer = createMarkdownRenderer(io.color && !json);
-        io.stdout.write(`${written.length > 0 && !json ? "\n" : ""}${renderer.write(text)}${renderer.end()}`);
-        written.push(text);
-      }
+      return await printAll(positionals, job, io, status, { json, output });
+    } finally {
+      status.clear();
     }
-    if (output !== undefined && written.length > 0) {
-      await writeFileAtomic(output, written.join(json ? "" : "\n"));
-      if (io.stderr.isTTY) io.stderr.write(`Summary written to ${output}\n`);
-    }
-    if (errors.length === 0) return 0;
-    return errors.length === positionals.length ? exitCode(errors[0]) : EXIT_CODES.partial_failure;
   },
 };
 
+/**
+ * Several sources (or JSON, or a file): each printed whole, in the order given, as soon as it
+ * and those before it are done.
+ */
+async function printAll(
+  sources: string[],
+  job: SummarizeOptions,
+  io: CliIo,
+  status: StatusLine,
+  { json, output }: { json: boolean; output: string | undefined },
+): Promise<number> {
+  const several = sources.length > 1;
+  const limit = createLimiter(SOURCES_AT_ONCE);
+  let finished = 0;
+  const runs = sources.map((source) =>
+    limit(() =>
+      summarize(source, {
+        ...job,
+        // One source: its own steps; several at once: how many are done.
+        onProgress: several ? undefined : (progress) => status.show(describeProgress(progress)),
+      }),
+    )
+      .then(
+        (summary) => ({ source, summary }),
+        (error: unknown) => ({ source, error }),
+      )
+      .finally(() => {
+        if (several) status.show(`Summarizing: ${++finished} of ${sources.length} sources done`);
+      }),
+  );
+  if (several) status.show(`Summarizing: 0 of ${sources.length} sources done`);
+  const written: string[] = [];
+  const errors: unknown[] = [];
+  for (const run of runs) {
+    const outcome = await run;
+    status.clear();
+    if ("error" in outcome) {
+      if (!several) throw outcome.error;
+      errors.push(outcome.error);
+      io.stderr.write(`llmux: ${outcome.source}: ${describeError(outcome.error)}\n`);
+      continue;
+    }
+    noteShortcut(outcome.summary, several ? outcome.source : undefined, io);
+    const text = json
+      ? `${JSON.stringify(toJson(outcome.summary), null, io.prettyJson && output === undefined ? 2 : undefined)}\n`
+      : `${several ? header(outcome.summary) : ""}${outcome.summary.summary}\n`;
+    if (output === undefined) {
+      const renderer = createMarkdownRenderer(io.color && !json);
+      io.stdout.write(`${written.length > 0 && !json ? "\n" : ""}${renderer.write(text)}${renderer.end()}`);
+    }
+    written.push(text);
+  }
+  if (output !== undefined && written.length > 0) {
+    await writeFileAtomic(output, written.join(json ? "" : "\n"));
+    if (io.stderr.isTTY) io.stderr.write(`Summary written to ${output}\n`);
+  }
+  if (errors.length === 0) return 0;
+  return errors.length === sources.length ? exitCode(errors[0]) : EXIT_CODES.partial_failure;
+}
+
 /** One source to the terminal: the answer streams, rendered as Markdown in a TTY. */
-async function streamOne(source: string, options: SummarizeOptions, io: CliIo): Promise<void> {
+async function streamOne(source: string, options: SummarizeOptions, io: CliIo, status: StatusLine) {
   const renderer = createMarkdownRenderer(io.color);
-  // Long pages take a while before the answer starts: say how far the parts are, in a TTY.
-  let progress = false;
   let last = "";
   const summary = await summarize(source, {
     ...options,
-    onProgress: ({ step, done, total }) => {
-      if (!io.stderr.isTTY) return;
-      progress = true;
-      const what = step === "parts" ? "part" : "group of notes";
-      io.stderr.write(`\r\x1b[2KSummarizing: ${what} ${done} of ${total} done`);
-    },
+    onProgress: (progress) => status.show(describeProgress(progress)),
     onText: (delta) => {
-      if (progress) {
-        io.stderr.write("\r\x1b[2K");
-        progress = false;
-      }
+      status.clear();
       io.stdout.write(renderer.write(delta));
       last = delta;
     },
   });
   io.stdout.write(renderer.end());
   if (!last.endsWith("\n")) io.stdout.write("\n");
-  if (io.stderr.isTTY) {
+  noteShortcut(summary, undefined, io);
+  if (io.stderr.isTTY && !summary.verbatim) {
     const call = { ...summary, latencyMs: summary.timings.llmMs };
+    const parts = summary.chunks > 1 ? ` · ${summary.chunks} parts` : "";
+    io.stderr.write(`${describeCall(call, io.color, `${parts}${summary.cached ? " · cached" : ""}`)}\n`);
+  }
+}
+
+/** A summary that took no model call says why, on stderr, so a user does not wonder. */
+function noteShortcut(summary: Summary, source: string | undefined, io: CliIo): void {
+  const from = source === undefined ? "" : `${source}: `;
+  if (summary.cached) {
+    io.stderr.write(`llmux: ${from}cached summary, no model called (--no-cache to write it again)\n`);
+  } else if (summary.verbatim) {
     io.stderr.write(
-      `${describeCall(call, io.color, summary.chunks > 1 ? ` · ${summary.chunks} parts` : "")}\n`,
+      `llmux: ${from}the content is already shorter than the length asked for: printed as it is, no model called\n`,
     );
+  }
+}
+
+/** What the status line says for each step of a summary. */
+function describeProgress(progress: SummarizeProgress): string {
+  switch (progress.step) {
+    case "reading":
+      return `Fetching and extracting ${progress.source}`;
+    case "parts":
+      return `Summarizing part ${Math.min(progress.done + 1, progress.total)}/${progress.total} (${progress.done} done)`;
+    case "notes":
+      return `Merging notes ${progress.done}/${progress.total}`;
+    case "answer":
+      return "Writing the summary";
+  }
+}
+
+interface StatusLine {
+  show(text: string): void;
+  clear(): void;
+}
+
+/**
+ * One line on stderr that says what is happening, redrawn in place and erased before anything
+ * else is printed; only when stderr is a terminal (a log or a pipe gets none).
+ */
+function createStatusLine(io: CliIo): StatusLine {
+  let shown = false;
+  if (!io.stderr.isTTY) return { show: () => {}, clear: () => {} };
+  return {
+    show(text) {
+      const width = Math.max(20, (io.stderr.columns || 80) - 1);
+      const line = text.length > width ? `${text.slice(0, width - 1)}…` : text;
+      io.stderr.write(`\r\x1b[2K${io.color ? `\x1b[2m${line}\x1b[22m` : line}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) io.stderr.write("\r\x1b[2K");
+      shown = false;
+    },
+  };
+}
+
+/**
+ * The summary cache in the llmux database; one that cannot be opened (a read-only home, a newer
+ * schema) is said once and the summary goes on without it.
+ */
+function openCache(config: LlmuxConfig, io: CliIo): SummaryCache | undefined {
+  try {
+    return createSummaryCache(openDatabase(config.paths.database), {
+      maxBytes: config.file.summaryCache.maxBytes,
+    });
+  } catch (error) {
+    io.stderr.write(`llmux: warning: summary cache not used: ${describeError(error)}\n`);
+    return undefined;
   }
 }
 
@@ -180,6 +280,8 @@ function toJson(summary: Summary) {
     usage: { inputTokens: summary.usage.inputTokens, outputTokens: summary.usage.outputTokens },
     costUsd: summary.costUsd,
     chunks: summary.chunks,
+    cached: summary.cached,
+    verbatim: summary.verbatim,
     timings: {
       fetchMs: summary.timings.fetchMs,
       extractMs: summary.timings.extractMs,

@@ -108,6 +108,11 @@ function buildConfigSchemas(z: typeof import("zod").z) {
         .object({ library: z.boolean().default(false) })
         .strict()
         .default({ library: false }),
+      /** Finished summaries kept (llmux summarize, the web app); least recently used go first. */
+      summaryCache: z
+        .object({ maxBytes: z.number().int().positive().default(50_000_000) })
+        .strict()
+        .prefault({}),
       maxRetries: z.number().int().min(0).max(10).default(2),
       timeoutMs: z.number().int().positive().default(600_000),
       gateway: gatewaySchema.prefault({}),

@@ -72,6 +72,16 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE conversations ADD COLUMN owner TEXT NOT NULL DEFAULT 'local user';
   CREATE INDEX conversations_owner ON conversations (owner, updated_ms);
   ALTER TABLE usage ADD COLUMN estimated INTEGER NOT NULL DEFAULT 0 CHECK (estimated IN (0, 1));`,
+  // 5: finished summaries, keyed on a hash of what they depend on (content, prompt, model,
+  // length, language), so the same page is not paid for twice; `used_ms` orders LRU eviction.
+  `CREATE TABLE summary_cache (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL,
+    used_ms INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX summary_cache_used ON summary_cache (used_ms);`,
 ];
 
 const BUSY_TIMEOUT_MS = 5000;

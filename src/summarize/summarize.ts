@@ -8,12 +8,14 @@ import { type ReadPage, type ReadPageOptions, readPage } from "../reader/read-pa
 import {
   buildSummaryPrompt,
   type PageInfo,
-  type SummaryLength,
   type SummaryPromptOptions,
   type SummaryStep,
 } from "./build-summary-prompt.ts";
 import { planBudget } from "./plan-budget.ts";
 import { type CountTokens, splitIntoChunks } from "./split-into-chunks.ts";
+import type { SummaryCache } from "./summary-cache.ts";
+import { summaryCacheKey } from "./summary-cache-key.ts";
+import { resolveSummaryLength } from "./summary-lengths.ts";
 
 /** A page already read: its Markdown (or plain text), and title and URL when known. */
 export interface SummarizeInput {
@@ -38,18 +40,25 @@ export interface SummarizeOptions extends SummaryPromptOptions {
   contextWindow?: number;
   /** Model calls at once; default 4 for cloud models, 2 for local ones. */
   concurrency?: number;
+  /**
+   * Finished summaries kept between runs: a summary of the same content with the same prompt,
+   * length, language and model is taken from it without a model call. Default: none.
+   */
+  cache?: SummaryCache;
   /** Receives the final answer as it streams (the notes on parts are not streamed). */
   onText?: (delta: string) => void;
-  /** Called as the parts of a long page, then the combining rounds, get done. */
+  /** Called as the work moves on: reading the page, each part done, each merge, the answer. */
   onProgress?: (progress: SummarizeProgress) => void;
   signal?: AbortSignal;
 }
 
-export interface SummarizeProgress {
-  step: "parts" | "notes";
-  done: number;
-  total: number;
-}
+/** What a summary is doing now, for a status line. */
+export type SummarizeProgress =
+  | { step: "reading"; source: string }
+  /** Notes on the parts of a long page (`parts`), then rounds merging notes (`notes`). */
+  | { step: "parts" | "notes"; done: number; total: number }
+  /** The final answer is being written (it streams to onText once it starts). */
+  | { step: "answer" };
 
 export interface Summary {
   /** Where the page was read from: an http(s) or file: URL, "stdin", or the input's url. */
@@ -63,13 +72,15 @@ export interface Summary {
   usage: { inputTokens: number | null; outputTokens: number | null };
   /** USD over every call; null when the price is unknown. */
   costUsd: number | null;
-  /** Parts the page was split into (1: it fitted one call). */
+  /** Parts the page was split into (1: it fitted one call; 0: no call, see verbatim and cached). */
   chunks: number;
+  /** Taken from the cache: no model was called (usage 0, cost 0). */
+  cached: boolean;
+  /** The content was already shorter than the length asked for: it is the summary, as it is. */
+  verbatim: boolean;
   timings: { fetchMs: number; extractMs: number; llmMs: number };
 }
 
-/** Final answer tokens by length. */
-const ANSWER_TOKENS: Record<SummaryLength, number> = { short: 400, medium: 800, long: 1600 };
 const NOTE_TOKENS = 400;
 
 /**
@@ -86,6 +97,7 @@ export async function summarize(
   const resolved = llmux.registry.resolve(llmux.registry.defaultModel(options.model));
   // Made now, so an unknown model or a missing key fails before the page is fetched.
   llmux.registry.languageModel(resolved);
+  if (typeof input === "string") options.onProgress?.({ step: "reading", source: input });
   const page: SummarizeInput = typeof input === "string" ? await readPage(input, options.read) : input;
   const started = performance.now();
   const info: PageInfo = { title: page.title ?? "", url: page.url ?? null };
@@ -94,6 +106,44 @@ export async function summarize(
     throw new LlmuxError("nothing_extracted", `${info.url ?? "The page"} has no text to summarize`, {
       hint: "Check the source; for a page built by JavaScript try --render",
     });
+  }
+  const target = resolveSummaryLength(options.length);
+  const finish = (
+    summary: string,
+    chunks: number,
+    cost: Pick<Summary, "usage" | "costUsd" | "cached" | "verbatim">,
+  ): Summary => ({
+    url: info.url,
+    title: info.title,
+    summary: summary.trim(),
+    model: resolved.reference,
+    chunks,
+    ...cost,
+    timings: {
+      fetchMs: page.timings?.fetchMs ?? 0,
+      extractMs: page.timings?.extractMs ?? 0,
+      llmMs: Math.round(performance.now() - started),
+    },
+  });
+  const free = { usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0 };
+  // Restating what is already short costs a call and says less: it is returned as it is. Not when
+  // the answer must differ from the page anyway (another language, your own instruction).
+  if (!options.prompt?.trim() && !options.language && !options.site && content.length <= target.characters) {
+    options.onText?.(content);
+    return finish(content, 0, { ...free, cached: false, verbatim: true });
+  }
+  const key = summaryCacheKey("summary", [
+    content,
+    resolved.reference,
+    buildSummaryPrompt({ kind: "whole" }, { title: "", url: null }, "", options),
+    options.maxTokens ?? null,
+    options.maxTokensPerChunk ?? null,
+    options.contextWindow ?? null,
+  ]);
+  const hit = readCache(options.cache, key);
+  if (hit) {
+    options.onText?.(hit.summary);
+    return finish(hit.summary, hit.chunks, { ...free, cached: true, verbatim: false });
   }
   const limits = await resolveModelLimits(resolved, llmux.registry.config);
   try {
@@ -107,7 +157,7 @@ export async function summarize(
     const budget = planBudget({
       contextWindow: Math.min(limits.contextWindow, options.contextWindow ?? Number.POSITIVE_INFINITY),
       promptTokens,
-      answerTokens: options.maxTokens ?? ANSWER_TOKENS[options.length ?? "short"],
+      answerTokens: options.maxTokens ?? target.answerTokens,
       noteTokens: options.maxTokensPerChunk ?? NOTE_TOKENS,
       exact: limits.tokenizer !== "estimate",
     });
@@ -141,6 +191,7 @@ export async function summarize(
         signal,
       };
       const final = step.kind === "whole" || (step.kind === "notes" && step.final);
+      if (final) options.onProgress?.({ step: "answer" });
       if (final && options.onText) {
         const { textStream, result } = llmux.stream(request);
         for await (const delta of textStream) options.onText(delta);
@@ -152,7 +203,7 @@ export async function summarize(
       add(done);
       return done.text;
     };
-    const inParallel = async (kind: SummarizeProgress["step"], steps: Array<() => Promise<string>>) => {
+    const inParallel = async (kind: "parts" | "notes", steps: Array<() => Promise<string>>) => {
       let done = 0;
       try {
         return await Promise.all(
@@ -192,20 +243,13 @@ export async function summarize(
       }
       summary = await call({ kind: "notes", final: true }, formatNotes(notes), answerCap);
     }
-    return {
-      url: info.url,
-      title: info.title,
-      summary: summary.trim(),
-      model: resolved.reference,
+    writeCache(options.cache, key, { summary: summary.trim(), chunks });
+    return finish(summary, chunks, {
       usage: { inputTokens: total.inputTokens, outputTokens: total.outputTokens },
       costUsd: total.costUsd,
-      chunks,
-      timings: {
-        fetchMs: page.timings?.fetchMs ?? 0,
-        extractMs: page.timings?.extractMs ?? 0,
-        llmMs: Math.round(performance.now() - started),
-      },
-    };
+      cached: false,
+      verbatim: false,
+    });
   } finally {
     limits.release();
   }
@@ -251,6 +295,36 @@ function groupNotes(notes: string[], chunkTokens: number, count: CountTokens): s
   }
   if (group.length > 0) groups.push(group);
   return groups;
+}
+
+interface CachedSummary {
+  summary: string;
+  chunks: number;
+}
+
+/**
+ * A cache that cannot be read or written (a locked or full disk) costs a model call, never the
+ * summary; an entry of another shape is a miss.
+ */
+function readCache(cache: SummaryCache | undefined, key: string): CachedSummary | undefined {
+  try {
+    const value = cache?.get(key);
+    if (value === undefined) return undefined;
+    const entry = JSON.parse(value) as Partial<CachedSummary>;
+    return typeof entry.summary === "string" && typeof entry.chunks === "number"
+      ? { summary: entry.summary, chunks: entry.chunks }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(cache: SummaryCache | undefined, key: string, entry: CachedSummary): void {
+  try {
+    cache?.set(key, JSON.stringify(entry));
+  } catch {
+    // Only the next run's time is lost.
+  }
 }
 
 function sum(total: number | null, value: number | null): number | null {

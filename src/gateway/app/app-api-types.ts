@@ -85,8 +85,12 @@ export interface SummarizeDone {
   costUsd: number | null;
   timeToFirstTokenMs: number | null;
   latencyMs: number;
-  /** Parts the page was split into (1: it fitted one call). */
+  /** Parts the page was split into (1: it fitted one call; 0: no call, cached or verbatim). */
   chunks: number;
+  /** Taken from the summary cache (shared with `llmux summarize`): no model call, cost 0. */
+  cached: boolean;
+  /** The page was already shorter than the length asked for: the summary is its text, as it is. */
+  verbatim: boolean;
 }
 
 /** `POST /app/api/pull`, event `progress`: at most a few times a second. */

@@ -115,3 +115,35 @@ test("a budgeted key cannot summarize with a model that has no price", async () 
   assert.equal(error.code, "model_price_unknown");
   assert.match(error.message, /vllm:my-model/);
 });
+
+test("a page summarized again comes from the summary cache: one delta, and done says cached, at no cost", async () => {
+  const { key, token } = createGatewayKey(db, { budgetUsd: 1 });
+  const first = await (await summarize(token, "openai:gpt-4.1-mini")).text();
+  assert.match(first, /"cached":false/);
+  const calls = provider.requests.length;
+  const response = await summarize(token, "openai:gpt-4.1-mini");
+  assert.equal(response.status, 200);
+  const events = await response.text();
+  assert.equal(provider.requests.length, calls, "no model call");
+  assert.equal(events.match(/event: delta/g)?.length, 1);
+  const done = JSON.parse(/event: done\ndata: (.*)\n/.exec(events)![1]!);
+  assert.equal(done.cached, true);
+  assert.equal(done.costUsd, 0);
+  assert.equal(done.verbatim, false);
+  const spent = keys.balance(key.id).spentUsd;
+  assert.ok(spent > 0, "the first summary was paid");
+  assert.equal(usage.filter((row) => row.gatewayKeyId === key.id).length, 1, "the second made no call");
+});
+
+test("a length that is neither a preset nor a number of characters is a 400", async () => {
+  const { token } = createGatewayKey(db, {});
+  const response = await fetch(`${base}/app/api/summarize`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ url: pageUrl, length: "huge" }),
+  });
+  assert.equal(response.status, 400);
+  const { error } = (await response.json()) as { error: { code: string; param: string; message: string } };
+  assert.equal(error.param, "length");
+  assert.match(error.message, /^length must be short, medium, long, xl or a number of characters/);
+});

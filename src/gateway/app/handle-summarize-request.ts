@@ -3,10 +3,13 @@ import { performance } from "node:perf_hooks";
 import { computeCost } from "../../catalog/compute-cost.ts";
 import { type Pricing, resolvePricing } from "../../catalog/resolve-pricing.ts";
 import { createLlmux } from "../../client/create-llmux.ts";
+import { isLlmuxError } from "../../core/errors.ts";
 import { formatBytes } from "../../core/format-bytes.ts";
 import { findMissingCatalogModel } from "../../local/find-missing-catalog-model.ts";
 import { estimateTokens } from "../../providers/estimate-tokens.ts";
+import { createSummaryCache } from "../../store/create-summary-cache.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
+import { parseSummaryLength, type SummaryLength } from "../../summarize/summary-lengths.ts";
 import { RequestError } from "../openai/request-error.ts";
 import { toOpenAIError } from "../openai/to-openai-error.ts";
 import { checkServableModel } from "../server/check-servable-model.ts";
@@ -21,7 +24,8 @@ import { openEventStream, watchClient } from "./open-event-stream.ts";
  * POST /app/api/summarize `{ url, model?, length?, language? }`: reads the page with the same reader
  * and SSRF rules as `llmux summarize` (private addresses only when the server allows them; a page
  * that cannot be read is an HTTP error), then streams server-sent events: `page`, `delta`
- * (`{ text }`) many times, and `done` or `error`.
+ * (`{ text }`) many times, and `done` or `error`. Summaries come from and go to the same cache as
+ * the CLI's (the llmux database): a hit is one `delta` and a `done` marked `cached`.
  */
 export async function handleSummarizeRequest(
   req: IncomingMessage,
@@ -32,7 +36,7 @@ export async function handleSummarizeRequest(
   const json = parseJsonBody(await readBody(req, context.config.file.gateway.bodyLimitBytes));
   const url = parseUrl(json.url);
   const model = typeof json.model === "string" && json.model ? json.model : undefined;
-  const length = json.length === "medium" || json.length === "long" ? json.length : "short";
+  const length = parseLength(json.length);
   const language = typeof json.language === "string" && json.language ? json.language : undefined;
 
   // What the calls cost, charged to the key when the summary ends (in place of its hold). A call
@@ -97,6 +101,7 @@ export async function handleSummarizeRequest(
       length,
       language,
       signal,
+      cache: createSummaryCache(context.database, { maxBytes: context.config.file.summaryCache.maxBytes }),
       onText: (text) => {
         firstTokenAt ??= performance.now();
         streamed += text;
@@ -111,6 +116,8 @@ export async function handleSummarizeRequest(
       timeToFirstTokenMs: firstTokenAt === null ? null : Math.round(firstTokenAt - started),
       latencyMs: Math.round(performance.now() - started),
       chunks: summary.chunks,
+      cached: summary.cached,
+      verbatim: summary.verbatim,
     } satisfies SummarizeDone);
   } catch (error) {
     if (signal.aborted) return;
@@ -147,6 +154,19 @@ async function refuseMissingCatalogModel(name: string, context: AppContext): Pro
     param: "model",
     code: "model_not_downloaded",
   });
+}
+
+/** A preset name or a number of characters, as `--length` takes them; default short. */
+function parseLength(value: unknown): SummaryLength {
+  if (value === undefined || value === null) return "short";
+  try {
+    return parseSummaryLength(String(value), "length");
+  } catch (error) {
+    throw new RequestError(400, isLlmuxError(error) ? error.message : "Invalid length", {
+      param: "length",
+      code: "invalid_value",
+    });
+  }
 }
 
 /** Only web pages: the reader also opens local files and stdin, which a remote caller must never reach. */

@@ -144,6 +144,12 @@ export function SummarizeView({ models }: { models: AppModelList | null }) {
           {run.done && (
             <CallStats call={{ ...run.done, costUsd: run.done.costUsd ?? costOfCall(facts, run.done) }} />
           )}
+          {run.done?.cached && <p class="note summary-cached">Cached: summarized before, no model called.</p>}
+          {run.done?.verbatim && (
+            <p class="note summary-verbatim">
+              The page is already shorter than the length asked for: shown as it is.
+            </p>
+          )}
           {run.page && (
             <details class="extracted">
               <summary>Extracted page text ({run.page.wordCount} words)</summary>
