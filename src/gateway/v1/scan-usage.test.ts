@@ -24,3 +24,11 @@ test("reads spaced JSON, embeddings' prompt-only usage, and says undefined when 
   });
   assert.equal(scanUsage(Buffer.from('data: {"choices":[],"usage":null}\n\n')), undefined);
 });
+
+test("reads the Responses API's usage from the tail of its stream, response.completed's", () => {
+  const tail =
+    'event: response.output_text.done\ndata: {"type":"response.output_text.done","text":"say \\"input_tokens\\": 9"}\n\n' +
+    'event: response.completed\ndata: {"type":"response.completed","response":{"id":"resp_1","tools":[],"usage":{"input_tokens":36,"input_tokens_details":{"cached_tokens":4},"output_tokens":87,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":123},"user":null,"metadata":{}},"sequence_number":9}\n\n';
+  assert.deepEqual(scanUsage(Buffer.from(tail)), { inputTokens: 36, outputTokens: 87, cachedInputTokens: 4 });
+  assert.equal(scanUsage(Buffer.from('{"object":"response","usage":null}')), undefined);
+});

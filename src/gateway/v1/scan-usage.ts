@@ -1,20 +1,30 @@
 import type { TokenUsage } from "../../catalog/compute-cost.ts";
 
+// The names of the counts in OpenAI's chat completions (and embeddings), and in its Responses API.
+const CHAT = { input: '"prompt_tokens"', output: '"completion_tokens"' };
+const RESPONSES = { input: '"input_tokens"', output: '"output_tokens"' };
+
 /**
  * The token counts of the last OpenAI `usage` object in `body` (a response body, or the tail of
- * an SSE stream), found by byte search rather than by parsing every chunk: the forwarded bytes
- * are never decoded. Undefined when no usage was sent.
+ * an SSE stream): chat completions' (`prompt_tokens`), else the Responses API's (`input_tokens`,
+ * in `response.completed`). Found by byte search rather than by parsing every chunk: the
+ * forwarded bytes are never decoded. Undefined when no usage was sent.
  */
 export function scanUsage(body: Buffer): TokenUsage | undefined {
-  const prompt = body.lastIndexOf('"prompt_tokens"');
-  if (prompt < 0) return undefined;
-  // The usage object starts a little before prompt_tokens; completion_tokens and the details follow.
-  const start = body.lastIndexOf('"usage"', prompt);
-  const from = start < 0 ? prompt : start;
-  const inputTokens = numberAfter(body, '"prompt_tokens"', from);
+  let names = CHAT;
+  let at = body.lastIndexOf(CHAT.input);
+  if (at < 0) {
+    names = RESPONSES;
+    at = body.lastIndexOf(RESPONSES.input);
+    if (at < 0) return undefined;
+  }
+  // The usage object starts a little before the input count; the output count and the details follow.
+  const start = body.lastIndexOf('"usage"', at);
+  const from = start < 0 ? at : start;
+  const inputTokens = numberAfter(body, names.input, from);
   if (inputTokens === undefined) return undefined;
   // Embeddings report prompt tokens only.
-  const outputTokens = numberAfter(body, '"completion_tokens"', from) ?? 0;
+  const outputTokens = numberAfter(body, names.output, from) ?? 0;
   const cachedInputTokens = numberAfter(body, '"cached_tokens"', from);
   return cachedInputTokens === undefined
     ? { inputTokens, outputTokens }
