@@ -82,6 +82,17 @@ const MIGRATIONS: readonly string[] = [
     used_ms INTEGER NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX summary_cache_used ON summary_cache (used_ms);`,
+  // 6: the gateway's stored Responses (OpenAI Responses API, `store: true`), for
+  // previous_response_id and GET /v1/responses/{id}. Like conversations they hold what was said,
+  // and belong to the gateway key that made them.
+  `CREATE TABLE responses (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    input TEXT NOT NULL,
+    response TEXT NOT NULL
+  );
+  CREATE INDEX responses_owner ON responses (owner, created_ms);`,
 ];
 
 const BUSY_TIMEOUT_MS = 5000;
