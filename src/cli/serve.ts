@@ -18,6 +18,14 @@ const options = defineOptions({
     integer: true,
     description: "port; 0 picks a free one",
   },
+  "ollama-port": {
+    type: "number",
+    placeholder: "N",
+    min: 0,
+    max: 65535,
+    integer: true,
+    description: "also serve Ollama's API alone on this port (11434 for tools that expect Ollama there)",
+  },
   "allow-private": {
     type: "boolean",
     description: "let the web UI's Summarize read pages on loopback and private addresses",
@@ -29,7 +37,8 @@ export const serveCommand: Command<typeof options> = {
 
 ${renderOptionsHelp(options)}
 
-The chat web UI is at the bound URL itself.
+The chat web UI is at the bound URL itself, and Ollama's API at <url>/api (Ollama clients take
+<url> as their host); --ollama-port 11434 serves it where Ollama's own clients look by default.
 
 The bound URL is printed on stdout; point any OpenAI client at <url>/v1 and use llmux model
 references (openai:gpt-4.1-mini, anthropic:claude-haiku-4-5, local:llama3.2:1b) as model names.
@@ -41,10 +50,13 @@ Ctrl-C stops accepting requests and lets streams in flight finish.`,
       host: values.host,
       port: values.port,
       allowPrivateAddresses: values["allow-private"],
+      ollamaPort: values["ollama-port"],
     });
     io.stdout.write(`${gateway.url}\n`);
-    if (io.stderr.isTTY)
+    if (io.stderr.isTTY) {
       io.stderr.write(`llmux gateway: OpenAI base URL ${gateway.url}/v1 (Ctrl-C to stop)\n`);
+      if (gateway.ollamaUrl) io.stderr.write(`llmux gateway: Ollama's API at ${gateway.ollamaUrl}\n`);
+    }
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off("SIGTERM", stop);

@@ -1,4 +1,4 @@
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { LlmuxError } from "../core/errors.ts";
 import type { LlmuxConfig } from "../core/load-config.ts";
@@ -7,6 +7,7 @@ import { createUsageWriter } from "../store/create-usage-writer.ts";
 import { openDatabase } from "../store/open-database.ts";
 import { createAnthropicRoutes } from "./anthropic/create-anthropic-routes.ts";
 import { createAppRoutes } from "./app/create-app-routes.ts";
+import { createOllamaRootRoutes } from "./ollama/create-ollama-root-routes.ts";
 import { createOllamaRoutes } from "./ollama/create-ollama-routes.ts";
 import { createResponsesRoutes } from "./responses/create-responses-routes.ts";
 import { answerClientError } from "./server/answer-client-error.ts";
@@ -14,7 +15,7 @@ import { createBrowserGuard } from "./server/create-browser-guard.ts";
 import { createKeyGuard } from "./server/create-key-guard.ts";
 import { createMetrics } from "./server/create-metrics.ts";
 import { createRequestListener } from "./server/create-request-listener.ts";
-import { createRouteTable } from "./server/create-route-table.ts";
+import { createRouteTable, type RouteTable } from "./server/create-route-table.ts";
 import { createStatusRoutes } from "./server/create-status-routes.ts";
 import { isLoopbackHost } from "./server/is-loopback-host.ts";
 import { limitConnections } from "./server/limit-connections.ts";
@@ -30,11 +31,18 @@ export interface GatewayOptions {
   port?: number;
   /** Let the web app's /app/api/summarize read pages on loopback and private addresses (default false). */
   allowPrivateAddresses?: boolean;
+  /**
+   * Also serve Ollama's API alone on this port of the same host (11434 for tools hard-wired to
+   * Ollama's); 0 picks a free one. Same keys, limits and metrics; closed with the gateway.
+   */
+  ollamaPort?: number;
 }
 
 export interface Gateway {
   /** "http://HOST:PORT", without a trailing slash; the OpenAI base URL is `${url}/v1`. */
   readonly url: string;
+  /** "http://HOST:PORT" of the Ollama-only listener, when `ollamaPort` was given. */
+  readonly ollamaUrl: string | undefined;
   /**
    * Stops accepting connections, lets requests in flight finish (streams included) for up to
    * gateway.drainTimeoutMs, then closes what is left and writes the last usage rows.
@@ -71,11 +79,12 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
     recordUsage: (row) => usage.record(row),
   };
 
+  const ollamaRoutes = createOllamaRoutes(context);
   const routes = createRouteTable([
     ...createV1Routes(context),
     ...createAnthropicRoutes(context),
     ...createResponsesRoutes(context),
-    ...createOllamaRoutes(context),
+    ...ollamaRoutes,
     ...createStatusRoutes(metrics),
     ...createAppRoutes({
       config,
@@ -85,41 +94,54 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
       allowPrivateAddresses: options.allowPrivateAddresses ?? false,
     }),
   ]);
-  const server = createServer({ keepAliveTimeout: 65_000, noDelay: true });
-  const listener = createRequestListener({
-    routes,
-    keys,
-    metrics,
-    admit: limitConnections(server, config.file.gateway.maxConnections),
-    browserGuard: createBrowserGuard(config, host),
-  });
-  server.on("request", listener);
-  server.on("clientError", answerClientError);
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) => {
-      usage.close();
-      db.close();
-      reject(listenError(error, host, port));
+  const serve = (table: RouteTable) => {
+    const server = createServer({ keepAliveTimeout: 65_000, noDelay: true });
+    const listener = createRequestListener({
+      routes: table,
+      keys,
+      metrics,
+      admit: limitConnections(server, config.file.gateway.maxConnections),
+      browserGuard: createBrowserGuard(config, host),
     });
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    server.on("request", listener);
+    server.on("clientError", answerClientError);
+    return { server, listener };
+  };
+  const main = serve(routes);
+  // Ollama's API alone, with its root: tools that know only Ollama's address find nothing else there.
+  const ollama =
+    options.ollamaPort === undefined
+      ? undefined
+      : serve(createRouteTable([...ollamaRoutes, ...createOllamaRootRoutes()]));
+  let mainUrl: string;
+  let ollamaUrl: string | undefined;
+  try {
+    mainUrl = await listen(main.server, host, port, "--port");
+    if (ollama) ollamaUrl = await listen(ollama.server, host, options.ollamaPort!, "--ollama-port");
+  } catch (error) {
+    main.server.close();
+    usage.close();
+    db.close();
+    throw error;
+  }
+  const servers = ollama ? [main, ollama] : [main];
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${shownHost}:${address.port}`,
+    url: mainUrl,
+    ollamaUrl,
     close() {
       closing ??= (async () => {
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
+        const stopped = servers.map(
+          ({ server }) => new Promise<void>((resolve) => server.close(() => resolve())),
+        );
+        for (const { server } of servers) server.closeIdleConnections();
         await Promise.race([
-          listener.drained(),
+          Promise.all(servers.map(({ listener }) => listener.drained())),
           new Promise((resolve) => setTimeout(resolve, config.file.gateway.drainTimeoutMs).unref()),
         ]);
-        server.closeAllConnections();
-        await stopped;
+        for (const { server } of servers) server.closeAllConnections();
+        await Promise.all(stopped);
         usage.close();
         db.close();
       })();
@@ -128,18 +150,29 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
   };
 }
 
-/** Why the gateway could not listen, in the words of `llmux serve` (its --host and --port). */
-function listenError(error: NodeJS.ErrnoException, host: string, port: number): LlmuxError {
+/** Listens on `port` of `host`; resolves with "http://HOST:PORT" as bound. */
+async function listen(server: Server, host: string, port: number, flag: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => reject(listenError(error, host, port, flag)));
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return `http://${shownHost}:${address.port}`;
+}
+
+/** Why the gateway could not listen, in the words of `llmux serve` (its --host, and --port or --ollama-port). */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number, flag: string): LlmuxError {
   if (error.code === "EADDRINUSE") {
     return new LlmuxError("address_in_use", `Port ${port} on ${host} is already in use`, {
       cause: error,
-      hint: "Stop the process that listens there, or pick another port with --port N (--port 0 picks a free one)",
+      hint: `Stop the process that listens there, or pick another port with ${flag} N (${flag} 0 picks a free one)`,
     });
   }
   if (error.code === "EACCES") {
     return new LlmuxError("config", `Not allowed to listen on port ${port} of ${host}`, {
       cause: error,
-      hint: "Ports below 1024 need privileges: pick another with --port N",
+      hint: `Ports below 1024 need privileges: pick another with ${flag} N`,
     });
   }
   if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND" || error.code === "EAI_AGAIN") {
@@ -150,6 +183,6 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
   }
   return new LlmuxError("config", `Cannot listen on ${host}:${port} (${error.code ?? error.message})`, {
     cause: error,
-    hint: "Check --host and --port",
+    hint: `Check --host and ${flag}`,
   });
 }

@@ -1,4 +1,5 @@
 import { type ConversationStore, createConversationStore } from "../../store/conversation-store.ts";
+import { sendOllamaBanner } from "../ollama/send-ollama-banner.ts";
 import type { HttpRoute } from "../server/create-route-table.ts";
 import type { AppContext } from "./app-context.ts";
 import { createConversationRoutes } from "./create-conversation-routes.ts";
@@ -30,7 +31,11 @@ export function createAppRoutes(context: AppContext): HttpRoute[] {
           ...page,
           method,
           path,
-          handle: ({ res, path }) => serveWebAsset(path, res, context.webRoot, method),
+          // `/` is also Ollama's root: "Ollama is running" to clients that do not ask for a page.
+          handle: ({ req, res, path }) =>
+            path === "/" && !req.headers.accept?.includes("text/html")
+              ? sendOllamaBanner(res, method)
+              : serveWebAsset(path, res, context.webRoot, method),
         }),
       ),
     ),

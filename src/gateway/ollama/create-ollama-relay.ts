@@ -1,0 +1,80 @@
+import { APICallError } from "@ai-sdk/provider";
+import type { TokenUsage } from "../../catalog/compute-cost.ts";
+import { redactSecrets } from "../../core/redact-secrets.ts";
+import { headerValue, type Relay, type UpstreamHeaders } from "../v1/relay-upstream.ts";
+
+// Enough of a stream's end to hold its final line, which carries the counts.
+const TAIL_BYTES = 8192;
+const ERROR_KEY = Buffer.from('"error"');
+
+/**
+ * An Ollama upstream's native answer (/api/chat, /api/generate) passed to an Ollama client as it
+ * is: NDJSON lines or one JSON object. Usage comes from the final line's `prompt_eval_count` and
+ * `eval_count`; a stream whose first line is `{"error": ...}` fails like an error status would
+ * (so it may be retried or fall back), and one that fails later ends with such a line.
+ */
+export function createOllamaRelay(url: string, stream: boolean): Relay {
+  const tail: Buffer[] = [];
+  let tailBytes = 0;
+  let first = true;
+  let error: Error | undefined;
+  return {
+    get error() {
+      return error;
+    },
+    headers(upstream: UpstreamHeaders) {
+      const out: Record<string, string> = {
+        "content-type":
+          headerValue(upstream["content-type"]) ??
+          (stream ? "application/x-ndjson" : "application/json; charset=utf-8"),
+      };
+      const length = headerValue(upstream["content-length"]);
+      if (!stream && length !== undefined) out["content-length"] = length;
+      return out;
+    },
+    data(chunk) {
+      if (first) {
+        first = false;
+        if (stream && chunk.subarray(0, 16).indexOf(ERROR_KEY) !== -1) {
+          error = new APICallError({
+            message: "HTTP 502",
+            url,
+            requestBodyValues: undefined,
+            statusCode: 502,
+            responseBody: chunk.toString("utf8"),
+          });
+          return chunk;
+        }
+      }
+      tail.push(chunk);
+      tailBytes += chunk.length;
+      while (stream && tailBytes - tail[0]!.length >= TAIL_BYTES) tailBytes -= tail.shift()!.length;
+      // An error line may quote the credential the upstream received.
+      if (chunk.indexOf(ERROR_KEY) === -1) return chunk;
+      const text = chunk.toString("utf8");
+      const scrubbed = redactSecrets(text);
+      return scrubbed === text ? chunk : Buffer.from(scrubbed);
+    },
+    end: () => "",
+    usage: () => readCounts(Buffer.concat(tail).toString("utf8")),
+    failure: (message) => `${JSON.stringify({ error: message })}\n`,
+  };
+}
+
+// The counts of the last JSON line (the whole body when not streamed).
+function readCounts(text: string): TokenUsage | undefined {
+  const trimmed = text.trimEnd();
+  try {
+    const last = JSON.parse(trimmed.slice(trimmed.lastIndexOf("\n") + 1)) as {
+      prompt_eval_count?: unknown;
+      eval_count?: unknown;
+    };
+    if (typeof last.eval_count !== "number" && typeof last.prompt_eval_count !== "number") return undefined;
+    return {
+      inputTokens: typeof last.prompt_eval_count === "number" ? last.prompt_eval_count : 0,
+      outputTokens: typeof last.eval_count === "number" ? last.eval_count : 0,
+    };
+  } catch {
+    return undefined;
+  }
+}

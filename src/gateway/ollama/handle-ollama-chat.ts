@@ -1,0 +1,111 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { estimateTokens } from "../../providers/estimate-tokens.ts";
+import type { GatewayKey } from "../../store/gateway-keys.ts";
+import { RequestError } from "../openai/request-error.ts";
+import { allowlistNames } from "../v1/allowlist-names.ts";
+import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
+import { AttemptState } from "../v1/attempt-state.ts";
+import type { ModelRoute } from "../v1/create-model-routes.ts";
+import type { GatewayContext } from "../v1/gateway-context.ts";
+import { readModelRequest } from "../v1/read-model-request.ts";
+import { type RelayResult, relayUpstream } from "../v1/relay-upstream.ts";
+import { convertOllamaChatRequest, type OllamaCallRequest } from "./convert-ollama-chat-request.ts";
+import { convertOllamaGenerateRequest } from "./convert-ollama-generate-request.ts";
+import { createOllamaEncoder } from "./create-ollama-encoder.ts";
+import { createOllamaRelay } from "./create-ollama-relay.ts";
+import { ollamaDialect } from "./ollama-dialect.ts";
+import { resolveOllamaModelName } from "./resolve-ollama-model-name.ts";
+import { translateOllamaChat } from "./translate-ollama-chat.ts";
+
+/**
+ * POST /api/chat and /api/generate: an Ollama upstream gets the client's bytes at its own
+ * /api/chat or /api/generate (model name rewritten) and its answer goes back as it is; any other
+ * model is reached by translation through the provider layer. NDJSON unless `stream: false`, as
+ * Ollama does. Keys, budgets, retries, fallbacks, usage and metrics as for /v1.
+ */
+export async function handleOllamaChat(
+  context: GatewayContext,
+  kind: "chat" | "generate",
+  req: IncomingMessage,
+  res: ServerResponse,
+  key: GatewayKey | undefined,
+  started: number,
+): Promise<void> {
+  const { body, json, name } = await readModelRequest(context, req, "model is required");
+  if (json.stream != null && typeof json.stream !== "boolean") {
+    throw new RequestError(400, "invalid stream: expected a boolean", {
+      param: "stream",
+      code: "invalid_value",
+    });
+  }
+  if (kind === "chat" && !Array.isArray(json.messages ?? [])) {
+    throw new RequestError(400, "invalid messages: expected an array", {
+      param: "messages",
+      code: "invalid_value",
+    });
+  }
+  const reference = resolveOllamaModelName(context, name);
+  if (key) context.keys.authorize(key, [...new Set([name, ...allowlistNames(context, reference)])]);
+  const stream = json.stream !== false;
+  const state = new AttemptState(res);
+  let request: OllamaCallRequest | undefined;
+
+  const attempt = (route: ModelRoute): Promise<RelayResult> => {
+    const extraHeaders: Record<string, string> = { "x-llmux-model": route.resolved.reference };
+    if (route.resolved.provider === "ollama" && route.passthrough) {
+      // The target is Ollama's OpenAI-compatible /v1; its native API sits beside it.
+      const origin = route.passthrough.baseURL.replace(/\/v1$/, "");
+      const path = `/api/${kind}`;
+      return relayUpstream({
+        origin,
+        path,
+        headers: { ...route.passthrough.headers, "content-type": "application/json" },
+        body:
+          json.model === route.resolved.modelId
+            ? body
+            : JSON.stringify({ ...json, model: route.resolved.modelId }),
+        relay: createOllamaRelay(`${origin}${path}`, stream),
+        res,
+        stream,
+        timeoutMs: route.timeoutMs,
+        extraHeaders,
+        state,
+      });
+    }
+    request ??= kind === "chat" ? convertOllamaChatRequest(json) : convertOllamaGenerateRequest(json);
+    if (request.ignored.length > 0) extraHeaders["x-llmux-ignored"] = request.ignored.join(", ");
+    return translateOllamaChat({
+      model: route.languageModel(),
+      request,
+      encoder: createOllamaEncoder({ kind, model: name, showThinking: request.showThinking, started }),
+      stream,
+      res,
+      timeoutMs: route.timeoutMs,
+      extraHeaders,
+      state,
+      providerLabel: route.resolved.definition.label,
+    });
+  };
+
+  await answerWithFallbacks(context, {
+    route: `ollama_${kind}`,
+    dialect: ollamaDialect,
+    name: reference,
+    key,
+    started,
+    stream,
+    res,
+    state,
+    worstCase: () => ({
+      inputTokens: estimateTokens(body.toString("utf8")),
+      maxOutputTokens: outputCap(json),
+    }),
+    attempt,
+  });
+}
+
+// options.num_predict, when it caps the answer (-1 and -2 mean "until done" and "until the context is full").
+function outputCap(json: Record<string, unknown>): number | undefined {
+  const value = (json.options as { num_predict?: unknown } | null | undefined)?.num_predict;
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.ceil(value) : undefined;
+}

@@ -1,0 +1,92 @@
+import type { ServerResponse } from "node:http";
+import type { LanguageModelV3 } from "@ai-sdk/provider";
+import type { AttemptState } from "../v1/attempt-state.ts";
+import type { RelayResult } from "../v1/relay-upstream.ts";
+import { toStreamError } from "../v1/to-stream-error.ts";
+import { toTokenUsage } from "../v1/to-token-usage.ts";
+import type { OllamaCallRequest } from "./convert-ollama-chat-request.ts";
+import type { createOllamaEncoder } from "./create-ollama-encoder.ts";
+import { ollamaDialect } from "./ollama-dialect.ts";
+
+interface TranslateOptions {
+  model: LanguageModelV3;
+  request: OllamaCallRequest;
+  encoder: ReturnType<typeof createOllamaEncoder>;
+  stream: boolean;
+  res: ServerResponse;
+  timeoutMs: number;
+  extraHeaders: Record<string, string>;
+  state: AttemptState;
+  providerLabel: string;
+}
+
+/**
+ * Answers an Ollama /api/chat or /api/generate request through the provider layer (the AI SDK
+ * model's doStream), as NDJSON lines or, for `stream: false`, one object. Nothing is sent before
+ * the first content, so a failure before it leaves the caller free to retry or fall back; one
+ * after it ends the stream with Ollama's `{"error": ...}` line.
+ */
+export async function translateOllamaChat(options: TranslateOptions): Promise<RelayResult> {
+  const { encoder, res, state, stream } = options;
+  const controller = new AbortController();
+  state.upstream = controller;
+  const timer = setTimeout(
+    () =>
+      controller.abort(new DOMException(`No complete answer within ${options.timeoutMs} ms`, "TimeoutError")),
+    options.timeoutMs,
+  );
+  const start = (contentType: string, length?: number) => {
+    res.writeHead(200, {
+      ...options.extraHeaders,
+      "content-type": contentType,
+      ...(length === undefined ? { "cache-control": "no-cache" } : { "content-length": length }),
+    });
+    state.committed = true;
+    state.firstByteAt = performance.now();
+  };
+  const fail = (error: Error): RelayResult => {
+    if (!res.destroyed) res.end(`${JSON.stringify(ollamaDialect.toErrorResponse(error).body)}\n`);
+    return { usage: undefined, lateError: error };
+  };
+  try {
+    const { stream: parts } = await options.model.doStream({
+      ...options.request.callOptions,
+      abortSignal: controller.signal,
+    });
+    encoder.opened();
+    const reader = parts.getReader();
+    try {
+      for (;;) {
+        const { done, value: part } = await reader.read();
+        if (done) break;
+        if (part.type === "error") {
+          const error = toStreamError(part.error, options.providerLabel);
+          if (!state.committed) throw error;
+          return fail(error);
+        }
+        const line = encoder.line(part);
+        if (line === "" || !stream) continue;
+        if (!state.committed) start("application/x-ndjson");
+        state.streamedEvents++;
+        if (!res.write(line)) await new Promise((resolve) => res.once("drain", resolve));
+      }
+    } finally {
+      reader.releaseLock();
+    }
+    if (stream) {
+      if (!state.committed) start("application/x-ndjson");
+      res.end(encoder.finish());
+    } else {
+      const body = encoder.whole();
+      start("application/json; charset=utf-8", Buffer.byteLength(body));
+      res.end(body);
+    }
+    const usage = encoder.usage();
+    return { usage: usage && toTokenUsage(usage), lateError: undefined };
+  } catch (error) {
+    if (!state.committed) throw error;
+    return fail(error instanceof Error ? error : new Error(String(error)));
+  } finally {
+    clearTimeout(timer);
+  }
+}
