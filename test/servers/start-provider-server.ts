@@ -63,8 +63,8 @@ export interface WireProtocol {
   streamContentType: string;
   /** Encodes one event (the JSON text of its payload) as it appears on the wire. */
   frame(line: string): string | Uint8Array;
-  /** Sent after the last event, e.g. OpenAI's `data: [DONE]`. */
-  streamEnd?: string;
+  /** Sent after the last event, e.g. OpenAI's `data: [DONE]` (which its Responses API does not send). */
+  streamEnd?: string | ((req: RecordedRequest) => string | undefined);
   /** Content type of whole JSON bodies (default application/json). */
   jsonContentType?: string;
   /** Chooses which recorded events this request gets (OpenAI's stream_options.include_usage). */
@@ -185,7 +185,9 @@ export async function startProviderServer(
       res.write(protocol.frame(line));
     }
     // A stalled response stays open until the client gives up (or the server closes).
-    if (spec.stallAfterEvents === undefined) res.end(protocol.streamEnd);
+    if (spec.stallAfterEvents === undefined) {
+      res.end(typeof protocol.streamEnd === "function" ? protocol.streamEnd(req) : protocol.streamEnd);
+    }
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {

@@ -1,0 +1,138 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { estimateTokens } from "../../providers/estimate-tokens.ts";
+import { LOCAL_OWNER } from "../../store/conversation-store.ts";
+import type { GatewayKey } from "../../store/gateway-keys.ts";
+import type { ResponseStore, StoredResponse } from "../../store/response-store.ts";
+import { RequestError } from "../openai/request-error.ts";
+import { allowlistNames } from "../v1/allowlist-names.ts";
+import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
+import { AttemptState } from "../v1/attempt-state.ts";
+import type { ModelRoute } from "../v1/create-model-routes.ts";
+import { forwardToUpstream } from "../v1/forward-to-upstream.ts";
+import type { GatewayContext } from "../v1/gateway-context.ts";
+import { readModelRequest } from "../v1/read-model-request.ts";
+import type { RelayResult } from "../v1/relay-upstream.ts";
+import { convertResponsesInputToPrompt } from "./convert-responses-input-to-prompt.ts";
+import { createItemId } from "./create-item-id.ts";
+import { parseResponsesRequest, type ResponsesRequest } from "./parse-responses-request.ts";
+import { responsesDialect } from "./responses-dialect.ts";
+import { speaksResponses } from "./speaks-responses.ts";
+import { translateResponse } from "./translate-response.ts";
+
+/**
+ * POST /v1/responses: OpenAI's own API gets the client's bytes (model name rewritten; its answer's
+ * usage read from `response.completed`), other upstreams a translation through the provider
+ * layer, with `store` and `previous_response_id` served from the gateway's database. Retries and
+ * fallbacks happen while nothing has reached the client.
+ */
+export async function handleCreateResponse(
+  context: GatewayContext,
+  store: ResponseStore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  key: GatewayKey | undefined,
+  started: number,
+): Promise<void> {
+  const { body, json, name } = await readModelRequest(
+    context,
+    req,
+    "give a model name, e.g. openai:gpt-4.1-mini",
+  );
+  if (json.stream != null && typeof json.stream !== "boolean") {
+    throw new RequestError(400, "Invalid value for stream: expected a boolean", {
+      param: "stream",
+      code: "invalid_value",
+    });
+  }
+  if (key) context.keys.authorize(key, allowlistNames(context, name));
+
+  const owner = key?.id ?? LOCAL_OWNER;
+  const stream = json.stream === true;
+  const state = new AttemptState(res);
+  const createdAt = Math.floor(Date.now() / 1000);
+  let request: ResponsesRequest | undefined;
+  // The stored conversation previous_response_id names, when the gateway holds it.
+  let previous: StoredResponse | undefined;
+  const previousId = typeof json.previous_response_id === "string" ? json.previous_response_id : undefined;
+  const loadPrevious = () => {
+    if (previousId !== undefined) previous ??= store.get(owner, previousId);
+    return previous;
+  };
+
+  const attempt = (route: ModelRoute): Promise<RelayResult> => {
+    const extraHeaders: Record<string, string> = { "x-llmux-model": route.resolved.reference };
+    const modelId = route.resolved.modelId;
+    if (speaksResponses(route)) {
+      // previous_response_id is the upstream's own then: forwarded with the rest.
+      return forwardToUpstream({
+        target: route.passthrough!,
+        path: "/responses",
+        body: json.model === modelId ? body : Buffer.from(JSON.stringify({ ...json, model: modelId })),
+        res,
+        stream,
+        stripUsage: false,
+        timeoutMs: route.timeoutMs,
+        extraHeaders,
+        state,
+      });
+    }
+    if (!request) {
+      request = parseResponsesRequest(json);
+      for (const field of request.ignored) context.metrics.ignored(responsesDialect.name, field);
+    }
+    if (request.ignored.length > 0) extraHeaders["x-llmux-ignored"] = request.ignored.join(", ");
+    const earlier = loadPrevious();
+    if (previousId !== undefined && !earlier) {
+      throw new RequestError(400, `Previous response with id '${previousId}' not found.`, {
+        param: "previous_response_id",
+        code: "previous_response_not_found",
+      });
+    }
+    const history = earlier ? [...earlier.input, ...earlier.response.output] : [];
+    const items = [...history, ...request.input] as ResponsesRequest["input"];
+    const id = createItemId("resp");
+    const { store: keep } = request;
+    return translateResponse({
+      model: route.languageModel(),
+      callOptions: {
+        ...request.callOptions,
+        prompt: convertResponsesInputToPrompt(request.instructions, items, history.length),
+      },
+      meta: { id, createdAt, model: route.resolved.reference, request },
+      res,
+      timeoutMs: route.timeoutMs,
+      extraHeaders,
+      state,
+      providerLabel: route.resolved.definition.label,
+      finished: (response) => {
+        if (keep) store.save(owner, id, { input: items, response });
+      },
+    });
+  };
+
+  await answerWithFallbacks(context, {
+    route: "responses",
+    dialect: responsesDialect,
+    name,
+    key,
+    started,
+    stream,
+    res,
+    state,
+    // The whole body counted as prompt (JSON syntax, tools and all), and the stored conversation
+    // it continues: an upper bound, or close.
+    worstCase: () => {
+      const earlier = loadPrevious();
+      const history = earlier ? JSON.stringify([earlier.input, earlier.response.output]) : "";
+      return {
+        inputTokens: estimateTokens(body.toString("utf8")) + estimateTokens(history),
+        maxOutputTokens: outputCap(json.max_output_tokens),
+      };
+    },
+    attempt,
+  });
+}
+
+function outputCap(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.ceil(value) : undefined;
+}
