@@ -1,5 +1,4 @@
 import { APICallError } from "@ai-sdk/provider";
-import { redactSecrets } from "../../core/redact-secrets.ts";
 import {
   headerValue,
   type Relay,
@@ -11,6 +10,7 @@ import {
 import { removeUsageEvent } from "./remove-usage-event.ts";
 import type { PassthroughTarget } from "./resolve-passthrough-target.ts";
 import { scanUsage } from "./scan-usage.ts";
+import { scrubErrorEvent } from "./scrub-error-event.ts";
 
 interface ForwardOptions
   extends Pick<RelayOptions, "res" | "stream" | "timeoutMs" | "extraHeaders" | "state"> {
@@ -124,17 +124,6 @@ class PassthroughRelay implements Relay {
     const { tail } = this;
     return tail.length === 0 ? undefined : scanUsage(tail.length === 1 ? tail[0]! : Buffer.concat(tail));
   }
-}
-
-const ERROR_KEY = Buffer.from('"error"');
-
-// An error event mid-stream may quote the credential the upstream received: such a chunk (rare:
-// inside JSON text a quote is escaped, so `"error"` is a key or a whole value) is redacted.
-function scrubErrorEvent(chunk: Buffer): Buffer {
-  if (chunk.indexOf(ERROR_KEY) === -1) return chunk;
-  const text = chunk.toString("utf8");
-  const scrubbed = redactSecrets(text);
-  return scrubbed === text ? chunk : Buffer.from(scrubbed);
 }
 
 // An SSE stream whose first event is `data: {"error":...}`: a failure, though the status was 200.
