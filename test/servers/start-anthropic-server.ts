@@ -20,7 +20,10 @@ const ERROR_TYPES: Record<number, string> = {
 
 const anthropicProtocol: WireProtocol = {
   classify(req) {
-    if (req.method !== "POST" || !req.pathname.endsWith("/messages")) return undefined;
+    if (req.method !== "POST") return undefined;
+    // Token counting answers one JSON object: script it as `{ json: { input_tokens: N } }`.
+    if (req.pathname.endsWith("/messages/count_tokens")) return "json";
+    if (!req.pathname.endsWith("/messages")) return undefined;
     return req.json?.stream === true ? "stream" : "json";
   },
   streamContentType: "text/event-stream; charset=utf-8",
@@ -41,6 +44,7 @@ const anthropicProtocol: WireProtocol = {
 /**
  * Anthropic Messages wire protocol: `POST <prefix>/messages` (the SDK's base URL ends in `/v1`);
  * when the body has `stream: true`, SSE events `event: <type>\ndata: <payload>` with no terminator.
+ * `POST <prefix>/messages/count_tokens` answers the scripted JSON.
  */
 export function startAnthropicServer(script: readonly ResponseSpec[]): Promise<ProviderServer> {
   return startProviderServer(anthropicProtocol, script);

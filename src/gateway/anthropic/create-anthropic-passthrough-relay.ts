@@ -1,0 +1,66 @@
+import { APICallError } from "@ai-sdk/provider";
+import { headerValue, type Relay, type UpstreamHeaders } from "../v1/relay-upstream.ts";
+import { scrubErrorEvent } from "../v1/scrub-error-event.ts";
+import { scanAnthropicUsage } from "./scan-anthropic-usage.ts";
+
+// Enough of a stream's start for message_start, and of its end for the last message_delta.
+const HEAD_BYTES = 16384;
+const TAIL_BYTES = 8192;
+
+/**
+ * An Anthropic upstream's answer relayed to an Anthropic client as it is: the bytes untouched
+ * (bar a credential in an error event), the usage read from message_start and message_delta for
+ * the usage log, an `error` event first in a 200 stream treated as the failure it is (so it may
+ * still be retried), and a failure mid-stream told as Anthropic's own `error` event.
+ */
+export function createAnthropicPassthroughRelay(url: string, stream: boolean): Relay {
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  const tail: Buffer[] = [];
+  let tailBytes = 0;
+  let error: Error | undefined;
+  return {
+    get error() {
+      return error;
+    },
+    headers(upstream: UpstreamHeaders) {
+      const out: Record<string, string> = {
+        "content-type":
+          headerValue(upstream["content-type"]) ?? (stream ? "text/event-stream" : "application/json"),
+      };
+      const requestId = headerValue(upstream["request-id"]);
+      if (requestId !== undefined) out["request-id"] = requestId;
+      return out;
+    },
+    data(chunk) {
+      if (headBytes === 0 && stream && chunk.subarray(0, 16).toString("latin1").startsWith("event: error")) {
+        // As a 502 carrying the event, so it maps (toLlmuxError) like an error status would.
+        error = new APICallError({
+          message: "HTTP 502",
+          url,
+          requestBodyValues: undefined,
+          statusCode: 502,
+          responseBody: chunk.toString("utf8").replace(/^event: error\s*data:\s*/, ""),
+        });
+        return chunk;
+      }
+      if (headBytes < HEAD_BYTES) {
+        head.push(chunk);
+        headBytes += chunk.length;
+      }
+      tail.push(chunk);
+      tailBytes += chunk.length;
+      // A whole message is kept: its usage comes last.
+      if (stream) while (tailBytes - tail[0]!.length >= TAIL_BYTES) tailBytes -= tail.shift()!.length;
+      return stream ? scrubErrorEvent(chunk) : chunk;
+    },
+    end: () => "",
+    usage() {
+      if (tail.length === 0) return undefined;
+      const last = Buffer.concat(tail);
+      return scanAnthropicUsage(stream ? Buffer.concat(head) : last, last, stream);
+    },
+    failure: (message) =>
+      `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: "api_error", message } })}\n\n`,
+  };
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { estimateTokens } from "../../providers/estimate-tokens.ts";
+import type { GatewayKey } from "../../store/gateway-keys.ts";
+import { RequestError } from "../openai/request-error.ts";
+import { allowlistNames } from "../v1/allowlist-names.ts";
+import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
+import { AttemptState } from "../v1/attempt-state.ts";
+import type { ModelRoute } from "../v1/create-model-routes.ts";
+import type { GatewayContext } from "../v1/gateway-context.ts";
+import { readModelRequest } from "../v1/read-model-request.ts";
+import { headerValue, type RelayResult } from "../v1/relay-upstream.ts";
+import { anthropicDialect } from "./anthropic-dialect.ts";
+import {
+  type AnthropicCallRequest,
+  convertAnthropicRequestToCallOptions,
+} from "./convert-anthropic-request-to-call-options.ts";
+import { createAnthropicPassthroughRelay } from "./create-anthropic-passthrough-relay.ts";
+import { forwardToAnthropic } from "./forward-to-anthropic.ts";
+import { translateAnthropicMessage } from "./translate-anthropic-message.ts";
+
+/**
+ * POST /v1/messages: Anthropic models get the client's bytes (model name rewritten) and their
+ * answer's bytes back; other models a translation through the provider layer, with what it
+ * could not pass on named in `x-llmux-ignored`. Keys, budgets, retries, fallbacks, the usage log
+ * and metrics as for /v1/chat/completions.
+ */
+export async function handleAnthropicMessages(
+  context: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  key: GatewayKey | undefined,
+  started: number,
+): Promise<void> {
+  const { body, json, name } = await readModelRequest(
+    context,
+    req,
+    "give a model name, e.g. anthropic:claude-sonnet-4-5",
+  );
+  if (!Array.isArray(json.messages)) {
+    throw new RequestError(400, "messages: give an array of messages", { param: "messages" });
+  }
+  if (json.stream != null && typeof json.stream !== "boolean") {
+    throw new RequestError(400, "stream: expected a boolean", { param: "stream" });
+  }
+  if (key) context.keys.authorize(key, allowlistNames(context, name));
+
+  const stream = json.stream === true;
+  const state = new AttemptState(res);
+  const id = `msg_${randomUUID().replaceAll("-", "")}`;
+  let translated: AnthropicCallRequest | undefined;
+
+  const attempt = (route: ModelRoute): Promise<RelayResult> => {
+    const extraHeaders: Record<string, string> = { "x-llmux-model": route.resolved.reference };
+    if (route.resolved.provider === "anthropic") {
+      const { modelId } = route.resolved;
+      return forwardToAnthropic({
+        context,
+        route,
+        req,
+        path: "/messages",
+        body: json.model === modelId ? body : JSON.stringify({ ...json, model: modelId }),
+        relay: (url) => createAnthropicPassthroughRelay(url, stream),
+        res,
+        stream,
+        extraHeaders,
+        state,
+      });
+    }
+    translated ??= convertAnthropicRequestToCallOptions(json, headerValue(req.headers["anthropic-beta"]));
+    if (translated.ignored.length > 0) extraHeaders["x-llmux-ignored"] = translated.ignored.join(",");
+    return translateAnthropicMessage({
+      model: route.languageModel(),
+      request: translated,
+      meta: { id, model: route.resolved.reference },
+      res,
+      timeoutMs: route.timeoutMs,
+      extraHeaders,
+      state,
+      providerLabel: route.resolved.definition.label,
+    });
+  };
+
+  await answerWithFallbacks(context, {
+    route: "messages",
+    dialect: anthropicDialect,
+    name,
+    key,
+    started,
+    stream,
+    res,
+    state,
+    // The whole body counted as prompt (JSON syntax, tools and all): an upper bound, or close.
+    worstCase: () => ({
+      inputTokens: estimateTokens(body.toString("utf8")),
+      maxOutputTokens:
+        typeof json.max_tokens === "number" && json.max_tokens > 0 ? Math.ceil(json.max_tokens) : undefined,
+    }),
+    attempt,
+  });
+}
