@@ -3,6 +3,7 @@ import type { LanguageModelV3, LanguageModelV3CallOptions } from "@ai-sdk/provid
 import { toOpenAIError } from "../openai/to-openai-error.ts";
 import type { AttemptState } from "../v1/attempt-state.ts";
 import { checkPromptUrls } from "../v1/check-prompt-urls.ts";
+import { createCallTimeout } from "../v1/create-call-timeout.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
 import { toStreamError } from "../v1/to-stream-error.ts";
 import { toTokenUsage } from "../v1/to-token-usage.ts";
@@ -35,15 +36,9 @@ interface TranslateResponseOptions {
 export async function translateResponse(options: TranslateResponseOptions): Promise<RelayResult> {
   const { model, callOptions, meta, res, state } = options;
   await checkPromptUrls(model, callOptions.prompt, "input");
-  const controller = new AbortController();
-  state.upstream = controller;
-  const timer = setTimeout(
-    () =>
-      controller.abort(new DOMException(`No complete answer within ${options.timeoutMs} ms`, "TimeoutError")),
-    options.timeoutMs,
-  );
+  const deadline = createCallTimeout(state, options.timeoutMs);
   try {
-    const call = { ...callOptions, abortSignal: controller.signal };
+    const call = { ...callOptions, abortSignal: deadline.signal };
     const { parallelToolCalls } = meta.request;
     if (!meta.request.stream) {
       const result = await model.doGenerate(call);
@@ -112,6 +107,6 @@ export async function translateResponse(options: TranslateResponseOptions): Prom
     res.end();
     return { usage: encoder.usage && toTokenUsage(encoder.usage), lateError: undefined };
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
 }

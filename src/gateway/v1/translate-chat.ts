@@ -7,6 +7,7 @@ import { toOpenAIError } from "../openai/to-openai-error.ts";
 import type { AttemptState } from "./attempt-state.ts";
 import { checkPromptUrls } from "./check-prompt-urls.ts";
 import { createAnthropicRelay } from "./create-anthropic-relay.ts";
+import { createCallTimeout } from "./create-call-timeout.ts";
 import type { RequestCapture } from "./create-request-capture.ts";
 import { type RelayResult, relayUpstream } from "./relay-upstream.ts";
 import { toStreamError } from "./to-stream-error.ts";
@@ -60,15 +61,9 @@ export async function translateChat(options: TranslateOptions): Promise<RelayRes
       state,
     });
   }
-  const controller = new AbortController();
-  state.upstream = controller;
-  const timer = setTimeout(
-    () =>
-      controller.abort(new DOMException(`No complete answer within ${options.timeoutMs} ms`, "TimeoutError")),
-    options.timeoutMs,
-  );
+  const deadline = createCallTimeout(state, options.timeoutMs);
   try {
-    const callOptions = { ...request.callOptions, abortSignal: controller.signal };
+    const callOptions = { ...request.callOptions, abortSignal: deadline.signal };
     if (!request.stream) {
       const result = await model.doGenerate(callOptions);
       const body = JSON.stringify(toChatCompletion(result, options.meta));
@@ -118,6 +113,6 @@ export async function translateChat(options: TranslateOptions): Promise<RelayRes
     res.end();
     return { usage: encoder.usage && toTokenUsage(encoder.usage), lateError: undefined };
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
 }
