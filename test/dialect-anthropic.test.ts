@@ -161,15 +161,16 @@ describe("translated (an OpenAI upstream)", () => {
   test("messages.create: the answer as an Anthropic message, the usage logged under dialect anthropic", async () => {
     const server = await openai([{ fixture: "openai/chat/openai-text" }]);
     const gw = await gateway(openaiEnv(server));
+    // Sampling settings the SDK's types have dropped (newer models refuse them); the API takes them.
+    const sampling = { temperature: 0.5, top_p: 0.9 } as object;
     const message = await sdk(gw).messages.create({
       model: "openai:gpt-4.1-nano",
       max_tokens: 500,
       system: [{ type: "text", text: "Be brief.", cache_control: { type: "ephemeral" } }],
       messages: hi,
-      temperature: 0.5,
-      top_p: 0.9,
       stop_sequences: ["END"],
       metadata: { user_id: "someone" },
+      ...sampling,
     });
     assert.equal(message.type, "message");
     assert.equal(message.role, "assistant");
@@ -354,6 +355,66 @@ describe("translated (an OpenAI upstream)", () => {
     assert.equal(server.requests.length, 0);
   });
 
+  test("images (base64 and URL), JSON output, Anthropic's own tools ignored and named", async () => {
+    const server = await openai([{ fixture: "openai/chat/openai-text" }]);
+    const gw = await gateway(openaiEnv(server));
+    const schema = { type: "object", properties: { name: { type: "string" } }, required: ["name"] };
+    const raw = await postRaw(gw.gateway, "/v1/messages", {
+      model: "openai:gpt-4.1-nano",
+      max_tokens: 50,
+      output_config: { format: { type: "json_schema", schema } },
+      tools: [{ type: "web_search_20250305", name: "web_search", max_uses: 3 }, weatherTools[0]],
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } },
+            { type: "image", source: { type: "url", url: "https://example.com/cat.jpg" } },
+            { type: "text", text: "Name them" },
+          ],
+        },
+      ],
+    });
+    assert.equal(raw.status, 200, raw.text);
+    assert.equal(raw.headers.get("x-llmux-ignored"), "tools.web_search");
+    const sent = server.requests[0]!.json! as Record<string, unknown> & { messages: { content: unknown }[] };
+    assert.deepEqual(sent.messages[0]!.content, [
+      { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } },
+      { type: "image_url", image_url: { url: "https://example.com/cat.jpg" } },
+      { type: "text", text: "Name them" },
+    ]);
+    assert.deepEqual(
+      (sent.response_format as { json_schema: { schema: unknown } }).json_schema.schema,
+      schema,
+    );
+    assert.deepEqual(
+      (sent.tools as { function: { name: string } }[]).map((t) => t.function.name),
+      ["get_weather"],
+    );
+  });
+
+  test("what would change the answer is Anthropic's 400 naming the field: MCP servers, unknown fields", async () => {
+    const server = await openai([{ fixture: "openai/chat/openai-text" }]);
+    const gw = await gateway(openaiEnv(server));
+    for (const [field, message] of [
+      ["mcp_servers", /^mcp_servers: only Anthropic's own models can use it/],
+      ["n", /^n: Extra inputs are not permitted/],
+    ] as const) {
+      const raw = await postRaw(gw.gateway, "/v1/messages", {
+        model: "openai:gpt-4.1-nano",
+        max_tokens: 50,
+        messages: hi,
+        [field]: [{ type: "url", url: "https://mcp.example.com", name: "x" }],
+      });
+      assert.equal(raw.status, 400);
+      const body = JSON.parse(raw.text) as { type: string; error: { type: string; message: string } };
+      assert.equal(body.type, "error");
+      assert.equal(body.error.type, "invalid_request_error");
+      assert.match(body.error.message, message);
+    }
+    assert.equal(server.requests.length, 0);
+  });
+
   test("countTokens: OpenAI's encoding over the prompt and tools", async () => {
     const server = await openai([{ fixture: "openai/chat/openai-text" }]);
     const gw = await gateway(openaiEnv(server));
@@ -498,7 +559,7 @@ describe("Claude Code's request, replayed", () => {
     assert.equal(raw.status, 200, raw.text);
     assert.equal(
       raw.headers.get("x-llmux-ignored"),
-      "context_management,anthropic-beta,thinking,output_config",
+      "context_management, anthropic-beta, thinking, output_config",
     );
     assert.equal(sseEvents(raw.text).at(-1)!.event, "message_stop");
     const sent = server.requests[0]!.json! as { messages: { role: string }[]; tools: unknown[] };
@@ -507,6 +568,11 @@ describe("Claude Code's request, replayed", () => {
       ["system", "user", "system"],
     );
     assert.equal(sent.tools.length, 12);
+    const metrics = await (await fetch(`${gw.gateway.url}/metrics`)).text();
+    assert.match(
+      metrics,
+      /llmux_gateway_ignored_fields_total\{dialect="anthropic",field="context_management"\} 1/,
+    );
   });
 
   test("passthrough: forwarded as sent but for the model name, betas included", async () => {

@@ -30,6 +30,11 @@ const contentBlock = z.discriminatedUnion("type", [
   z.looseObject({ type: z.literal("redacted_thinking"), data: z.string() }),
 ]);
 
+const jsonSchemaFormat = z.looseObject({
+  type: z.literal("json_schema"),
+  schema: z.record(z.string(), z.unknown()),
+});
+
 const tool = z.union([
   z.looseObject({
     type: z.literal("custom").optional(),
@@ -38,7 +43,7 @@ const tool = z.union([
     input_schema: z.record(z.string(), z.unknown()),
   }),
   // Anthropic's own tools (web_search_20250305, bash_20250124...): a type and a name, no schema.
-  z.looseObject({ type: z.string(), name: z.string() }),
+  z.looseObject({ type: z.string().regex(/^[a-z][a-z0-9_]*$/), name: z.string() }),
 ]);
 
 /**
@@ -76,13 +81,8 @@ export const anthropicRequestSchema = z.looseObject({
     ])
     .optional(),
   thinking: z.looseObject({ type: z.string() }).optional(),
-  output_config: z
-    .looseObject({
-      format: z
-        .looseObject({ type: z.literal("json_schema"), schema: z.record(z.string(), z.unknown()) })
-        .optional(),
-    })
-    .optional(),
+  output_config: z.looseObject({ format: jsonSchemaFormat.optional() }).optional(),
+  output_format: jsonSchemaFormat.optional(),
 });
 
 export type AnthropicRequest = z.infer<typeof anthropicRequestSchema>;

@@ -32,10 +32,39 @@ const READ = new Set([
   "tool_choice",
   "thinking",
   "output_config",
+  "output_format",
+]);
+
+// Anthropic-only settings that do not change what an answer means (see
+// ../shared/client-requests/README.md): accepted and named as ignored.
+const IGNORABLE = new Set([
+  "context_management",
+  "cache_control",
+  "container",
+  "diagnostics",
+  "inference_geo",
+  "service_tier",
+  "speed",
+  "user_profile_id",
+  "workspace_id",
 ]);
 
 // Remote tools the model would call: losing them changes the answer.
 const REFUSED = new Set(["mcp_servers"]);
+
+// Anthropic's own tools (web_search_20250305...), by their type less its version date.
+const ANTHROPIC_TOOLS = new Set([
+  "web_search",
+  "web_fetch",
+  "code_execution",
+  "bash",
+  "text_editor",
+  "computer",
+  "memory",
+  "tool_search_tool_regex",
+  "tool_search_tool_bm25",
+  "mcp_toolset",
+]);
 
 type Block = Exclude<AnthropicRequest["messages"][number]["content"], string>[number];
 type UserContent = Extract<LanguageModelV3Message, { role: "user" }>["content"];
@@ -55,14 +84,18 @@ export function convertAnthropicRequestToCallOptions(
   const ignored: string[] = [];
   for (const [name, value] of Object.entries(body)) {
     if (value === null || value === undefined || READ.has(name)) continue;
-    if (REFUSED.has(name)) {
-      throw new RequestError(
-        400,
-        `${name}: only Anthropic's own models can use it, and this request is translated for another provider; remove it or ask for an anthropic: model`,
-        { param: name, code: "unsupported_parameter" },
-      );
+    if (IGNORABLE.has(name)) {
+      ignored.push(name);
+      continue;
     }
-    ignored.push(name);
+    // Anthropic refuses fields it does not know too ("Extra inputs are not permitted").
+    throw new RequestError(
+      400,
+      REFUSED.has(name)
+        ? `${name}: only Anthropic's own models can use it, and this request is translated for another provider; remove it or ask for an anthropic: model`
+        : `${name}: Extra inputs are not permitted`,
+      { param: name, code: "unsupported_parameter" },
+    );
   }
   if (betaHeader) ignored.push("anthropic-beta");
   const parsed = anthropicRequestSchema.safeParse(body);
@@ -78,6 +111,8 @@ export function convertAnthropicRequestToCallOptions(
   if (request.thinking && request.thinking.type !== "disabled") ignored.push("thinking");
   const { format, ...otherOutput } = request.output_config ?? {};
   if (Object.keys(otherOutput).length > 0) ignored.push("output_config");
+  // Structured outputs: the older beta field, or output_config's.
+  const jsonFormat = format ?? request.output_format;
 
   const tools: NonNullable<AnthropicCallRequest["callOptions"]["tools"]> = [];
   for (const tool of request.tools ?? []) {
@@ -89,7 +124,8 @@ export function convertAnthropicRequestToCallOptions(
         inputSchema: tool.input_schema as never,
       });
     } else {
-      ignored.push(`tool:${tool.name}`);
+      const family = String(tool.type).replace(/_\d{8}$/, "");
+      ignored.push(`tools.${ANTHROPIC_TOOLS.has(family) ? family : "other"}`);
     }
   }
   const choice = request.tool_choice;
@@ -121,7 +157,7 @@ export function convertAnthropicRequestToCallOptions(
             : choice.type === "tool"
               ? { type: "tool", toolName: choice.name }
               : { type: choice.type },
-      responseFormat: format && { type: "json", schema: format.schema as never },
+      responseFormat: jsonFormat && { type: "json", schema: jsonFormat.schema as never },
     },
     stream: request.stream === true,
     ignored: [...new Set(ignored)],

@@ -67,8 +67,11 @@ export async function handleAnthropicMessages(
         state,
       });
     }
-    translated ??= convertAnthropicRequestToCallOptions(json, headerValue(req.headers["anthropic-beta"]));
-    if (translated.ignored.length > 0) extraHeaders["x-llmux-ignored"] = translated.ignored.join(",");
+    if (!translated) {
+      translated = convertAnthropicRequestToCallOptions(json, headerValue(req.headers["anthropic-beta"]));
+      for (const field of translated.ignored) context.metrics.ignored(anthropicDialect.name, field);
+    }
+    if (translated.ignored.length > 0) extraHeaders["x-llmux-ignored"] = translated.ignored.join(", ");
     return translateAnthropicMessage({
       model: route.languageModel(),
       request: translated,
