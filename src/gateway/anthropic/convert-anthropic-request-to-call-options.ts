@@ -296,7 +296,7 @@ function toolResult(
 }
 
 function notHere(type: string, where: string, param: string): RequestError {
-  return new RequestError(400, `${param}: a ${type} block cannot be in ${where}`, {
+  return new RequestError(400, `${param}: ${type} blocks cannot be in ${where}`, {
     param: `${param}.type`,
     code: "invalid_value",
   });
