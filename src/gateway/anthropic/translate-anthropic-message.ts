@@ -1,6 +1,8 @@
 import type { ServerResponse } from "node:http";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { AttemptState } from "../v1/attempt-state.ts";
+import { checkPromptUrls } from "../v1/check-prompt-urls.ts";
+import { createCallTimeout } from "../v1/create-call-timeout.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
 import { toStreamError } from "../v1/to-stream-error.ts";
 import { toTokenUsage } from "../v1/to-token-usage.ts";
@@ -30,13 +32,8 @@ interface TranslateOptions {
  */
 export async function translateAnthropicMessage(options: TranslateOptions): Promise<RelayResult> {
   const { model, request, res, state } = options;
-  const controller = new AbortController();
-  state.upstream = controller;
-  const timer = setTimeout(
-    () =>
-      controller.abort(new DOMException(`No complete answer within ${options.timeoutMs} ms`, "TimeoutError")),
-    options.timeoutMs,
-  );
+  await checkPromptUrls(model, request.callOptions.prompt, "messages");
+  const call = createCallTimeout(state, options.timeoutMs);
   const commit = (contentType: string) => {
     res.writeHead(200, {
       ...options.extraHeaders,
@@ -47,7 +44,7 @@ export async function translateAnthropicMessage(options: TranslateOptions): Prom
     state.firstByteAt = performance.now();
   };
   try {
-    const callOptions = { ...request.callOptions, abortSignal: controller.signal };
+    const callOptions = { ...request.callOptions, abortSignal: call.signal };
     if (!request.stream) {
       const result = await model.doGenerate(callOptions);
       commit("application/json");
@@ -92,6 +89,6 @@ export async function translateAnthropicMessage(options: TranslateOptions): Prom
     res.end();
     return { usage: toTokenUsage(encoder.usage), lateError: undefined };
   } finally {
-    clearTimeout(timer);
+    call.clear();
   }
 }
