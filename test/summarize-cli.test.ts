@@ -128,12 +128,12 @@ describe("llmux summarize", () => {
 
     const shown = await runCli(["cache"], { home });
     assert.equal(shown.code, 0, shown.stderr);
-    assert.match(shown.stdout, /^2 cached summaries, [\d.]+ KB of 50\.0 MB, in .*llmux\.db\n$/);
+    assert.match(shown.stdout, /^Summary cache: 2 entries, [\d.]+ KB of 50\.0 MB, in .*llmux\.db\n$/);
     const stats = JSON.parse((await runCli(["cache", "--json"], { home })).stdout);
     assert.equal(stats.entries, 2);
     assert.equal(stats.maxBytes, 50_000_000);
     const cleared = await runCli(["cache", "clear"], { home });
-    assert.equal(cleared.stdout, "Removed 2 cached summaries.\n");
+    assert.equal(cleared.stdout, "Removed 2 cache entries.\n");
     assert.equal(JSON.parse((await summarizeJson()).stdout).cached, false, "cleared");
     assertOneLineError(await runCli(["cache", "empty"], { home }), 2, /llmux cache clear/);
   });

@@ -15,8 +15,9 @@ const options = defineOptions({
 export const cacheCommand: Command<typeof options> = {
   usage: `[clear] [options]
 
-  (none)    how many summaries the cache holds, and its size against its bound
-  clear     remove every cached summary
+  (none)    how many entries the summary cache holds (summaries, and --site's choices of
+            pages), and its size against its bound
+  clear     remove every entry
 
 ${renderOptionsHelp(options)}
 
@@ -39,7 +40,7 @@ recently used go first past summaryCache.maxBytes in the config (default 50 MB).
       : undefined;
     if (action === "clear") {
       const removed = cache?.clear() ?? 0;
-      io.stdout.write(`Removed ${removed} cached ${plural(removed, "summary", "summaries")}.\n`);
+      io.stdout.write(`Removed ${removed} cache ${plural(removed, "entry", "entries")}.\n`);
       return 0;
     }
     const stats = cache?.stats() ?? { entries: 0, bytes: 0, maxBytes };
@@ -48,7 +49,7 @@ recently used go first past summaryCache.maxBytes in the config (default 50 MB).
       return 0;
     }
     io.stdout.write(
-      `${stats.entries} cached ${plural(stats.entries, "summary", "summaries")}, ${formatBytes(stats.bytes)} of ${formatBytes(stats.maxBytes)}, in ${paths.database}\n`,
+      `Summary cache: ${stats.entries} ${plural(stats.entries, "entry", "entries")}, ${formatBytes(stats.bytes)} of ${formatBytes(stats.maxBytes)}, in ${paths.database}\n`,
     );
     return 0;
   },

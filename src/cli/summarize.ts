@@ -4,12 +4,8 @@ import type { LlmuxConfig } from "../core/load-config.ts";
 import { writeFileAtomic } from "../core/write-file-atomic.ts";
 import { createSummaryCache } from "../store/create-summary-cache.ts";
 import { openDatabase } from "../store/open-database.ts";
-import {
-  type SummarizeOptions,
-  type SummarizeProgress,
-  type Summary,
-  summarize,
-} from "../summarize/summarize.ts";
+import { type SummarizeOptions, type Summary, summarize } from "../summarize/summarize.ts";
+import { type SiteProgress, type SiteSummary, summarizeSite } from "../summarize/summarize-site.ts";
 import type { SummaryCache } from "../summarize/summary-cache.ts";
 import { parseSummaryLength } from "../summarize/summary-lengths.ts";
 import type { CliIo, Command } from "./command.ts";
@@ -57,6 +53,23 @@ const options = defineOptions({
     description:
       "one JSON object per source, one per line (JSON Lines): url, title, summary,\nmodel, usage {inputTokens, outputTokens}, costUsd, chunks, cached, verbatim,\ntimings {fetchMs, extractMs, llmMs}",
   },
+  site: {
+    type: "boolean",
+    description:
+      "summarize a whole site: the page given, and the same-site pages the model\nchooses from its links (about, products, pricing, careers...)",
+  },
+  pages: {
+    type: "number",
+    placeholder: "N",
+    min: 1,
+    max: 20,
+    integer: true,
+    description: "with --site: how many more pages to read, at most (default 5)",
+  },
+  brochure: {
+    type: "boolean",
+    description: "with --site (implied): write a short company brochure in Markdown",
+  },
   "no-cache": {
     type: "boolean",
     description: "neither read nor write the summary cache (see `llmux cache`)",
@@ -68,7 +81,8 @@ export const summarizeCommand: Command<typeof options> = {
   usage: `SOURCE... [options]
 
 SOURCE is an http(s) URL, a local file (.html, .md, .txt) or - for stdin. A page too long for
-the model's context is summarized in parts, then the parts' notes are combined.
+the model's context is summarized in parts, then the parts' notes are combined. With --site,
+SOURCE is one web address, and the overview covers the pages the model chooses to read.
 
 ${renderOptionsHelp(options)}
 
@@ -78,7 +92,9 @@ exit code is then 40 (some failed), or the first error's code when all of them f
 Examples:
   llmux summarize https://example.com/news --model openai:gpt-4.1-mini
   llmux summarize report.html --length long --language French -o summary.md
-  llmux summarize https://a.example/1 https://b.example/2 --json`,
+  llmux summarize https://a.example/1 https://b.example/2 --json
+  llmux summarize --site https://example.com --pages 3
+  llmux summarize --brochure https://example.com -o brochure.md`,
   options,
   async run({ values, positionals, io, config }) {
     if (positionals.length === 0) {
@@ -89,10 +105,21 @@ Examples:
     if (positionals.filter((source) => source === "-").length > 1) {
       throw new LlmuxError("usage", "Standard input (-) can be read only once", { hint: "Give - once" });
     }
-    // The model first: a missing default model is offered for download before any page is fetched.
+    const site = values.site || values.brochure;
+    if (!site && values.pages !== undefined) {
+      throw new LlmuxError("usage", "--pages works with --site", {
+        hint: "llmux summarize --site https://example.com --pages 3",
+      });
+    }
+    if (site && positionals.length > 1) {
+      throw new LlmuxError("usage", "--site summarizes one site at a time", {
+        hint: "Give one web address: llmux summarize --site https://example.com",
+      });
+    }
     const length = parseSummaryLength(values.length);
+    // The model first: a missing default model is offered for download before any page is fetched.
     await ensureLocalModel(values.model, config(), io);
-    const job: SummarizeOptions = {
+    const job: Job = {
       llmux: createCliLlmux(config(), io),
       model: values.model,
       length,
@@ -103,13 +130,21 @@ Examples:
     };
     const { json, output } = values;
     const status = createStatusLine(io);
+    const note = (message: string) => {
+      status.clear();
+      io.stderr.write(`llmux: ${message}\n`);
+    };
+    const run: Summarizer = site
+      ? (source, options) =>
+          summarizeSite(source, { ...options, pages: values.pages, brochure: values.brochure, onNote: note })
+      : summarize;
     try {
       const [only] = positionals;
       if (only !== undefined && positionals.length === 1 && !json && output === undefined) {
-        await streamOne(only, job, io, status);
+        await streamOne(run, only, job, io, status);
         return 0;
       }
-      return await printAll(positionals, job, io, status, { json, output });
+      return await printAll(run, positionals, job, io, status, { json, output });
     } finally {
       status.clear();
     }
@@ -121,8 +156,9 @@ Examples:
  * and those before it are done.
  */
 async function printAll(
+  run: Summarizer,
   sources: string[],
-  job: SummarizeOptions,
+  job: Job,
   io: CliIo,
   status: StatusLine,
   { json, output }: { json: boolean; output: string | undefined },
@@ -132,7 +168,7 @@ async function printAll(
   let finished = 0;
   const runs = sources.map((source) =>
     limit(() =>
-      summarize(source, {
+      run(source, {
         ...job,
         // One source: its own steps; several at once: how many are done.
         onProgress: several ? undefined : (progress) => status.show(describeProgress(progress)),
@@ -177,10 +213,10 @@ async function printAll(
 }
 
 /** One source to the terminal: the answer streams, rendered as Markdown in a TTY. */
-async function streamOne(source: string, options: SummarizeOptions, io: CliIo, status: StatusLine) {
+async function streamOne(run: Summarizer, source: string, options: Job, io: CliIo, status: StatusLine) {
   const renderer = createMarkdownRenderer(io.color);
   let last = "";
-  const summary = await summarize(source, {
+  const summary = await run(source, {
     ...options,
     onProgress: (progress) => status.show(describeProgress(progress)),
     onText: (delta) => {
@@ -212,7 +248,7 @@ function noteShortcut(summary: Summary, source: string | undefined, io: CliIo): 
 }
 
 /** What the status line says for each step of a summary. */
-function describeProgress(progress: SummarizeProgress): string {
+function describeProgress(progress: SiteProgress): string {
   switch (progress.step) {
     case "reading":
       return `Fetching and extracting ${progress.source}`;
@@ -222,8 +258,17 @@ function describeProgress(progress: SummarizeProgress): string {
       return `Merging notes ${progress.done}/${progress.total}`;
     case "answer":
       return "Writing the summary";
+    case "links":
+      return "Choosing the pages to read";
+    case "pages":
+      return `Reading pages ${progress.done}/${progress.total}`;
   }
 }
+
+/** summarize, or summarizeSite with the site's options bound. */
+type Summarizer = (source: string, options: Job) => Promise<Summary>;
+/** The options of either, whose progress may include the site's steps. */
+type Job = Omit<SummarizeOptions, "onProgress"> & { onProgress?: (progress: SiteProgress) => void };
 
 interface StatusLine {
   show(text: string): void;
@@ -287,6 +332,9 @@ function toJson(summary: Summary) {
       extractMs: summary.timings.extractMs,
       llmMs: summary.timings.llmMs,
     },
+    ...("pages" in summary
+      ? { pages: (summary as SiteSummary).pages, linkChoice: (summary as SiteSummary).linkChoice }
+      : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   type SummaryPromptOptions,
   type SummaryStep,
 } from "./build-summary-prompt.ts";
+import { cacheEntry } from "./cache-entry.ts";
 import { planBudget } from "./plan-budget.ts";
 import { type CountTokens, splitIntoChunks } from "./split-into-chunks.ts";
 import type { SummaryCache } from "./summary-cache.ts";
@@ -140,7 +141,8 @@ export async function summarize(
     options.maxTokensPerChunk ?? null,
     options.contextWindow ?? null,
   ]);
-  const hit = readCache(options.cache, key);
+  const cached = cacheEntry(options.cache, key, isCachedSummary);
+  const hit = cached.read();
   if (hit) {
     options.onText?.(hit.summary);
     return finish(hit.summary, hit.chunks, { ...free, cached: true, verbatim: false });
@@ -243,7 +245,7 @@ export async function summarize(
       }
       summary = await call({ kind: "notes", final: true }, formatNotes(notes), answerCap);
     }
-    writeCache(options.cache, key, { summary: summary.trim(), chunks });
+    cached.write({ summary: summary.trim(), chunks });
     return finish(summary, chunks, {
       usage: { inputTokens: total.inputTokens, outputTokens: total.outputTokens },
       costUsd: total.costUsd,
@@ -302,29 +304,9 @@ interface CachedSummary {
   chunks: number;
 }
 
-/**
- * A cache that cannot be read or written (a locked or full disk) costs a model call, never the
- * summary; an entry of another shape is a miss.
- */
-function readCache(cache: SummaryCache | undefined, key: string): CachedSummary | undefined {
-  try {
-    const value = cache?.get(key);
-    if (value === undefined) return undefined;
-    const entry = JSON.parse(value) as Partial<CachedSummary>;
-    return typeof entry.summary === "string" && typeof entry.chunks === "number"
-      ? { summary: entry.summary, chunks: entry.chunks }
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeCache(cache: SummaryCache | undefined, key: string, entry: CachedSummary): void {
-  try {
-    cache?.set(key, JSON.stringify(entry));
-  } catch {
-    // Only the next run's time is lost.
-  }
+function isCachedSummary(value: unknown): value is CachedSummary {
+  const entry = value as Partial<CachedSummary> | null;
+  return typeof entry?.summary === "string" && typeof entry.chunks === "number";
 }
 
 function sum(total: number | null, value: number | null): number | null {
