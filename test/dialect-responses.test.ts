@@ -10,8 +10,14 @@ import OpenAI from "openai";
 import { localEngine } from "../src/local/local-engine.ts";
 import { createGatewayKey } from "../src/store/gateway-keys.ts";
 import { openDatabase } from "../src/store/open-database.ts";
-import { OPENAI_KEY, postRaw, startTestGateway, type TestGateway } from "./gateway-support.ts";
-import { type ProviderServer, type ResponseSpec, readFixture, startOpenAIServer } from "./servers/index.ts";
+import { ANTHROPIC_KEY, OPENAI_KEY, postRaw, startTestGateway, type TestGateway } from "./gateway-support.ts";
+import {
+  type ProviderServer,
+  type ResponseSpec,
+  readFixture,
+  startAnthropicServer,
+  startOpenAIServer,
+} from "./servers/index.ts";
 import { makeTempDir } from "./support/make-temp-dir.ts";
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -456,6 +462,63 @@ describe("translated for a chat completions upstream (Groq)", () => {
     assert.match(
       metrics,
       /llmux_gateway_requests_total\{route="responses",dialect="responses",model="groq:llama-3.3-70b-versatile",provider="groq",status="200"\} 1/,
+    );
+  });
+});
+
+describe("translated for Anthropic, its answers read from the bytes", () => {
+  const anthropicLines = readFixture("anthropic/anthropic-text").lines!;
+  const streamedText = anthropicLines
+    .map((l) => JSON.parse(l) as { delta?: { text?: string } })
+    .map((e) => e.delta?.text ?? "")
+    .join("");
+  const wholeText = (readFixture("anthropic/anthropic-text").json as { content: { text: string }[] }).content[0]!.text;
+
+  test("whole and streamed, with the usage Anthropic reported; a failure mid-stream ends it with response.failed", async () => {
+    const overloaded = { type: "error", error: { type: "overloaded_error", message: "Overloaded" } };
+    const server = await startAnthropicServer([
+      { fixture: "anthropic/anthropic-text" },
+      { fixture: "anthropic/anthropic-text" },
+      { chunks: [...anthropicLines.slice(0, 4), overloaded] },
+    ]);
+    cleanup.push(() => server.close());
+    const { client, home, gateway: gw } = await gateway({
+      ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+      ANTHROPIC_BASE_URL: `${server.url}/v1`,
+    });
+    const model = "anthropic:claude-sonnet-4-5";
+    const whole = await client().responses.create({ model, instructions: "Be kind", input: "Hi" });
+    assert.equal(whole.output_text, wholeText);
+    assert.equal(whole.usage?.input_tokens, 12);
+    const sent = server.requests[0]!.json!;
+    assert.deepEqual(sent.system, [{ type: "text", text: "Be kind" }]);
+    assert.deepEqual(sent.messages, [{ role: "user", content: [{ type: "text", text: "Hi" }] }]);
+
+    const streamed = await client().responses.stream({ model, input: "Hi" }).finalResponse();
+    assert.equal(streamed.output_text, streamedText);
+    assert.equal(streamed.status, "completed");
+
+    const raw = await postRaw(gw, "/v1/responses", { model, input: "Hi", stream: true });
+    const events = parseEvents(raw.text);
+    assert.equal(events[0]!.event, "response.created");
+    const failed = events.at(-1)!;
+    assert.equal(failed.event, "response.failed");
+    const failure = failed.data.response as { status: string; error: { code: string; message: string } };
+    assert.equal(failure.status, "failed");
+    assert.match(failure.error.message, /Overloaded/);
+    assert.deepEqual(
+      events.map((e) => e.data.sequence_number),
+      events.map((_, i) => i),
+    );
+    await gw.close();
+    assert.deepEqual(
+      usageRows(home).map((r) => [r.provider, r.outcome, r.input_tokens, r.estimated]),
+      [
+        ["anthropic", "ok", 12, 0],
+        ["anthropic", "ok", 12, 0],
+        // Cut short before Anthropic said its usage: the prompt as counted before the request.
+        ["anthropic", "error", 19, 1],
+      ],
     );
   });
 });

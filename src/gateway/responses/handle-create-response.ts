@@ -104,8 +104,16 @@ export async function handleCreateResponse(
       extraHeaders,
       state,
       providerLabel: route.resolved.definition.label,
+      // Anthropic's answers are read from the bytes (see createAnthropicAnswerRelay).
+      capture: route.resolved.provider === "anthropic" ? context.capture : undefined,
       finished: (response) => {
-        if (keep) store.save(owner, id, { input: items, response });
+        if (!keep) return;
+        try {
+          store.save(owner, id, { input: items, response });
+        } catch {
+          // A database that cannot take it (disk full) must not cost the client its answer, which
+          // is read from the upstream's bytes here; the id then reads as unknown, as after a delete.
+        }
       },
     });
   };

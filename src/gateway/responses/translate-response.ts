@@ -1,9 +1,17 @@
 import type { ServerResponse } from "node:http";
-import type { LanguageModelV3, LanguageModelV3CallOptions } from "@ai-sdk/provider";
+import type {
+  LanguageModelV3,
+  LanguageModelV3CallOptions,
+  LanguageModelV3GenerateResult,
+  LanguageModelV3StreamPart,
+} from "@ai-sdk/provider";
 import { toOpenAIError } from "../openai/to-openai-error.ts";
 import type { AttemptState } from "../v1/attempt-state.ts";
 import { checkPromptUrls } from "../v1/check-prompt-urls.ts";
+import { createAnthropicAnswerRelay } from "../v1/create-anthropic-answer-relay.ts";
 import { createCallTimeout } from "../v1/create-call-timeout.ts";
+import type { RequestCapture } from "../v1/create-request-capture.ts";
+import { relayCapturedCall } from "../v1/relay-captured-call.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
 import { toStreamError } from "../v1/to-stream-error.ts";
 import { toTokenUsage } from "../v1/to-token-usage.ts";
@@ -23,44 +31,63 @@ interface TranslateResponseOptions {
   state: AttemptState;
   /** Names the provider in errors its stream reports. */
   providerLabel: string;
+  /** Set for Anthropic: the AI SDK builds the request, the gateway sends it and reads the answer. */
+  capture: RequestCapture | undefined;
   /** Called with the finished Response object (not for failed ones), before the answer ends. */
   finished(response: ReturnType<typeof toResponseObject>): void;
 }
 
 /**
  * Serves a Responses API request through the provider layer: the AI SDK model's
- * doGenerate/doStream, answered as a Response object or its events. As with forwarding, nothing
- * is sent before the first content part of a stream, so an error before it leaves the caller
- * free to retry or fall back.
+ * doGenerate/doStream (for Anthropic, the SDK's request with the answer read from its bytes),
+ * answered as a Response object or its events. As with forwarding, nothing is sent before the
+ * first content part of a stream, so an error before it leaves the caller free to retry or fall
+ * back; one after it ends the stream with `response.failed`.
  */
 export async function translateResponse(options: TranslateResponseOptions): Promise<RelayResult> {
   const { model, callOptions, meta, res, state } = options;
+  const { stream } = meta.request;
   await checkPromptUrls(model, callOptions.prompt, "input");
+  const encoder = stream ? createStreamEncoder(options) : undefined;
+  const whole = (result: LanguageModelV3GenerateResult) => {
+    const { status, incomplete_details } = mapResponsesStatus(result.finishReason);
+    const response = toResponseObject(meta, {
+      status,
+      output: toResponsesOutput(result.content, meta.request.parallelToolCalls),
+      usage: toResponsesUsage(result.usage),
+      incompleteDetails: incomplete_details,
+      error: null,
+    });
+    options.finished(response);
+    return JSON.stringify(response);
+  };
+  // JSON answers are left to the SDK: for Anthropic it may ask for them as a tool call it unwraps.
+  if (options.capture && callOptions.responseFormat?.type !== "json") {
+    return relayCapturedCall({
+      model,
+      callOptions,
+      capture: options.capture,
+      relay: createAnthropicAnswerRelay({ providerLabel: options.providerLabel, encoder, whole }),
+      res,
+      stream,
+      timeoutMs: options.timeoutMs,
+      extraHeaders: options.extraHeaders,
+      state,
+    });
+  }
   const deadline = createCallTimeout(state, options.timeoutMs);
   try {
     const call = { ...callOptions, abortSignal: deadline.signal };
-    const { parallelToolCalls } = meta.request;
-    if (!meta.request.stream) {
+    if (!encoder) {
       const result = await model.doGenerate(call);
-      const { status, incomplete_details } = mapResponsesStatus(result.finishReason);
-      const response = toResponseObject(meta, {
-        status,
-        output: toResponsesOutput(result.content, parallelToolCalls),
-        usage: toResponsesUsage(result.usage),
-        incompleteDetails: incomplete_details,
-        error: null,
-      });
-      options.finished(response);
+      const body = whole(result);
       res.writeHead(200, { ...options.extraHeaders, "content-type": "application/json" });
       state.committed = true;
       state.firstByteAt = performance.now();
-      res.end(JSON.stringify(response));
+      res.end(body);
       return { usage: toTokenUsage(result.usage), lateError: undefined };
     }
-    const { stream } = await model.doStream(call);
-    const encoder = createResponsesEventEncoder(meta, parallelToolCalls);
-    // The opening events go out with the first content, so a failure before it can still be retried.
-    const opening = encoder.start();
+    const { stream: parts } = await model.doStream(call);
     const write = async (text: string) => {
       if (!state.committed) {
         res.writeHead(200, {
@@ -70,16 +97,15 @@ export async function translateResponse(options: TranslateResponseOptions): Prom
         });
         state.committed = true;
         state.firstByteAt = performance.now();
-        text = opening + text;
       }
       state.countEvents(text);
       if (!res.write(text)) await new Promise((resolve) => res.once("drain", resolve));
     };
     const lateFailure = (error: unknown): RelayResult => {
-      if (!res.destroyed) res.end(encoder.fail(toOpenAIError(error).body.error.message));
+      if (!res.destroyed) res.end(encoder.failure(toOpenAIError(error).body.error.message));
       return { usage: undefined, lateError: error instanceof Error ? error : new Error(String(error)) };
     };
-    const reader = stream.getReader();
+    const reader = parts.getReader();
     try {
       for (;;) {
         const { done, value: part } = await reader.read();
@@ -90,7 +116,6 @@ export async function translateResponse(options: TranslateResponseOptions): Prom
           return lateFailure(error);
         }
         const text = encoder.encode(part);
-        if (part.type === "finish" && encoder.response) options.finished(encoder.response);
         if (text !== "") await write(text);
       }
     } catch (error) {
@@ -99,7 +124,7 @@ export async function translateResponse(options: TranslateResponseOptions): Prom
     } finally {
       reader.releaseLock();
     }
-    if (!encoder.response) {
+    if (!encoder.finished) {
       const error = new Error(`${options.providerLabel} ended its answer without finishing it`);
       if (!state.committed) throw error;
       return lateFailure(error);
@@ -109,4 +134,28 @@ export async function translateResponse(options: TranslateResponseOptions): Prom
   } finally {
     deadline.clear();
   }
+}
+
+// The event encoder as both paths use it: the opening events go out with the first content (so a
+// failure before it can still be retried), and the finished Response is handed over at the end.
+function createStreamEncoder(options: TranslateResponseOptions) {
+  const encoder = createResponsesEventEncoder(options.meta, options.meta.request.parallelToolCalls);
+  let opening = encoder.start();
+  return {
+    encode(part: LanguageModelV3StreamPart): string {
+      const text = encoder.encode(part);
+      if (part.type === "finish" && encoder.response) options.finished(encoder.response);
+      if (text === "" || opening === "") return text;
+      const first = opening + text;
+      opening = "";
+      return first;
+    },
+    get usage() {
+      return encoder.usage;
+    },
+    get finished() {
+      return encoder.response !== undefined;
+    },
+    failure: (message: string) => encoder.fail(message),
+  };
 }

@@ -9,7 +9,8 @@ import { checkPromptUrls } from "./check-prompt-urls.ts";
 import { createAnthropicRelay } from "./create-anthropic-relay.ts";
 import { createCallTimeout } from "./create-call-timeout.ts";
 import type { RequestCapture } from "./create-request-capture.ts";
-import { type RelayResult, relayUpstream } from "./relay-upstream.ts";
+import { relayCapturedCall } from "./relay-captured-call.ts";
+import type { RelayResult } from "./relay-upstream.ts";
 import { toStreamError } from "./to-stream-error.ts";
 import { toTokenUsage } from "./to-token-usage.ts";
 
@@ -37,17 +38,10 @@ export async function translateChat(options: TranslateOptions): Promise<RelayRes
   await checkPromptUrls(model, request.callOptions.prompt, "messages");
   // JSON answers are left to the SDK: for Anthropic it may ask for them as a tool call it unwraps.
   if (options.capture && request.callOptions.responseFormat?.type !== "json") {
-    const { url, headers, body } = await options.capture.capture((abortSignal) =>
-      request.stream
-        ? model.doStream({ ...request.callOptions, abortSignal })
-        : model.doGenerate({ ...request.callOptions, abortSignal }),
-    );
-    const { origin, pathname, search } = new URL(url);
-    return relayUpstream({
-      origin,
-      path: `${pathname}${search}`,
-      headers,
-      body,
+    return relayCapturedCall({
+      model,
+      callOptions: request.callOptions,
+      capture: options.capture,
       relay: createAnthropicRelay({
         meta: options.meta,
         stream: request.stream,
