@@ -43,6 +43,8 @@ export type {
   SummarizeProgress,
   Summary,
 } from "./summarize/summarize.ts";
+export type { SiteProgress, SiteSummary, SummarizeSiteOptions } from "./summarize/summarize-site.ts";
+export type { SummaryCache } from "./summarize/summary-cache.ts";
 
 export const startGateway: typeof import("./gateway/start-gateway.ts").startGateway = async (...args) =>
   (await import("./gateway/start-gateway.ts")).startGateway(...args);
@@ -52,3 +54,6 @@ export const readPage: typeof import("./reader/read-page.ts").readPage = async (
 
 export const summarize: typeof import("./summarize/summarize.ts").summarize = async (...args) =>
   (await import("./summarize/summarize.ts")).summarize(...args);
+
+export const summarizeSite: typeof import("./summarize/summarize-site.ts").summarizeSite = async (...args) =>
+  (await import("./summarize/summarize-site.ts")).summarizeSite(...args);

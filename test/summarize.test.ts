@@ -260,3 +260,20 @@ test("content shorter than the length asked for is the summary, as it is, withou
   }
   assert.match(messages(server.requests[0]!).user, /about 100 characters/);
 });
+
+test("any get/set store is a cache, a Map too", async () => {
+  const { server, llmux } = await openai([{ fixture: "openai/chat/openai-text" }]);
+  const cache = new Map<string, string>();
+  const job = { llmux, model: "openai:gpt-4.1-nano", read: { allowPrivate: true }, cache };
+  await summarize(`${site.origin}/phys`, job);
+  assert.equal(cache.size, 1);
+  assert.equal((await summarize(`${site.origin}/phys`, job)).cached, true);
+  assert.equal(server.requests.length, 1);
+  cache.set([...cache.keys()][0]!, "not the JSON of a summary");
+  assert.equal(
+    (await summarize(`${site.origin}/phys`, job)).cached,
+    false,
+    "an entry of another shape is a miss",
+  );
+  assert.equal(server.requests.length, 2);
+});

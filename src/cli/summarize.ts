@@ -251,7 +251,9 @@ function noteShortcut(summary: Summary, source: string | undefined, io: CliIo): 
 function describeProgress(progress: SiteProgress): string {
   switch (progress.step) {
     case "reading":
-      return `Fetching and extracting ${progress.source}`;
+      return progress.source === "-"
+        ? "Reading standard input"
+        : `Fetching and extracting ${progress.source}`;
     case "parts":
       return `Summarizing part ${Math.min(progress.done + 1, progress.total)}/${progress.total} (${progress.done} done)`;
     case "notes":

@@ -8,3 +8,10 @@ export {
   type Summary,
   summarize,
 } from "../summarize/summarize.ts";
+export {
+  type SiteProgress,
+  type SiteSummary,
+  type SummarizeSiteOptions,
+  summarizeSite,
+} from "../summarize/summarize-site.ts";
+export type { SummaryCache } from "../summarize/summary-cache.ts";
