@@ -507,6 +507,21 @@ describe("passthrough (an Anthropic upstream)", () => {
     assert.deepEqual(server.requests[0]!.json!.thinking, { type: "enabled", budget_tokens: 1024 });
   });
 
+  test("Anthropic's refusals reach the client in its shape; an overloaded upstream is retried first", async () => {
+    const server = await anthropic([
+      { status: 529, message: "Overloaded" },
+      { status: 400, message: "messages.0.content: Field required" },
+    ]);
+    const gw = await gateway(anthropicEnv(server));
+    const error = await sdk(gw)
+      .messages.create({ model: "anthropic:claude-sonnet-4-5", max_tokens: 100, messages: hi })
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof Anthropic.BadRequestError, String(error));
+    assert.match(error.message, /messages\.0\.content: Field required/);
+    assert.equal(server.requests.length, 2);
+    assert.doesNotMatch(error.message, new RegExp(ANTHROPIC_KEY));
+  });
+
   test("countTokens is Anthropic's own count", async () => {
     const server = await anthropic([{ json: { input_tokens: 1234 } }]);
     const gw = await gateway(anthropicEnv(server));
@@ -654,6 +669,24 @@ describe("errors in Anthropic's shape, as the SDK's own classes", () => {
     assert.ok(limited instanceof Anthropic.RateLimitError, String(limited));
     assert.equal((limited.error as { error: { type: string } }).error.type, "rate_limit_error");
     assert.equal(server.requests.length, 0);
+  });
+
+  test("a key's budget holds the worst case before Anthropic is called: over it, a 429 in Anthropic's shape", async () => {
+    const server = await anthropic([{ fixture: "anthropic/anthropic-text" }]);
+    const gw = await gateway(anthropicEnv(server), {}, [{ budgetUsd: 0.01 }]);
+    const client = sdk(gw, gw.tokens[0]);
+    const small = await client.messages.create({
+      model: "anthropic:claude-sonnet-4-5",
+      max_tokens: 100,
+      messages: hi,
+    });
+    assert.equal(small.type, "message");
+    const large = await client.messages
+      .create({ model: "anthropic:claude-sonnet-4-5", max_tokens: 20_000, messages: hi })
+      .catch((e: unknown) => e);
+    assert.ok(large instanceof Anthropic.RateLimitError, String(large));
+    assert.match(large.message, /budget/i);
+    assert.equal(server.requests.length, 1);
   });
 
   test("models.list in Anthropic's shape when asked with anthropic-version", async () => {
