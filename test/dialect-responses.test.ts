@@ -472,7 +472,8 @@ describe("translated for Anthropic, its answers read from the bytes", () => {
     .map((l) => JSON.parse(l) as { delta?: { text?: string } })
     .map((e) => e.delta?.text ?? "")
     .join("");
-  const wholeText = (readFixture("anthropic/anthropic-text").json as { content: { text: string }[] }).content[0]!.text;
+  const wholeText = (readFixture("anthropic/anthropic-text").json as { content: { text: string }[] })
+    .content[0]!.text;
 
   test("whole and streamed, with the usage Anthropic reported; a failure mid-stream ends it with response.failed", async () => {
     const overloaded = { type: "error", error: { type: "overloaded_error", message: "Overloaded" } };
@@ -482,7 +483,11 @@ describe("translated for Anthropic, its answers read from the bytes", () => {
       { chunks: [...anthropicLines.slice(0, 4), overloaded] },
     ]);
     cleanup.push(() => server.close());
-    const { client, home, gateway: gw } = await gateway({
+    const {
+      client,
+      home,
+      gateway: gw,
+    } = await gateway({
       ANTHROPIC_API_KEY: ANTHROPIC_KEY,
       ANTHROPIC_BASE_URL: `${server.url}/v1`,
     });
@@ -731,6 +736,41 @@ describe("errors, in OpenAI's shape", () => {
       OpenAI.BadRequestError,
     );
     assert.equal((await client(alice).responses.retrieve(mine.id)).id, mine.id);
+  });
+  test("a key's allowlist and budget apply: 403 for another model, 429 insufficient_quota for a worst case past the budget", async () => {
+    const server = await upstream([{ fixture: "groq/groq-text" }]);
+    const home = makeTempDir("llmux-responses-limits-");
+    const db = openDatabase(join(home, "llmux.db"));
+    const token = createGatewayKey(db, { models: [GROQ], budgetUsd: 0.0005 }).token;
+    db.close();
+    const prices = { [GROQ]: { inputPerMTok: 0.59, outputPerMTok: 0.79 } };
+    const { client, gateway: gw } = await gateway(groqEnv(server), { prices }, { home });
+    await assert.rejects(
+      client(token).responses.create({ model: "anthropic:claude-sonnet-4-5", input: "Hi" }),
+      OpenAI.PermissionDeniedError,
+    );
+    await assert.rejects(
+      client(token).responses.create({ model: GROQ, input: "Hi", max_output_tokens: 100_000 }),
+      (error: unknown) => error instanceof OpenAI.RateLimitError && error.code === "insufficient_quota",
+    );
+    assert.equal(server.requests.length, 0);
+    const answered = await client(token).responses.create({
+      model: GROQ,
+      input: "Hi",
+      max_output_tokens: 100,
+    });
+    assert.equal(answered.output_text, groqAnswer);
+    const metrics = await (
+      await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+    ).text();
+    assert.match(
+      metrics,
+      /llmux_gateway_requests_total\{route="responses",dialect="responses",model="unknown",provider="unknown",status="403"\} 1/,
+    );
+    assert.match(
+      metrics,
+      /llmux_gateway_requests_total\{route="responses",dialect="responses",model="unknown",provider="unknown",status="429"\} 1/,
+    );
   });
 });
 
