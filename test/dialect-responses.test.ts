@@ -205,12 +205,14 @@ describe("translated for a chat completions upstream (Groq)", () => {
       ["weather"],
     );
 
+    // As long as coding agents' tool results get (a file, a command's output).
+    const longResult = `Sunny, 21 C\n${"| station | temperature | wind |\n".repeat(4000)}`;
     const second = await client().responses.create({
       model: GROQ,
       input: [
         { role: "user", content: "Weather?" },
         { type: "function_call", call_id: call.call_id, name: call.name, arguments: call.arguments },
-        { type: "function_call_output", call_id: call.call_id, output: "Sunny, 21 C" },
+        { type: "function_call_output", call_id: call.call_id, output: longResult },
       ],
       tools,
     });
@@ -221,7 +223,7 @@ describe("translated for a chat completions upstream (Groq)", () => {
       ["user", "assistant", "tool"],
     );
     assert.equal(messages[1]!.tool_calls![0]!.id, call.call_id);
-    assert.deepEqual(messages[2], { role: "tool", tool_call_id: call.call_id, content: "Sunny, 21 C" });
+    assert.deepEqual(messages[2], { role: "tool", tool_call_id: call.call_id, content: longResult });
   });
 
   test("parallel calls come back as function_call items, streamed with their arguments; parallel_tool_calls: false keeps the first", async () => {
