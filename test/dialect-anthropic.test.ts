@@ -559,6 +559,38 @@ describe("passthrough (an Anthropic upstream)", () => {
   });
 });
 
+describe("a stream that fails after it began", () => {
+  for (const kind of ["passthrough", "translated"] as const) {
+    test(`ends with Anthropic's error event, the row logged as an error with an estimate (${kind})`, async () => {
+      const server =
+        kind === "passthrough"
+          ? await anthropic([{ fixture: "anthropic/anthropic-text", stallAfterEvents: 4 }])
+          : await openai([{ fixture: "openai/chat/openai-text", stallAfterEvents: 3 }]);
+      const gw = await gateway(kind === "passthrough" ? anthropicEnv(server) : openaiEnv(server), {
+        gateway: { timeoutMs: 300 },
+      });
+      const model = kind === "passthrough" ? "anthropic:claude-sonnet-4-5" : "openai:gpt-4.1-nano";
+      const raw = await postRaw(gw.gateway, "/v1/messages", {
+        model,
+        max_tokens: 100,
+        messages: hi,
+        stream: true,
+      });
+      assert.equal(raw.status, 200);
+      const events = sseEvents(raw.text);
+      assert.equal(events[0]!.event, "message_start");
+      const last = events.at(-1)!;
+      assert.equal(last.event, "error");
+      assert.deepEqual(Object.keys(last.data), ["type", "error"]);
+      assert.match((last.data.error as { message: string }).message, /300 ms/);
+      await gw.gateway.close();
+      const [row] = usageRows(gw.home);
+      assert.equal(row!.outcome, "error");
+      assert.equal(row!.estimated, 1);
+    });
+  }
+});
+
 describe("Claude Code's request, replayed", () => {
   const recorded = JSON.parse(
     readFileSync("../shared/client-requests/claude-code-2.1.328-messages.json", "utf8"),
