@@ -407,7 +407,7 @@ describe("translated for a chat completions upstream (Groq)", () => {
     const server = await upstream([{ fixture: "groq/groq-text" }]);
     const { client } = await gateway(groqEnv(server));
     const response = await client().responses.create({ model: GROQ, input: "Hi", store: false });
-    assert.equal(response.store, false);
+    assert.equal((response as unknown as { store: boolean }).store, false);
     await assert.rejects(client().responses.retrieve(response.id), OpenAI.NotFoundError);
     await assert.rejects(
       client().responses.create({ model: GROQ, input: "Again", previous_response_id: response.id }),
