@@ -99,6 +99,7 @@ test("text, then a streamed call and a whole one: items opened, filled and close
 test("the output cap reached ends with response.incomplete; without parallel calls only the first call is kept", () => {
   const encoder = createResponsesEventEncoder(meta({ parallel_tool_calls: false }), false);
   const text = [
+    encoder.encode({ type: "text-delta", id: "t", delta: "Let me look" }),
     encoder.encode({ type: "tool-call", toolCallId: "call_1", toolName: "look", input: "{}" }),
     encoder.encode({ type: "tool-input-start", id: "call_2", toolName: "look" }),
     encoder.encode({ type: "tool-input-delta", id: "call_2", delta: "{}" }),
@@ -112,8 +113,19 @@ test("the output cap reached ends with response.incomplete; without parallel cal
   assert.deepEqual(last.response.incomplete_details, { reason: "max_output_tokens" });
   assert.equal(last.response.parallel_tool_calls, false);
   assert.deepEqual(
-    last.response.output.map((item: { call_id: string }) => item.call_id),
-    ["call_1"],
+    last.response.output.map((item: { type: string; status: string }) => [item.type, item.status]),
+    [
+      ["message", "completed"],
+      ["function_call", "completed"],
+    ],
+  );
+  assert.equal(last.response.output[1].call_id, "call_1");
+  const cut = createResponsesEventEncoder(meta(), true);
+  cut.encode({ type: "text-delta", id: "t", delta: "Once upon" });
+  cut.encode({ type: "finish", usage, finishReason: { unified: "length", raw: "length" } });
+  assert.equal(
+    cut.response?.output[0] && (cut.response.output[0] as { status: string }).status,
+    "incomplete",
   );
 });
 

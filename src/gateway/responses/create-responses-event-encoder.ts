@@ -51,11 +51,12 @@ export function createResponsesEventEncoder(
     `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...fields })}\n\n`;
   const snapshot = () => toResponseObject(meta, { ...state, output: [...state.output] });
 
-  const closeMessage = (): string => {
+  // A message cut by the output cap is "incomplete", as OpenAI marks it.
+  const closeMessage = (status: Message["status"] = "completed"): string => {
     if (!message) return "";
     const { item, index } = message;
     message = undefined;
-    item.status = "completed";
+    item.status = status;
     const part = item.content[0];
     const at = { item_id: item.id, output_index: index, content_index: 0 };
     return (
@@ -168,9 +169,9 @@ export function createResponsesEventEncoder(
         }
         case "finish": {
           usage = part.usage;
-          let text = closeMessage();
-          for (const callId of calls.keys()) text += closeCall(callId);
           const { status, incomplete_details } = mapResponsesStatus(part.finishReason);
+          let text = closeMessage(status);
+          for (const callId of calls.keys()) text += closeCall(callId);
           state.status = status;
           state.incompleteDetails = incomplete_details;
           state.usage = toResponsesUsage(part.usage);

@@ -6,9 +6,14 @@ import { toOutputMessage } from "./to-output-message.ts";
 /**
  * A provider's whole answer as Response output items: text between calls as one message, each
  * call the client runs as a function_call (only the first without parallel tool calls). Reasoning
- * is left out: no client could send it back to the upstream that wrote it.
+ * is left out: no client could send it back to the upstream that wrote it. A message cut by the
+ * output cap is `status: "incomplete"` (`messageStatus`), as OpenAI marks it.
  */
-export function toResponsesOutput(content: readonly LanguageModelV3Content[], parallelToolCalls: boolean) {
+export function toResponsesOutput(
+  content: readonly LanguageModelV3Content[],
+  parallelToolCalls: boolean,
+  messageStatus: "completed" | "incomplete",
+) {
   const output: (ReturnType<typeof toOutputMessage> | ReturnType<typeof toFunctionCallItem>)[] = [];
   let message: ReturnType<typeof toOutputMessage> | undefined;
   let calls = 0;
@@ -16,7 +21,7 @@ export function toResponsesOutput(content: readonly LanguageModelV3Content[], pa
     if (part.type === "text" && part.text !== "") {
       if (message) message.content[0].text += part.text;
       else {
-        message = toOutputMessage(createItemId("msg"), "completed", part.text);
+        message = toOutputMessage(createItemId("msg"), messageStatus, part.text);
         output.push(message);
       }
     } else if (part.type === "tool-call" && !part.providerExecuted) {

@@ -53,7 +53,7 @@ export async function translateResponse(options: TranslateResponseOptions): Prom
     const { status, incomplete_details } = mapResponsesStatus(result.finishReason);
     const response = toResponseObject(meta, {
       status,
-      output: toResponsesOutput(result.content, meta.request.parallelToolCalls),
+      output: toResponsesOutput(result.content, meta.request.parallelToolCalls, status),
       usage: toResponsesUsage(result.usage),
       incompleteDetails: incomplete_details,
       error: null,
