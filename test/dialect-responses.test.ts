@@ -296,6 +296,54 @@ describe("translated for a chat completions upstream (Groq)", () => {
     );
   });
 
+  test("a model that reasons aloud: its reasoning comes first as a reasoning item, whole and streamed", async () => {
+    const recorded = readFixture("groq/groq-reasoning");
+    const message = (recorded.json as { choices: { message: { content: string; reasoning: string } }[] })
+      .choices[0]!.message;
+    const streamedReasoning = recorded
+      .lines!.map((l) => JSON.parse(l) as { choices: { delta: { reasoning?: string } }[] })
+      .map((c) => c.choices[0]?.delta.reasoning ?? "")
+      .join("");
+    const server = await upstream([{ fixture: "groq/groq-reasoning" }]);
+    const { client } = await gateway(groqEnv(server));
+    const model = "groq:qwen/qwen3-32b";
+    const whole = await client().responses.create({ model, input: "How many r in strawberry?" });
+    assert.deepEqual(
+      whole.output.map((item) => item.type),
+      ["reasoning", "message"],
+    );
+    const reasoning = whole.output[0]!;
+    assert.ok(reasoning.type === "reasoning");
+    assert.deepEqual(reasoning.content, [{ type: "reasoning_text", text: message.reasoning }]);
+    assert.equal(whole.output_text, message.content);
+
+    const stream = await client().responses.create({
+      model,
+      input: "How many r in strawberry?",
+      stream: true,
+    });
+    let thought = "";
+    let final: OpenAI.Responses.Response | undefined;
+    for await (const event of stream) {
+      if (event.type === "response.reasoning_text.delta") thought += event.delta;
+      if (event.type === "response.completed") final = event.response;
+    }
+    assert.equal(thought, streamedReasoning);
+    assert.deepEqual(
+      final?.output.map((item) => item.type),
+      ["reasoning", "message"],
+    );
+    // Sent back, as clients that keep no state do, the reasoning is left out of the prompt.
+    await client().responses.create({
+      model,
+      input: [...whole.output, { role: "user", content: "And in raspberry?" }] as never,
+    });
+    assert.deepEqual(
+      messagesSent(server, 2).map((m) => m.role),
+      ["assistant", "user"],
+    );
+  });
+
   test("text.format json_schema reaches the upstream as its structured output request", async () => {
     const server = await upstream([
       {

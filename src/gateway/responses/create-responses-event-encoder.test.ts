@@ -144,3 +144,43 @@ test("a failure after the stream began is response.failed, with what the stream 
   assert.equal(failed.response.output[0].content[0].text, "Half");
   assert.equal(encoder.response, undefined);
 });
+
+test("reasoning streams as a reasoning item before the message, its text in one reasoning_text part", () => {
+  const encoder = createResponsesEventEncoder(meta(), true);
+  const all = events(
+    [
+      encoder.encode({ type: "reasoning-delta", id: "r", delta: "Think" }),
+      encoder.encode({ type: "reasoning-delta", id: "r", delta: "ing" }),
+      encoder.encode({ type: "text-delta", id: "t", delta: "Answer" }),
+      encoder.encode({ type: "finish", usage, finishReason: { unified: "stop", raw: "stop" } }),
+    ].join(""),
+  );
+  assert.deepEqual(
+    all.map((e) => e.type),
+    [
+      "response.output_item.added",
+      "response.content_part.added",
+      "response.reasoning_text.delta",
+      "response.reasoning_text.delta",
+      "response.reasoning_text.done",
+      "response.content_part.done",
+      "response.output_item.done",
+      "response.output_item.added",
+      "response.content_part.added",
+      "response.output_text.delta",
+      "response.output_text.done",
+      "response.content_part.done",
+      "response.output_item.done",
+      "response.completed",
+    ],
+  );
+  assert.deepEqual(all[0].item, {
+    id: all[0].item.id,
+    type: "reasoning",
+    status: "in_progress",
+    summary: [],
+    content: [],
+  });
+  assert.deepEqual(all[4].text, "Thinking");
+  assert.deepEqual(all.at(-1).response.output[0].content, [{ type: "reasoning_text", text: "Thinking" }]);
+});

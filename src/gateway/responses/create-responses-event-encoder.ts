@@ -3,10 +3,12 @@ import { createItemId } from "./create-item-id.ts";
 import { mapResponsesStatus } from "./map-responses-status.ts";
 import { toFunctionCallItem } from "./to-function-call-item.ts";
 import { toOutputMessage } from "./to-output-message.ts";
+import { toReasoningItem } from "./to-reasoning-item.ts";
 import { type ResponseMeta, type ResponseState, toResponseObject } from "./to-response-object.ts";
 import { toResponsesUsage } from "./to-responses-usage.ts";
 
 type Message = ReturnType<typeof toOutputMessage>;
+type Reasoning = ReturnType<typeof toReasoningItem>;
 type FunctionCall = ReturnType<typeof toFunctionCallItem>;
 
 interface ResponsesEventEncoder {
@@ -25,7 +27,8 @@ interface ResponsesEventEncoder {
 /**
  * Encodes provider stream parts as the Responses API's server-sent events, each numbered by
  * `sequence_number`: text as a message item (output_item.added, content_part.added,
- * output_text.delta..., output_text.done, content_part.done, output_item.done), calls as
+ * output_text.delta..., output_text.done, content_part.done, output_item.done), reasoning alike
+ * as a reasoning item (reasoning_text.delta, reasoning_text.done), calls as
  * function_call items with their argument deltas, and the finish part as `response.completed`
  * (or `response.incomplete`) carrying the whole Response with its usage.
  */
@@ -41,7 +44,6 @@ export function createResponsesEventEncoder(
     error: null,
   };
   let sequence = 0;
-  let message: { item: Message; index: number } | undefined;
   const calls = new Map<string, { item: FunctionCall; index: number }>();
   let callCount = 0;
   let usage: LanguageModelV3Usage | undefined;
@@ -51,35 +53,57 @@ export function createResponsesEventEncoder(
     `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...fields })}\n\n`;
   const snapshot = () => toResponseObject(meta, { ...state, output: [...state.output] });
 
+  // The message or reasoning item being written: one at a time, closed when anything else starts.
+  let open: { item: Message | Reasoning; index: number } | undefined;
+
   // A message cut by the output cap is "incomplete", as OpenAI marks it.
-  const closeMessage = (status: Message["status"] = "completed"): string => {
-    if (!message) return "";
-    const { item, index } = message;
-    message = undefined;
+  const closeText = (status: Message["status"] = "completed"): string => {
+    if (!open) return "";
+    const { item, index } = open;
+    open = undefined;
     item.status = status;
     const part = item.content[0];
     const at = { item_id: item.id, output_index: index, content_index: 0 };
+    const done =
+      item.type === "message"
+        ? event("response.output_text.done", { ...at, text: part.text, logprobs: [] })
+        : event("response.reasoning_text.done", { ...at, text: part.text });
     return (
-      event("response.output_text.done", { ...at, text: part.text, logprobs: [] }) +
+      done +
       event("response.content_part.done", { ...at, part }) +
       event("response.output_item.done", { output_index: index, item })
     );
   };
 
-  const openMessage = (): string => {
-    if (message) return "";
-    const item = toOutputMessage(createItemId("msg"), "in_progress", "");
-    const index = state.output.push(item) - 1;
-    message = { item, index };
-    const { content, ...empty } = item;
+  const textDelta = (kind: "message" | "reasoning", delta: string): string => {
+    if (delta === "") return "";
+    let opened = "";
+    if (open?.item.type !== kind) {
+      opened = closeText();
+      const item =
+        kind === "message"
+          ? toOutputMessage(createItemId("msg"), "in_progress", "")
+          : toReasoningItem(createItemId("rs"), "in_progress", "");
+      const index = state.output.push(item) - 1;
+      open = { item, index };
+      const { content, ...empty } = item;
+      opened +=
+        event("response.output_item.added", { output_index: index, item: { ...empty, content: [] } }) +
+        event("response.content_part.added", {
+          item_id: item.id,
+          output_index: index,
+          content_index: 0,
+          part: { ...content[0] },
+        });
+    }
+    const { item, index } = open!;
+    item.content[0].text += delta;
+    const at = { item_id: item.id, output_index: index, content_index: 0, delta };
     return (
-      event("response.output_item.added", { output_index: index, item: { ...empty, content: [] } }) +
-      event("response.content_part.added", {
-        item_id: item.id,
-        output_index: index,
-        content_index: 0,
-        part: { ...content[0] },
-      })
+      opened +
+      (kind === "message"
+        ? event("response.output_text.delta", { ...at, logprobs: [] })
+        : event("response.reasoning_text.delta", at))
     );
   };
 
@@ -90,7 +114,7 @@ export function createResponsesEventEncoder(
     const item = toFunctionCallItem(createItemId("fc"), "in_progress", { callId, name, arguments: "" });
     const index = state.output.push(item) - 1;
     calls.set(callId, { item, index });
-    return closeMessage() + event("response.output_item.added", { output_index: index, item: { ...item } });
+    return closeText() + event("response.output_item.added", { output_index: index, item: { ...item } });
   };
 
   const closeCall = (callId: string): string => {
@@ -135,22 +159,10 @@ export function createResponsesEventEncoder(
     },
     encode(part) {
       switch (part.type) {
-        case "text-delta": {
-          if (part.delta === "") return "";
-          const opened = openMessage();
-          const { item, index } = message!;
-          item.content[0].text += part.delta;
-          return (
-            opened +
-            event("response.output_text.delta", {
-              item_id: item.id,
-              output_index: index,
-              content_index: 0,
-              delta: part.delta,
-              logprobs: [],
-            })
-          );
-        }
+        case "text-delta":
+          return textDelta("message", part.delta);
+        case "reasoning-delta":
+          return textDelta("reasoning", part.delta);
         case "tool-input-start":
           return part.providerExecuted ? "" : (openCall(part.id, part.toolName) ?? "");
         case "tool-input-delta":
@@ -170,7 +182,7 @@ export function createResponsesEventEncoder(
         case "finish": {
           usage = part.usage;
           const { status, incomplete_details } = mapResponsesStatus(part.finishReason);
-          let text = closeMessage(status);
+          let text = closeText(status);
           for (const callId of calls.keys()) text += closeCall(callId);
           state.status = status;
           state.incompleteDetails = incomplete_details;
