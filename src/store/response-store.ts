@@ -21,13 +21,21 @@ export interface ResponseStore {
 /** The gateway's stored Responses (`store: true`), in the llmux database (see open-database.ts). */
 export function createResponseStore(db: Database.Database): ResponseStore {
   const statements = {
-    insert: db.prepare("INSERT INTO responses (id, owner, created_ms, input, response) VALUES (?, ?, ?, ?, ?)"),
+    insert: db.prepare(
+      "INSERT INTO responses (id, owner, created_ms, input, response) VALUES (?, ?, ?, ?, ?)",
+    ),
     get: db.prepare("SELECT input, response FROM responses WHERE id = ? AND owner = ?"),
     remove: db.prepare("DELETE FROM responses WHERE id = ? AND owner = ?"),
   };
   return {
     save(owner, id, stored) {
-      statements.insert.run(id, owner, Date.now(), JSON.stringify(stored.input), JSON.stringify(stored.response));
+      statements.insert.run(
+        id,
+        owner,
+        Date.now(),
+        JSON.stringify(stored.input),
+        JSON.stringify(stored.response),
+      );
     },
     get(owner, id) {
       const row = statements.get.get(id, owner) as { input: string; response: string } | undefined;
