@@ -576,6 +576,51 @@ describe("translated for Anthropic, its answers read from the bytes", () => {
       ],
     );
   });
+  test("Codex CLI's request reaches Anthropic with its function tools and developer messages as the system prompt", async () => {
+    const server = await startAnthropicServer([{ fixture: "anthropic/anthropic-text" }]);
+    cleanup.push(() => server.close());
+    const { gateway: gw } = await gateway({
+      ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+      ANTHROPIC_BASE_URL: `${server.url}/v1`,
+    });
+    const recorded = JSON.parse(
+      readFileSync("../shared/client-requests/codex-cli-0.169.0-responses.json", "utf8"),
+    ) as {
+      headers: Record<string, string>;
+      body: Record<string, unknown> & { tools: { type: string; name?: string }[]; input: { role: string }[] };
+    };
+    const response = await postRaw(
+      gw,
+      "/v1/responses",
+      { ...recorded.body, model: "anthropic:claude-sonnet-4-5" },
+      recorded.headers,
+    );
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("x-llmux-ignored") ?? "", /tools\.namespace, tools\.web_search/);
+    assert.equal(parseEvents(response.text).at(-1)!.event, "response.completed");
+    const sent = server.requests[0]!.json as {
+      system: { text: string }[];
+      messages: { role: string }[];
+      tools: { name: string; input_schema: unknown }[];
+      stream: boolean;
+    };
+    assert.equal(sent.stream, true);
+    assert.deepEqual(
+      sent.tools.map((t) => t.name),
+      recorded.body.tools.filter((t) => t.type === "function").map((t) => t.name),
+    );
+    const developer = recorded.body.input.filter((m) => m.role === "developer") as {
+      content: { text: string }[];
+    }[];
+    assert.deepEqual(
+      sent.system.map((b) => b.text),
+      developer.map((m) => m.content.map((p) => p.text).join("")),
+    );
+    assert.deepEqual(
+      sent.messages.map((m) => m.role),
+      ["user"],
+    );
+  });
 });
 
 describe("forwarded to OpenAI's own /responses", () => {
