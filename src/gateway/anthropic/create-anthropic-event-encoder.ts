@@ -1,5 +1,7 @@
 import type { LanguageModelV3StreamPart, LanguageModelV3Usage } from "@ai-sdk/provider";
+import { LlmuxError } from "../../core/errors.ts";
 import { mapFinishReasonToAnthropic } from "./map-finish-reason-to-anthropic.ts";
+import { toAnthropicErrorEvent } from "./to-anthropic-error-event.ts";
 import type { AnthropicMessageMeta } from "./to-anthropic-message.ts";
 import { toAnthropicUsage } from "./to-anthropic-usage.ts";
 
@@ -8,6 +10,8 @@ interface AnthropicEventEncoder {
   encode(part: LanguageModelV3StreamPart): string;
   /** The usage the finish part reported, once it has come. */
   readonly usage: LanguageModelV3Usage | undefined;
+  /** The error event that ends a stream whose upstream failed mid-way. */
+  failure(message: string): string;
 }
 
 const event = (type: string, json: string) => `event: ${type}\ndata: ${json}\n\n`;
@@ -72,6 +76,7 @@ export function createAnthropicEventEncoder(meta: AnthropicMessageMeta): Anthrop
     get usage() {
       return usage;
     },
+    failure: (message) => toAnthropicErrorEvent(new LlmuxError("provider_error", message)),
     encode(part) {
       switch (part.type) {
         case "text-start":

@@ -1,7 +1,9 @@
 import { APICallError } from "@ai-sdk/provider";
+import { LlmuxError } from "../../core/errors.ts";
 import { headerValue, type Relay, type UpstreamHeaders } from "../v1/relay-upstream.ts";
 import { scrubErrorEvent } from "../v1/scrub-error-event.ts";
 import { scanAnthropicUsage } from "./scan-anthropic-usage.ts";
+import { toAnthropicErrorEvent } from "./to-anthropic-error-event.ts";
 
 // Enough of a stream's start for message_start, and of its end for the last message_delta.
 const HEAD_BYTES = 16384;
@@ -60,7 +62,6 @@ export function createAnthropicPassthroughRelay(url: string, stream: boolean): R
       const last = Buffer.concat(tail);
       return scanAnthropicUsage(stream ? Buffer.concat(head) : last, last, stream);
     },
-    failure: (message) =>
-      `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: "api_error", message } })}\n\n`,
+    failure: (message) => toAnthropicErrorEvent(new LlmuxError("provider_error", message)),
   };
 }

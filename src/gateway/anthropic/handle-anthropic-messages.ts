@@ -81,6 +81,8 @@ export async function handleAnthropicMessages(
       extraHeaders,
       state,
       providerLabel: route.resolved.definition.label,
+      // OpenAI's answers are read from the bytes (the AI SDK's response pipeline costs more than the rest).
+      capture: speaksOpenAIChat(context, route) ? context.capture : undefined,
     });
   };
 
@@ -101,4 +103,11 @@ export async function handleAnthropicMessages(
     }),
     attempt,
   });
+}
+
+// Models whose AI SDK provider calls OpenAI's /chat/completions and gets its answers as OpenAI
+// sends them: OpenAI's own, and the configured OpenAI-compatible endpoints.
+function speaksOpenAIChat(context: GatewayContext, route: ModelRoute): boolean {
+  const { provider } = route.resolved;
+  return provider === "openai" || context.config.file.endpoints[provider] !== undefined;
 }

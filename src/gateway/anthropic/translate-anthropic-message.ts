@@ -1,8 +1,13 @@
 import type { ServerResponse } from "node:http";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
+import { convertOpenAICompletion } from "../openai/convert-openai-completion.ts";
+import { createOpenAIStreamReader } from "../openai/create-openai-stream-reader.ts";
 import type { AttemptState } from "../v1/attempt-state.ts";
 import { checkPromptUrls } from "../v1/check-prompt-urls.ts";
+import { createAnswerRelay } from "../v1/create-answer-relay.ts";
 import { createCallTimeout } from "../v1/create-call-timeout.ts";
+import type { RequestCapture } from "../v1/create-request-capture.ts";
+import { relayCapturedCall } from "../v1/relay-captured-call.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
 import { toStreamError } from "../v1/to-stream-error.ts";
 import { toTokenUsage } from "../v1/to-token-usage.ts";
@@ -22,6 +27,8 @@ interface TranslateOptions {
   state: AttemptState;
   /** Names the provider in errors its stream reports. */
   providerLabel: string;
+  /** Set for OpenAI-compatible APIs: the AI SDK builds the request, the gateway sends it and reads the answer. */
+  capture: RequestCapture | undefined;
 }
 
 /**
@@ -33,6 +40,28 @@ interface TranslateOptions {
 export async function translateAnthropicMessage(options: TranslateOptions): Promise<RelayResult> {
   const { model, request, res, state } = options;
   await checkPromptUrls(model, request.callOptions.prompt, "messages");
+  if (options.capture) {
+    const label = options.providerLabel;
+    return relayCapturedCall({
+      model,
+      callOptions: request.callOptions,
+      capture: options.capture,
+      relay: createAnswerRelay({
+        reader: {
+          stream: (onPart) => createOpenAIStreamReader(onPart, label),
+          whole: (text) => convertOpenAICompletion(text, label),
+        },
+        providerLabel: label,
+        encoder: request.stream ? createAnthropicEventEncoder(options.meta) : undefined,
+        whole: (result) => JSON.stringify(toAnthropicMessage(result, options.meta)),
+      }),
+      res,
+      stream: request.stream,
+      timeoutMs: options.timeoutMs,
+      extraHeaders: options.extraHeaders,
+      state,
+    });
+  }
   const call = createCallTimeout(state, options.timeoutMs);
   const commit = (contentType: string) => {
     res.writeHead(200, {
