@@ -587,7 +587,10 @@ describe("translated for Anthropic, its answers read from the bytes", () => {
       readFileSync("../shared/client-requests/codex-cli-0.169.0-responses.json", "utf8"),
     ) as {
       headers: Record<string, string>;
-      body: Record<string, unknown> & { tools: { type: string; name?: string }[]; input: { role: string }[] };
+      body: Record<string, unknown> & {
+        tools: { type: string; name?: string }[];
+        input: { role: string; content: { text: string }[] }[];
+      };
     };
     const response = await postRaw(
       gw,
@@ -609,9 +612,7 @@ describe("translated for Anthropic, its answers read from the bytes", () => {
       sent.tools.map((t) => t.name),
       recorded.body.tools.filter((t) => t.type === "function").map((t) => t.name),
     );
-    const developer = recorded.body.input.filter((m) => m.role === "developer") as {
-      content: { text: string }[];
-    }[];
+    const developer = recorded.body.input.filter((m) => m.role === "developer");
     assert.deepEqual(
       sent.system.map((b) => b.text),
       developer.map((m) => m.content.map((p) => p.text).join("")),
