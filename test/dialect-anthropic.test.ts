@@ -659,6 +659,21 @@ describe("the in-process engine", () => {
       .finalMessage();
     assert.ok((final.content[0] as Anthropic.TextBlock).text.length > 0);
     assert.ok(final.usage.output_tokens > 0);
+    // Counted with the model's own vocabulary.
+    const short = await sdk(gw).messages.countTokens({
+      model: "tiny",
+      messages: [{ role: "user", content: "Once" }],
+    });
+    const long = await sdk(gw).messages.countTokens({
+      model: "tiny",
+      messages: [
+        { role: "user", content: "Once upon a time there was a little girl who lived in a village." },
+      ],
+    });
+    assert.ok(
+      short.input_tokens > 0 && long.input_tokens > short.input_tokens + 5,
+      `${short.input_tokens} ${long.input_tokens}`,
+    );
   });
 });
 
