@@ -9,7 +9,7 @@ import { countTokens } from "gpt-tokenizer";
 import { isLlmuxError } from "../src/core/errors.ts";
 import { createSummaryCache } from "../src/store/create-summary-cache.ts";
 import { openDatabase } from "../src/store/open-database.ts";
-import { summarize } from "../src/summarize/summarize.ts";
+import { type SummarizeProgress, summarize } from "../src/summarize/summarize.ts";
 import { type Served, serve } from "./reader-serve.ts";
 import {
   ollamaResponses,
@@ -120,9 +120,16 @@ test("a page too long for the context: parts that fit, notes merged in rounds, t
   const texts = await Promise.all(dirs.map((d) => readFile(`${d}/expected.txt`, "utf8")));
   const markdown = texts.map((text, i) => `# Article ${i + 1}\n\n${text}`).join("\n\n");
   const contextWindow = 1500;
+  const progress: SummarizeProgress[] = [];
   const result = await summarize(
     { markdown, title: "Three articles", url: "https://example.com/three" },
-    { llmux, model: "openai:gpt-4.1-nano", contextWindow, maxTokensPerChunk: 100 },
+    {
+      llmux,
+      model: "openai:gpt-4.1-nano",
+      contextWindow,
+      maxTokensPerChunk: 100,
+      onProgress: (step) => progress.push(step),
+    },
   );
   const sent = server.requests.map(messages);
   const parts = sent.filter((m) => /^Here is part \d+ of \d+ of the page "Three articles"/.test(m.user));
@@ -145,6 +152,16 @@ test("a page too long for the context: parts that fit, notes merged in rounds, t
   for (const request of server.requests.slice(0, -1)) assert.equal(request.json!.max_tokens, 100);
   assert.equal(result.summary, answer.trim());
   assert.deepEqual(result.usage, { inputTokens: 16 * sent.length, outputTokens: 363 * sent.length });
+  // What a status line shows: each part counted from 0 of N, then the merges, then the answer.
+  const partSteps = progress.flatMap((p) => (p.step === "parts" ? [p] : []));
+  assert.deepEqual(
+    partSteps.map((p) => p.done),
+    Array.from({ length: result.chunks + 1 }, (_, i) => i),
+  );
+  assert.ok(partSteps.every((p) => p.total === result.chunks));
+  assert.deepEqual(progress[0], { step: "parts", done: 0, total: result.chunks });
+  assert.ok(progress.some((p) => p.step === "notes" && p.done === 0));
+  assert.deepEqual(progress.at(-1), { step: "answer" });
 });
 
 test("Ollama is sent the num_ctx the page was budgeted for", async () => {

@@ -228,10 +228,12 @@ async function streamOne(run: Summarizer, source: string, options: Job, io: CliI
   io.stdout.write(renderer.end());
   if (!last.endsWith("\n")) io.stdout.write("\n");
   noteShortcut(summary, undefined, io);
-  if (io.stderr.isTTY && !summary.verbatim) {
+  // Under a summary a model wrote: which, what it cost, how long (noteShortcut said why none did).
+  if (io.stderr.isTTY && !summary.verbatim && !summary.cached) {
     const call = { ...summary, latencyMs: summary.timings.llmMs };
-    const parts = summary.chunks > 1 ? ` · ${summary.chunks} parts` : "";
-    io.stderr.write(`${describeCall(call, io.color, `${parts}${summary.cached ? " · cached" : ""}`)}\n`);
+    io.stderr.write(
+      `${describeCall(call, io.color, summary.chunks > 1 ? ` · ${summary.chunks} parts` : "")}\n`,
+    );
   }
 }
 
@@ -255,9 +257,12 @@ function describeProgress(progress: SiteProgress): string {
         ? "Reading standard input"
         : `Fetching and extracting ${progress.source}`;
     case "parts":
-      return `Summarizing part ${Math.min(progress.done + 1, progress.total)}/${progress.total} (${progress.done} done)`;
+      // Parts run a few at once: the one named is the first not done yet.
+      return progress.done < progress.total
+        ? `Summarizing part ${progress.done + 1}/${progress.total}`
+        : `Summarized ${progress.total} parts`;
     case "notes":
-      return `Merging notes ${progress.done}/${progress.total}`;
+      return `Merging notes: ${progress.done}/${progress.total} groups done`;
     case "answer":
       return "Writing the summary";
     case "links":

@@ -207,6 +207,7 @@ export async function summarize(
     };
     const inParallel = async (kind: "parts" | "notes", steps: Array<() => Promise<string>>) => {
       let done = 0;
+      options.onProgress?.({ step: kind, done, total: steps.length });
       try {
         return await Promise.all(
           steps.map((step) =>
