@@ -680,7 +680,7 @@ describe("the in-process engine", () => {
 describe("errors in Anthropic's shape, as the SDK's own classes", () => {
   test("401 bad key, 404 unknown model, 400 invalid request, 429 requests per minute", async () => {
     const server = await openai([{ fixture: "openai/chat/openai-text" }]);
-    const gw = await gateway(openaiEnv(server), {}, [{ rpm: 2 }]);
+    const gw = await gateway(openaiEnv(server), {}, [{ rpm: 3 }]);
     const [token] = gw.tokens;
     const fail = (promise: Promise<unknown>) =>
       promise.then(
@@ -710,12 +710,21 @@ describe("errors in Anthropic's shape, as the SDK's own classes", () => {
     assert.ok(invalid instanceof Anthropic.BadRequestError, String(invalid));
     assert.match(invalid.message, /max_tokens/);
 
+    // Claude Code's ANTHROPIC_AUTH_TOKEN: the key as a bearer token rather than x-api-key.
+    const bearer = new Anthropic({ baseURL: gw.gateway.url, apiKey: null, authToken: token, maxRetries: 0 });
+    const served = await bearer.messages.create({
+      model: "openai:gpt-4.1-nano",
+      max_tokens: 5,
+      messages: hi,
+    });
+    assert.equal(served.type, "message");
+
     const limited = await fail(
       sdk(gw, token).messages.create({ model: "openai:gpt-4.1-nano", max_tokens: 5, messages: hi }),
     );
     assert.ok(limited instanceof Anthropic.RateLimitError, String(limited));
     assert.equal((limited.error as { error: { type: string } }).error.type, "rate_limit_error");
-    assert.equal(server.requests.length, 0);
+    assert.equal(server.requests.length, 1);
   });
 
   test("a key's budget holds the worst case before Anthropic is called: over it, a 429 in Anthropic's shape", async () => {
