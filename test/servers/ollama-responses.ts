@@ -48,6 +48,19 @@ export const ollamaResponses = {
     };
   },
 
+  /**
+   * `/api/generate` replying `text`: as `chat`, with the text in `response` instead of a message
+   * (the final line's `context` left out).
+   */
+  generate(text: string, options: Pick<OllamaChatOptions, "model" | "evalCount"> = {}): ResponseSpec {
+    const toGenerate = (line: unknown) => {
+      const { message, ...rest } = line as { message: { content: string } };
+      return { ...rest, response: message.content };
+    };
+    const chat = ollamaResponses.chat(text, options);
+    return { json: toGenerate(chat.json), chunks: chat.chunks!.map(toGenerate) };
+  },
+
   /** `/api/embed` returning `embeddings`, one vector per input. */
   embed(embeddings: number[][], options: { model?: string; promptEvalCount?: number } = {}): ResponseSpec {
     return {

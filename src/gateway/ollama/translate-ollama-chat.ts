@@ -22,7 +22,7 @@ interface TranslateOptions {
 
 /**
  * Answers an Ollama /api/chat or /api/generate request through the provider layer (the AI SDK
- * model's doStream), as NDJSON lines or, for `stream: false`, one object. Nothing is sent before
+ * model's doStream, or doGenerate for `stream: false`), as NDJSON lines or one object. Nothing is sent before
  * the first content, so a failure before it leaves the caller free to retry or fall back; one
  * after it ends the stream with Ollama's `{"error": ...}` line.
  */
@@ -49,10 +49,24 @@ export async function translateOllamaChat(options: TranslateOptions): Promise<Re
     return { usage: undefined, lateError: error };
   };
   try {
-    const { stream: parts } = await options.model.doStream({
-      ...options.request.callOptions,
-      abortSignal: controller.signal,
-    });
+    const callOptions = { ...options.request.callOptions, abortSignal: controller.signal };
+    if (!stream) {
+      // The answer comes whole: its time is counted as evaluation, none as loading.
+      encoder.opened();
+      const result = await options.model.doGenerate(callOptions);
+      for (const part of result.content) {
+        if (part.type === "text") encoder.line({ type: "text-delta", id: "", delta: part.text });
+        else if (part.type === "reasoning")
+          encoder.line({ type: "reasoning-delta", id: "", delta: part.text });
+        else if (part.type === "tool-call") encoder.line(part);
+      }
+      encoder.line({ type: "finish", usage: result.usage, finishReason: result.finishReason });
+      const body = encoder.whole();
+      start("application/json; charset=utf-8", Buffer.byteLength(body));
+      res.end(body);
+      return { usage: toTokenUsage(result.usage), lateError: undefined };
+    }
+    const { stream: parts } = await options.model.doStream(callOptions);
     encoder.opened();
     const reader = parts.getReader();
     try {
@@ -65,7 +79,7 @@ export async function translateOllamaChat(options: TranslateOptions): Promise<Re
           return fail(error);
         }
         const line = encoder.line(part);
-        if (line === "" || !stream) continue;
+        if (line === "") continue;
         if (!state.committed) start("application/x-ndjson");
         state.streamedEvents++;
         if (!res.write(line)) await new Promise((resolve) => res.once("drain", resolve));
@@ -73,14 +87,9 @@ export async function translateOllamaChat(options: TranslateOptions): Promise<Re
     } finally {
       reader.releaseLock();
     }
-    if (stream) {
-      if (!state.committed) start("application/x-ndjson");
-      res.end(encoder.finish());
-    } else {
-      const body = encoder.whole();
-      start("application/json; charset=utf-8", Buffer.byteLength(body));
-      res.end(body);
-    }
+    // A stream with no content at all: still a well-formed, empty answer.
+    if (!state.committed) start("application/x-ndjson");
+    res.end(encoder.finish());
     const usage = encoder.usage();
     return { usage: usage && toTokenUsage(usage), lateError: undefined };
   } catch (error) {

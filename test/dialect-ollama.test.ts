@@ -1,0 +1,516 @@
+// Ollama's API on the gateway, driven by the official `ollama` npm client and the course's Python
+// code (`requests`), against the three kinds of upstream: the embedded engine (the tiny
+// TinyStories model, pulled through /api/pull from a loopback hub as the catalog's llama3.2:1b),
+// an OpenAI server reached by translation, and an Ollama server whose bytes pass through.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, resolve } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { promisify } from "node:util";
+import { Ollama } from "ollama";
+import { isLlmuxError } from "../src/core/errors.ts";
+import { loadConfig } from "../src/core/load-config.ts";
+import { startGateway } from "../src/gateway/start-gateway.ts";
+import { localEngine } from "../src/local/local-engine.ts";
+import { createGatewayKey } from "../src/store/gateway-keys.ts";
+import { openDatabase } from "../src/store/open-database.ts";
+import { OPENAI_KEY, startTestGateway, type TestGateway } from "./gateway-support.ts";
+import {
+  ollamaResponses,
+  type ProviderServer,
+  readFixture,
+  recordedOpenAIStream,
+  startOllamaServer,
+  startOpenAIServer,
+} from "./servers/index.ts";
+import { makeTempDir } from "./support/make-temp-dir.ts";
+import { type ServedFile, serveFile } from "./support/serve-file.ts";
+
+const STORIES = readFileSync(resolve("../shared/models/stories260K.gguf"));
+const SHA256 = "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d";
+const openAIText = readFixture("openai/chat/openai-text");
+const OPENAI_ANSWER = (openAIText.json as { choices: { message: { content: string } }[] }).choices[0]!.message
+  .content;
+const OPENAI_STREAMED = recordedOpenAIStream("openai/chat/openai-text").text;
+// A few tokens of the tiny model: enough to see an answer, quick on any CPU.
+const SHORT = { num_predict: 12, temperature: 0, seed: 1 };
+
+const cleanup: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const close of cleanup.reverse()) await close();
+  await localEngine.dispose();
+});
+
+let hub: ServedFile;
+before(async () => {
+  // The delay keeps the download going long enough for progress lines to be seen.
+  hub = await serveFile(STORIES, { etag: SHA256, delayMs: 300 });
+  cleanup.push(() => hub.close());
+});
+
+async function gateway(
+  env: Record<string, string> = {},
+  config: Record<string, unknown> = {},
+  home?: string,
+) {
+  const started = await startTestGateway(
+    { HF_ENDPOINT: `${hub.origin}/hub`, LLMUX_THREADS: "1", ...env },
+    config,
+    { home },
+  );
+  cleanup.push(() => started.gateway.close());
+  return started;
+}
+
+async function server(start: typeof startOpenAIServer, script: Parameters<typeof startOpenAIServer>[0]) {
+  const started = await start(script);
+  cleanup.push(() => started.close());
+  return started;
+}
+
+const openaiEnv = (s: ProviderServer) => ({ OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: `${s.url}/v1` });
+
+/** The error a call rejects with, as the client shows it. */
+async function failure(call: Promise<unknown>): Promise<{ message: string; status: unknown }> {
+  const error = await call.then(
+    () => assert.fail("expected the call to fail"),
+    (e: unknown) => e as Error & { status_code?: unknown },
+  );
+  return { message: error.message, status: error.status_code };
+}
+
+describe("the embedded engine through Ollama's API", () => {
+  let gw: TestGateway;
+  let client: Ollama;
+  before(async () => {
+    gw = await gateway();
+    client = new Ollama({ host: gw.gateway.url });
+  });
+
+  test("/ says Ollama is running to clients and serves the page to browsers; /api/version", async () => {
+    const banner = await fetch(gw.gateway.url);
+    assert.equal(banner.status, 200);
+    assert.equal(banner.headers.get("content-type"), "text/plain; charset=utf-8");
+    assert.equal(await banner.text(), "Ollama is running");
+    const head = await fetch(gw.gateway.url, { method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get("content-length"), "17");
+    const page = await fetch(gw.gateway.url, { headers: { accept: "text/html,application/xhtml+xml" } });
+    assert.notEqual(await page.text(), "Ollama is running");
+    assert.deepEqual(await client.version(), { version: "0.12.0" });
+  });
+
+  test("pull streams Ollama's progress from the hub, then the model is listed and shown", async () => {
+    const statuses: string[] = [];
+    const downloads: { digest?: string; total?: number; completed?: number }[] = [];
+    for await (const progress of await client.pull({ model: "llama3.2:1b", stream: true })) {
+      statuses.push(progress.status);
+      if (progress.status.startsWith("downloading")) downloads.push(progress);
+    }
+    assert.equal(statuses[0], "pulling manifest");
+    assert.deepEqual(statuses.slice(-3), ["verifying sha256 digest", "writing manifest", "success"]);
+    assert.ok(downloads.length > 0, "progress lines");
+    const last = downloads.at(-1)!;
+    assert.equal(last.total, STORIES.length);
+    assert.equal(last.completed, STORIES.length);
+    assert.match(String(last.digest), /\.gguf$/);
+
+    const { models } = await client.list();
+    const pulled = models.find((m) => m.name === "llama3.2:1b");
+    assert.ok(pulled, JSON.stringify(models));
+    assert.equal(pulled.model, "llama3.2:1b");
+    assert.equal(pulled.size, STORIES.length);
+    assert.equal(pulled.digest, `sha256:${SHA256}`);
+    assert.equal(pulled.details.format, "gguf");
+    assert.equal(pulled.details.family, "llama");
+
+    const shown = await client.show({ model: "llama3.2:1b" });
+    assert.equal(shown.details.family, "llama");
+    const info = shown.model_info as unknown as Record<string, unknown>;
+    assert.equal(info["general.architecture"], "llama");
+    assert.equal(typeof info["llama.context_length"], "number");
+    assert.ok(shown.capabilities.includes("completion"));
+
+    // Names outside the catalog are never fetched.
+    const refused = await failure(client.pull({ model: "hf:someone/x/y.gguf" }));
+    assert.equal(refused.status, 404);
+    assert.match(refused.message, /is not a local model of the catalog/);
+  });
+
+  test("chat and generate, streamed as NDJSON and whole, with Ollama's counts and durations", async () => {
+    const messages = [{ role: "user", content: "Once upon a time" }];
+    const lines = [];
+    for await (const part of await client.chat({
+      model: "llama3.2:1b",
+      messages,
+      stream: true,
+      options: SHORT,
+    }))
+      lines.push(part);
+    const final = lines.at(-1)!;
+    assert.equal(final.done, true);
+    assert.ok(lines.slice(0, -1).every((l) => l.done === false && l.message.role === "assistant"));
+    const streamed = lines.map((l) => l.message.content).join("");
+    assert.ok(streamed.length > 0);
+    assert.equal(final.done_reason, "length");
+    assert.equal(final.eval_count, 12);
+    assert.ok(final.prompt_eval_count > 0);
+    for (const field of [
+      "total_duration",
+      "load_duration",
+      "prompt_eval_duration",
+      "eval_duration",
+    ] as const) {
+      assert.ok(Number.isInteger(final[field]) && final[field] >= 0, field);
+    }
+    assert.ok(final.total_duration >= final.eval_duration);
+
+    const whole = await client.chat({ model: "llama3.2:1b", messages, stream: false, options: SHORT });
+    assert.equal(whole.message.content, streamed, "the same seed gives the same answer both ways");
+    assert.equal(whole.model, "llama3.2:1b");
+
+    const generated = await client.generate({
+      model: "llama3.2:1b",
+      prompt: "Once upon a time",
+      options: SHORT,
+    });
+    assert.ok(generated.response !== undefined && generated.response.length > 0);
+    assert.equal(generated.eval_count, 12);
+    let text = "";
+    for await (const part of await client.generate({
+      model: "llama3.2:1b",
+      prompt: "Once upon a time",
+      stream: true,
+      options: SHORT,
+    }))
+      text += part.response;
+    assert.equal(text, generated.response);
+
+    const raw = await failure(client.generate({ model: "llama3.2:1b", prompt: "x", raw: true }));
+    assert.equal(raw.status, 400);
+    assert.match(raw.message, /^raw is not supported for this model/);
+  });
+
+  test("the course's Python code with requests, and curl's form-urlencoded body", async () => {
+    const code = [
+      "import requests, sys",
+      "base = sys.argv[1]",
+      'response = requests.post(f"{base}/api/chat", json={"model": "llama3.2:1b", "messages": [{"role": "user", "content": "Tell me a story"}], "stream": False, "options": {"num_predict": 8}})',
+      'print(response.json()["message"]["content"])',
+    ].join("\n");
+    const { stdout } = await promisify(execFile)("python3", ["-c", code, gw.gateway.url]);
+    assert.ok(stdout.trim().length > 0, "printed the answer");
+
+    // `curl http://localhost:11434/api/generate -d '{...}'`, as Ollama's docs show it.
+    const curl = await fetch(`${gw.gateway.url}/api/generate`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: JSON.stringify({
+        model: "llama3.2:1b",
+        prompt: "Hi",
+        stream: false,
+        options: { num_predict: 4 },
+      }),
+    });
+    assert.equal(curl.status, 200);
+    assert.equal(((await curl.json()) as { done: boolean }).done, true);
+  });
+
+  test("ps lists the loaded model; delete removes it from the store; errors are messages", async () => {
+    const { models } = await client.ps();
+    assert.deepEqual(
+      models.map((m) => m.name),
+      ["llama3.2:1b"],
+    );
+    const unknown = await failure(
+      client.chat({ model: "nope:7b", messages: [{ role: "user", content: "x" }] }),
+    );
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.message, "model 'nope:7b' not found");
+    assert.equal((await failure(client.show({ model: "nope:7b" }))).message, "model 'nope:7b' not found");
+
+    await client.delete({ model: "llama3.2:1b" });
+    assert.equal(
+      (await client.list()).models.find((m) => m.name === "llama3.2:1b"),
+      undefined,
+    );
+    const again = await failure(client.delete({ model: "llama3.2:1b" }));
+    assert.equal(again.status, 404);
+    assert.match(again.message, /^No local model named llama3\.2:1b/);
+    const missing = await failure(client.show({ model: "llama3.2:1b" }));
+    assert.equal(missing.status, 404);
+    assert.match(missing.message, /^The local model llama3\.2:1b is not downloaded/);
+  });
+
+  test('/metrics counts Ollama\'s routes under dialect="ollama"', async () => {
+    const metrics = await (await fetch(`${gw.gateway.url}/metrics`)).text();
+    assert.match(
+      metrics,
+      /llmux_gateway_requests_total\{route="ollama_chat",dialect="ollama",model="local:llama3\.2:1b",provider="local",status="200"\} [1-9]/,
+    );
+    assert.match(metrics, /route="ollama_generate",dialect="ollama",model="local:llama3\.2:1b"/);
+  });
+});
+
+describe("an OpenAI upstream, by translation", () => {
+  test("chat streamed and whole gives the recorded answer; the upstream got a chat completion", async () => {
+    const openai = await server(startOpenAIServer, [{ fixture: "openai/chat/openai-text" }]);
+    const { gateway: gw } = await gateway(openaiEnv(openai));
+    const client = new Ollama({ host: gw.url });
+    const messages = [
+      { role: "system", content: "Be brief" },
+      { role: "user", content: "Invent a holiday" },
+    ];
+    let text = "";
+    let last:
+      | { done: boolean; done_reason?: string; prompt_eval_count?: number; eval_count?: number }
+      | undefined;
+    for await (const part of await client.chat({ model: "openai:gpt-4.1-nano", messages, stream: true })) {
+      text += part.message.content;
+      last = part;
+    }
+    assert.equal(text, OPENAI_STREAMED);
+    assert.equal(last?.done, true);
+    assert.equal(last?.done_reason, "stop");
+    assert.ok((last?.prompt_eval_count ?? 0) > 0 && (last?.eval_count ?? 0) > 0);
+    const whole = await client.chat({
+      model: "openai:gpt-4.1-nano",
+      messages,
+      options: { temperature: 0.2, num_ctx: 8192 },
+    });
+    assert.equal(whole.message.content, OPENAI_ANSWER);
+    const sent = openai.requests.at(-1)!;
+    assert.equal(sent.pathname, "/v1/chat/completions");
+    assert.equal(sent.json?.temperature, 0.2);
+    assert.deepEqual(sent.json?.messages, [
+      { role: "system", content: "Be brief" },
+      { role: "user", content: "Invent a holiday" },
+    ]);
+  });
+
+  test("format as a JSON schema becomes json_schema; tools come back with object arguments", async () => {
+    const toolAnswer = {
+      id: "chatcmpl-1",
+      object: "chat.completion",
+      created: 1,
+      model: "gpt-4.1-nano",
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: "assistant",
+            content: null,
+            tool_calls: [
+              {
+                id: "call_1",
+                type: "function",
+                function: { name: "weather", arguments: '{"city":"Tokyo"}' },
+              },
+            ],
+          },
+          finish_reason: "tool_calls",
+        },
+      ],
+      usage: { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 },
+    };
+    const jsonAnswer = structuredClone(toolAnswer);
+    jsonAnswer.choices[0]!.message = { role: "assistant", content: '{"name":"Paris"}' } as never;
+    jsonAnswer.choices[0]!.finish_reason = "stop";
+    const openai = await server(startOpenAIServer, [
+      { json: jsonAnswer },
+      { json: toolAnswer },
+      { json: jsonAnswer },
+    ]);
+    const { gateway: gw } = await gateway(openaiEnv(openai));
+    const client = new Ollama({ host: gw.url });
+
+    const schema = { type: "object", properties: { name: { type: "string" } }, required: ["name"] };
+    const city = await client.chat({
+      model: "openai:gpt-4.1-nano",
+      messages: [{ role: "user", content: "A city" }],
+      format: schema,
+    });
+    assert.deepEqual(JSON.parse(city.message.content), { name: "Paris" });
+    const format = openai.requests[0]!.json?.response_format as {
+      type: string;
+      json_schema: { schema: unknown };
+    };
+    assert.equal(format.type, "json_schema");
+    assert.deepEqual(format.json_schema.schema, schema);
+
+    const tools = [
+      {
+        type: "function",
+        function: {
+          name: "weather",
+          description: "The weather in a city",
+          parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+        },
+      },
+    ];
+    const call = await client.chat({
+      model: "openai:gpt-4.1-nano",
+      messages: [{ role: "user", content: "Weather in Tokyo?" }],
+      tools,
+    });
+    assert.deepEqual(
+      call.message.tool_calls?.map((c) => c.function),
+      [{ index: 0, name: "weather", arguments: { city: "Tokyo" } }],
+    );
+    assert.equal(call.done_reason, "stop");
+
+    // The result goes back as Ollama's tool message, by the tool's name.
+    await client.chat({
+      model: "openai:gpt-4.1-nano",
+      messages: [
+        { role: "user", content: "Weather in Tokyo?" },
+        { role: "assistant", content: "", tool_calls: call.message.tool_calls },
+        { role: "tool", content: "Sunny", tool_name: "weather" } as never,
+      ],
+      tools,
+    });
+    const sent = openai.requests[2]!.json?.messages as Record<string, unknown>[];
+    assert.equal(sent[1]!.role, "assistant");
+    assert.deepEqual(sent[2], { role: "tool", tool_call_id: "call_1", content: "Sunny" });
+  });
+
+  test("a stream that fails mid-way ends with Ollama's error line, which the client throws", async () => {
+    const openai = await server(startOpenAIServer, [
+      { fixture: "openai/chat/openai-text", stallAfterEvents: 5 },
+    ]);
+    const { gateway: gw } = await gateway(openaiEnv(openai), { gateway: { timeoutMs: 500, maxRetries: 0 } });
+    const client = new Ollama({ host: gw.url });
+    let text = "";
+    const error = await (async () => {
+      for await (const part of await client.chat({
+        model: "openai:gpt-4.1-nano",
+        messages: [{ role: "user", content: "x" }],
+        stream: true,
+      }))
+        text += part.message.content;
+    })().then(
+      () => assert.fail("expected the stream to fail"),
+      (e: Error) => e,
+    );
+    assert.ok(text.length > 0, "lines arrived before the failure");
+    assert.match(error.message, /500 ms/);
+    assert.doesNotMatch(error.message, /object Object/);
+  });
+});
+
+describe("an Ollama upstream, passed through", () => {
+  test("chat and generate go to its native API with the model renamed, and come back byte for byte", async () => {
+    const ollama = await server(startOllamaServer, [
+      ollamaResponses.chat("Hello from Ollama", { model: "llama3.2:3b", promptEvalCount: 7, evalCount: 4 }),
+      ollamaResponses.generate("Generated text", { model: "llama3.2:3b" }),
+    ]);
+    const { gateway: gw } = await gateway({ OLLAMA_HOST: ollama.url });
+    const body = {
+      model: "ollama:llama3.2:3b",
+      messages: [{ role: "user", content: "Hi" }],
+      options: { num_ctx: 4096, repeat_penalty: 1.2 },
+      keep_alive: "10m",
+    };
+    const response = await fetch(`${gw.url}/api/chat`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    assert.equal(response.headers.get("content-type"), "application/x-ndjson");
+    const text = await response.text();
+    const expected = `${ollamaResponses
+      .chat("Hello from Ollama", { model: "llama3.2:3b", promptEvalCount: 7, evalCount: 4 })
+      .chunks!.map((c) => JSON.stringify(c))
+      .join("\n")}\n`;
+    assert.equal(text, expected);
+    assert.equal(ollama.requests[0]!.pathname, "/api/chat");
+    assert.deepEqual(ollama.requests[0]!.json, { ...body, model: "llama3.2:3b" });
+
+    const client = new Ollama({ host: gw.url });
+    const generated = await client.generate({ model: "ollama:llama3.2:3b", prompt: "Hi", raw: true });
+    assert.equal(generated.response, "Generated text");
+    assert.equal(ollama.requests[1]!.pathname, "/api/generate");
+    assert.equal(ollama.requests[1]!.json?.raw, true);
+
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    assert.match(
+      metrics,
+      /llmux_gateway_tokens_total\{route="ollama_chat",dialect="ollama",model="ollama:llama3\.2:3b",provider="ollama",type="input"\} 7/,
+    );
+  });
+
+  test("embed and the older embeddings", async () => {
+    const ollama = await server(startOllamaServer, [
+      ollamaResponses.embed([
+        [0.1, 0.2],
+        [0.3, 0.4],
+      ]),
+      ollamaResponses.embed([[0.5, 0.6]]),
+    ]);
+    const { gateway: gw } = await gateway({ OLLAMA_HOST: ollama.url });
+    const client = new Ollama({ host: gw.url });
+    const { embeddings } = await client.embed({ model: "ollama:all-minilm", input: ["a", "b"] });
+    assert.deepEqual(embeddings, [
+      [0.1, 0.2],
+      [0.3, 0.4],
+    ]);
+    assert.deepEqual(ollama.requests[0]!.json?.input, ["a", "b"]);
+    const { embedding } = await client.embeddings({ model: "ollama:all-minilm", prompt: "c" });
+    assert.deepEqual(embedding, [0.5, 0.6]);
+  });
+});
+
+describe("keys and the Ollama-only port", () => {
+  test("with keys, the client's missing key is a 401 message; its key passes", async () => {
+    const openai = await server(startOpenAIServer, [{ fixture: "openai/chat/openai-text" }]);
+    const home = makeTempDir("llmux-ollama-keys-");
+    const db = openDatabase(join(home, "llmux.db"));
+    const { token } = createGatewayKey(db, { name: "editor" });
+    db.close();
+    const { gateway: gw } = await gateway(openaiEnv(openai), {}, home);
+    const refused = await failure(new Ollama({ host: gw.url }).list());
+    assert.equal(refused.status, 401);
+    assert.doesNotMatch(refused.message, /object Object/);
+    const client = new Ollama({ host: gw.url, headers: { authorization: `Bearer ${token}` } });
+    const answer = await client.chat({
+      model: "openai:gpt-4.1-nano",
+      messages: [{ role: "user", content: "x" }],
+    });
+    assert.equal(answer.message.content, OPENAI_ANSWER);
+  });
+
+  test("--ollama-port serves Ollama's API alone, closed with the gateway; a busy port is address_in_use", async () => {
+    const openai = await server(startOpenAIServer, [{ fixture: "openai/chat/openai-text" }]);
+    const home = makeTempDir("llmux-ollama-port-");
+    const config = loadConfig({ cwd: home, env: { LLMUX_HOME: home, ...openaiEnv(openai) } });
+    const gw = await startGateway(config, { port: 0, ollamaPort: 0 });
+    assert.ok(gw.ollamaUrl && gw.ollamaUrl !== gw.url);
+    const client = new Ollama({ host: gw.ollamaUrl });
+    assert.equal(
+      (await client.chat({ model: "gpt-4.1-nano", messages: [{ role: "user", content: "x" }] })).message
+        .content,
+      OPENAI_ANSWER,
+    );
+    assert.equal(
+      await (await fetch(gw.ollamaUrl, { headers: { accept: "text/html" } })).text(),
+      "Ollama is running",
+    );
+    assert.equal((await fetch(`${gw.ollamaUrl}/v1/models`)).status, 404);
+    assert.ok((await client.list()).models.some((m) => m.name === "openai:gpt-4.1-nano"));
+
+    // A port taken by another process.
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, "127.0.0.1", done));
+    const busyPort = (taken.address() as AddressInfo).port;
+    const error = await startGateway(config, { port: 0, ollamaPort: busyPort }).catch((e: unknown) => e);
+    taken.close();
+    assert.ok(isLlmuxError(error) && error.kind === "address_in_use", String(error));
+    assert.match(error.hint ?? "", /--ollama-port N/);
+
+    await gw.close();
+    await assert.rejects(fetch(gw.ollamaUrl));
+  });
+});
