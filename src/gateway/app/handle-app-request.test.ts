@@ -65,7 +65,8 @@ const json = (method: string, body: unknown, headers: Record<string, string> = {
 
 describe("static files", () => {
   test("/ is the page, revalidated, under a strict content security policy", async () => {
-    const response = await fetch(`${base}/`);
+    // As browsers ask for it; other clients get Ollama's "Ollama is running" (test/dialect-ollama.test.ts).
+    const response = await fetch(`${base}/`, { headers: { accept: "text/html,*/*;q=0.8" } });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("content-type"), "text/html; charset=utf-8");
     assert.equal(response.headers.get("cache-control"), "no-cache");
