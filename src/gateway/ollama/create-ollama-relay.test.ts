@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createOllamaRelay } from "./create-ollama-relay.ts";
+
+test("bytes pass as they are; usage is read from the last line's counts", () => {
+  const relay = createOllamaRelay("http://x/api/chat", true);
+  const first = Buffer.from('{"message":{"content":"Hi"},"done":false}\n');
+  assert.equal(relay.data(first), first);
+  relay.data(Buffer.from('{"message":{"content":""},"done":true,"prompt_eval_count":9,"eval_count":2}\n'));
+  assert.equal(relay.error, undefined);
+  assert.deepEqual(relay.usage(), { inputTokens: 9, outputTokens: 2 });
+  assert.deepEqual(JSON.parse(relay.failure!("Upstream stream failed: x")), {
+    error: "Upstream stream failed: x",
+  });
+});
+
+test("a stream whose first line is an error fails as a 502, so it may be retried", () => {
+  const relay = createOllamaRelay("http://x/api/chat", true);
+  relay.data(Buffer.from('{"error":"model is loading"}\n'));
+  assert.match(String((relay.error as { responseBody?: string }).responseBody), /model is loading/);
+});
