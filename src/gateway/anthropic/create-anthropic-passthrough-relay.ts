@@ -6,7 +6,7 @@ import { scanAnthropicUsage } from "./scan-anthropic-usage.ts";
 import { toAnthropicErrorEvent } from "./to-anthropic-error-event.ts";
 
 // Enough of a stream's start for message_start, and of its end for the last message_delta.
-const HEAD_BYTES = 16384;
+const HEAD_BYTES = 4096;
 const TAIL_BYTES = 8192;
 
 /**
