@@ -90,6 +90,21 @@ describe("llmux summarize", () => {
     assert.equal(run.stdout.split("\r\x1b[2K").length, 4, "two steps, each drawn once, then erased");
   });
 
+  test("Ctrl-C in a terminal erases the status line and exits 130", async () => {
+    const { env } = await openai();
+    const command = `${process.execPath} ${CLI} summarize ${site.origin}/slow --allow-private --model openai:gpt-4.1-nano`;
+    const child = spawn("script", ["-qfec", command, "/dev/null"], {
+      env: { PATH: process.env.PATH ?? "", LLMUX_HOME: makeHome(), TERM: "xterm", ...env },
+    });
+    child.stdout.on("data", (data: Buffer) => {
+      // The terminal's Ctrl-C, once the status line is up.
+      if (data.toString().includes("Fetching and extracting")) child.stdin.write("\x03");
+    });
+    const run = await collect(child, undefined);
+    assert.equal(run.code, 130, run.stdout);
+    assert.ok(run.stdout.endsWith("\r\x1b[2K"), JSON.stringify(run.stdout));
+  });
+
   test("piped, stderr gets no status line", async () => {
     const { env } = await openai();
     const run = await runCli(["summarize", `${site.origin}/phys`, "--allow-private", ...MODEL], { env });
