@@ -138,6 +138,12 @@ Examples:
       ? (source, options) =>
           summarizeSite(source, { ...options, pages: values.pages, brochure: values.brochure, onNote: note })
       : summarize;
+    // Ctrl-C leaves the terminal as it found it: no status line left under the prompt.
+    const interrupted = () => {
+      status.clear();
+      process.exit(EXIT_CODES.interrupted);
+    };
+    process.once("SIGINT", interrupted);
     try {
       const [only] = positionals;
       if (only !== undefined && positionals.length === 1 && !json && output === undefined) {
@@ -146,6 +152,7 @@ Examples:
       }
       return await printAll(run, positionals, job, io, status, { json, output });
     } finally {
+      process.off("SIGINT", interrupted);
       status.clear();
     }
   },
