@@ -5,6 +5,7 @@ import { estimateTokens } from "../../providers/estimate-tokens.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { type ChatRequest, parseChatRequest } from "../openai/parse-chat-request.ts";
 import { RequestError } from "../openai/request-error.ts";
+import { allowlistNames } from "./allowlist-names.ts";
 import { answerWithFallbacks } from "./answer-with-fallbacks.ts";
 import { AttemptState } from "./attempt-state.ts";
 import type { ModelRoute } from "./create-model-routes.ts";
@@ -141,14 +142,4 @@ function upstreamBody(
     rewritten.stream_options = { ...(json.stream_options as object | undefined), include_usage: true };
   }
   return Buffer.from(JSON.stringify(rewritten));
-}
-
-// A key's allowlist may name the model as the client did, or by its resolved reference.
-function allowlistNames(context: GatewayContext, name: string): string[] {
-  try {
-    const reference = context.modelRoutes.get(name).resolved.reference;
-    return reference === name ? [name] : [name, reference];
-  } catch {
-    return [name];
-  }
 }
