@@ -171,6 +171,10 @@ describe("the embedded engine through Ollama's API", () => {
     const whole = await client.chat({ model: "llama3.2:1b", messages, stream: false, options: SHORT });
     assert.equal(whole.message.content, streamed, "the same seed gives the same answer both ways");
     assert.equal(whole.model, "llama3.2:1b");
+    // `ollama run` loads the model first with an empty chat.
+    const load = await client.chat({ model: "llama3.2:1b", messages: [] });
+    assert.equal(load.done, true);
+    assert.equal(load.done_reason, "load");
 
     const generated = await client.generate({
       model: "llama3.2:1b",
@@ -289,6 +293,18 @@ describe("an OpenAI upstream, by translation", () => {
       { role: "system", content: "Be brief" },
       { role: "user", content: "Invent a holiday" },
     ]);
+    // Options with no counterpart upstream are accepted and named in a header.
+    const raw = await fetch(`${gw.url}/api/chat`, {
+      method: "POST",
+      body: JSON.stringify({
+        model: "openai:gpt-4.1-nano",
+        messages,
+        stream: false,
+        options: { num_ctx: 4096, mirostat: 1 },
+      }),
+    });
+    assert.equal(raw.status, 200);
+    assert.equal(raw.headers.get("x-llmux-ignored"), "options.num_ctx, options.mirostat");
   });
 
   test("format as a JSON schema becomes json_schema; tools come back with object arguments", async () => {

@@ -72,6 +72,11 @@ export async function handleOllamaChat(
         state,
       });
     }
+    // Nothing to answer: a client loading (or, with keep_alive 0, unloading) the model, as
+    // `ollama run` does first. The engine loads on first use and unloads when idle by itself.
+    if (kind === "chat" ? isEmpty(json.messages) : isEmpty(json.prompt) && isEmpty(json.images)) {
+      return answerLoad(res, state, name, kind, json.keep_alive === 0 || json.keep_alive === "0");
+    }
     request ??= kind === "chat" ? convertOllamaChatRequest(json) : convertOllamaGenerateRequest(json);
     if (request.ignored.length > 0) extraHeaders["x-llmux-ignored"] = request.ignored.join(", ");
     return translateOllamaChat({
@@ -108,4 +113,32 @@ export async function handleOllamaChat(
 function outputCap(json: Record<string, unknown>): number | undefined {
   const value = (json.options as { num_predict?: unknown } | null | undefined)?.num_predict;
   return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.ceil(value) : undefined;
+}
+
+function isEmpty(value: unknown): boolean {
+  return value == null || value === "" || (Array.isArray(value) && value.length === 0);
+}
+
+// Ollama's answer to a request with nothing to generate: done at once, with "load" or "unload".
+async function answerLoad(
+  res: ServerResponse,
+  state: AttemptState,
+  model: string,
+  kind: "chat" | "generate",
+  unload: boolean,
+): Promise<RelayResult> {
+  const text = JSON.stringify({
+    model,
+    created_at: new Date().toISOString(),
+    ...(kind === "chat" ? { message: { role: "assistant", content: "" } } : { response: "" }),
+    done_reason: unload ? "unload" : "load",
+    done: true,
+  });
+  res.writeHead(200, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+  });
+  state.committed = true;
+  res.end(text);
+  return { usage: undefined, lateError: undefined };
 }
