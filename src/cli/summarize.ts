@@ -51,7 +51,7 @@ const options = defineOptions({
   json: {
     type: "boolean",
     description:
-      "one JSON object per source, one per line (JSON Lines): url, title, summary,\nmodel, usage {inputTokens, outputTokens}, costUsd, chunks, cached, verbatim,\ntimings {fetchMs, extractMs, llmMs}",
+      "one JSON object per source, one per line (JSON Lines): url, title, summary,\nmodel, usage {inputTokens, outputTokens}, costUsd, chunks, cached, verbatim,\ntimings {fetchMs, extractMs, llmMs}; with --site also pages [{url, title, reason,\nerror}] and linkChoice (model, keywords or none)",
   },
   site: {
     type: "boolean",
