@@ -17,12 +17,13 @@ import { startGateway } from "../src/gateway/start-gateway.ts";
 import { localEngine } from "../src/local/local-engine.ts";
 import { createGatewayKey } from "../src/store/gateway-keys.ts";
 import { openDatabase } from "../src/store/open-database.ts";
-import { OPENAI_KEY, startTestGateway, type TestGateway } from "./gateway-support.ts";
+import { ANTHROPIC_KEY, OPENAI_KEY, startTestGateway, type TestGateway } from "./gateway-support.ts";
 import {
   ollamaResponses,
   type ProviderServer,
   readFixture,
   recordedOpenAIStream,
+  startAnthropicServer,
   startOllamaServer,
   startOpenAIServer,
 } from "./servers/index.ts";
@@ -414,6 +415,35 @@ describe("an OpenAI upstream, by translation", () => {
     assert.ok(text.length > 0, "lines arrived before the failure");
     assert.match(error.message, /500 ms/);
     assert.doesNotMatch(error.message, /object Object/);
+  });
+});
+
+describe("an Anthropic upstream, by translation", () => {
+  test("thinking streams as message.thinking, beside the text; think: false hides it", async () => {
+    const fixture = "anthropic/anthropic-clear-thinking.1";
+    const anthropic = await server(startAnthropicServer, [{ fixture }]);
+    const { gateway: gw } = await gateway({
+      ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+      ANTHROPIC_BASE_URL: `${anthropic.url}/v1`,
+    });
+    const client = new Ollama({ host: gw.url });
+    const events = readFixture(fixture).events as { delta?: { thinking?: string; text?: string } }[];
+    const messages = [{ role: "user", content: "Divide it by 5" }];
+    for (const think of [true, false]) {
+      let thinking = "";
+      let content = "";
+      for await (const part of await client.chat({
+        model: "claude-sonnet-4-5",
+        messages,
+        think,
+        stream: true,
+      })) {
+        thinking += part.message.thinking ?? "";
+        content += part.message.content;
+      }
+      assert.equal(content, events.map((e) => e.delta?.text ?? "").join(""));
+      assert.equal(thinking, think ? events.map((e) => e.delta?.thinking ?? "").join("") : "");
+    }
   });
 });
 
