@@ -745,6 +745,18 @@ describe("errors in Anthropic's shape, as the SDK's own classes", () => {
     assert.equal(server.requests.length, 1);
   });
 
+  test("a body over the gateway's limit is Anthropic's 413 request_too_large", async () => {
+    const server = await openai([{ fixture: "openai/chat/openai-text" }]);
+    const gw = await gateway(openaiEnv(server), { gateway: { bodyLimitBytes: 1000 } });
+    const raw = await postRaw(gw.gateway, "/v1/messages", {
+      model: "openai:gpt-4.1-nano",
+      max_tokens: 5,
+      messages: [{ role: "user", content: "x".repeat(2000) }],
+    });
+    assert.equal(raw.status, 413);
+    assert.equal((JSON.parse(raw.text) as { error: { type: string } }).error.type, "request_too_large");
+  });
+
   test("models.list in Anthropic's shape when asked with anthropic-version", async () => {
     const server = await openai([{ fixture: "openai/chat/openai-text" }]);
     const gw = await gateway(openaiEnv(server));
@@ -757,6 +769,8 @@ describe("errors in Anthropic's shape, as the SDK's own classes", () => {
     assert.ok(!Number.isNaN(Date.parse(model.created_at)));
     const openaiShape = (await (await fetch(`${gw.gateway.url}/v1/models`)).json()) as { object: string };
     assert.equal(openaiShape.object, "list");
+    const one = await sdk(gw).models.retrieve("openai:gpt-4.1-nano");
+    assert.deepEqual({ ...one }, model);
     const missing = await sdk(gw)
       .models.retrieve("nope:nothing")
       .catch((e: unknown) => e);
