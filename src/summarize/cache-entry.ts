@@ -9,11 +9,11 @@ export function cacheEntry<T>(
   cache: SummaryCache | undefined,
   key: string,
   isValid: (value: unknown) => value is T,
-): { read(): T | undefined; write(value: T): void } {
+): { read(): Promise<T | undefined>; write(value: T): Promise<void> } {
   return {
-    read() {
+    async read() {
       try {
-        const text = cache?.get(key);
+        const text = await cache?.get(key);
         if (text === undefined) return undefined;
         const value: unknown = JSON.parse(text);
         return isValid(value) ? value : undefined;
@@ -21,9 +21,9 @@ export function cacheEntry<T>(
         return undefined;
       }
     },
-    write(value) {
+    async write(value) {
       try {
-        cache?.set(key, JSON.stringify(value));
+        await cache?.set(key, JSON.stringify(value));
       } catch {
         // Only the next run's time is lost.
       }

@@ -79,7 +79,7 @@ export async function summarizeSite(url: string, options: SummarizeSiteOptions =
       summaryCacheKey("site-links", [resolved.reference, count, home.title, raw.url, links]),
       isChoice,
     );
-    const hit = cached.read();
+    const hit = await cached.read();
     if (hit) {
       choice = { ...hit, calls: [], cached: true };
     } else {
@@ -95,7 +95,7 @@ export async function summarizeSite(url: string, options: SummarizeSiteOptions =
           signal: options.signal,
           onNote: options.onNote,
         });
-        cached.write({ links: chosen.links, by: chosen.by });
+        await cached.write({ links: chosen.links, by: chosen.by });
         choice = { ...chosen, cached: false };
       } finally {
         limits.release();

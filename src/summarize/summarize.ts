@@ -142,7 +142,7 @@ export async function summarize(
     options.contextWindow ?? null,
   ]);
   const cached = cacheEntry(options.cache, key, isCachedSummary);
-  const hit = cached.read();
+  const hit = await cached.read();
   if (hit) {
     options.onText?.(hit.summary);
     return finish(hit.summary, hit.chunks, { ...free, cached: true, verbatim: false });
@@ -246,7 +246,7 @@ export async function summarize(
       }
       summary = await call({ kind: "notes", final: true }, formatNotes(notes), answerCap);
     }
-    cached.write({ summary: summary.trim(), chunks });
+    await cached.write({ summary: summary.trim(), chunks });
     return finish(summary, chunks, {
       usage: { inputTokens: total.inputTokens, outputTokens: total.outputTokens },
       costUsd: total.costUsd,
