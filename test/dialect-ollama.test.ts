@@ -236,6 +236,9 @@ describe("the embedded engine through Ollama's API", () => {
     assert.equal(unknown.status, 404);
     assert.equal(unknown.message, "model 'nope:7b' not found");
     assert.equal((await failure(client.show({ model: "nope:7b" }))).message, "model 'nope:7b' not found");
+    const create = await failure(client.copy({ source: "llama3.2:1b", destination: "mine" }));
+    assert.equal(create.status, 404);
+    assert.equal(create.message, "POST /api/copy is not served by llmux's Ollama API");
 
     await client.delete({ model: "llama3.2:1b" });
     assert.equal(
@@ -510,22 +513,27 @@ describe("an Ollama upstream, passed through", () => {
 });
 
 describe("keys and the Ollama-only port", () => {
-  test("with keys, the client's missing key is a 401 message; its key passes", async () => {
+  test("with keys: a missing key is a 401, a model outside the allowlist a 403, too many requests a 429, as messages", async () => {
     const openai = await server(startOpenAIServer, [{ fixture: "openai/chat/openai-text" }]);
     const home = makeTempDir("llmux-ollama-keys-");
     const db = openDatabase(join(home, "llmux.db"));
-    const { token } = createGatewayKey(db, { name: "editor" });
+    const { token } = createGatewayKey(db, { name: "editor", models: ["openai:gpt-4.1-nano"], rpm: 1 });
     db.close();
     const { gateway: gw } = await gateway(openaiEnv(openai), {}, home);
     const refused = await failure(new Ollama({ host: gw.url }).list());
     assert.equal(refused.status, 401);
     assert.doesNotMatch(refused.message, /object Object/);
     const client = new Ollama({ host: gw.url, headers: { authorization: `Bearer ${token}` } });
-    const answer = await client.chat({
-      model: "openai:gpt-4.1-nano",
-      messages: [{ role: "user", content: "x" }],
-    });
+    const messages = [{ role: "user", content: "x" }];
+    const answer = await client.chat({ model: "openai:gpt-4.1-nano", messages });
     assert.equal(answer.message.content, OPENAI_ANSWER);
+    const outside = await failure(client.chat({ model: "openai:gpt-4.1-mini", messages }));
+    assert.equal(outside.status, 403);
+    assert.match(outside.message, /gpt-4\.1-mini/);
+    const limited = await failure(client.chat({ model: "openai:gpt-4.1-nano", messages }));
+    assert.equal(limited.status, 429);
+    assert.match(limited.message, /^[A-Z]/);
+    assert.equal(openai.requests.length, 1);
   });
 
   test("--ollama-port serves Ollama's API alone, closed with the gateway; a busy port is address_in_use", async () => {

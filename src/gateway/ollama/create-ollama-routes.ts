@@ -1,3 +1,4 @@
+import { RequestError } from "../openai/request-error.ts";
 import type { HttpRoute } from "../server/create-route-table.ts";
 import { sendText } from "../server/send-text.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
@@ -74,5 +75,21 @@ export function createOllamaRoutes(context: GatewayContext): HttpRoute[] {
       handle: ({ req, res }) => handleOllamaShow(context, req, res),
     },
     { ...listing, method: "GET", path: "/api/ps", handle: ({ res }) => handleOllamaPs(context, res) },
+    // Ollama's other routes (create, copy, push, blobs), refused in Ollama's shape: the ollama
+    // packages show an OpenAI error object as "[object Object]".
+    ...(["GET", "HEAD", "POST", "PATCH", "DELETE"] as const).map(
+      (method): HttpRoute => ({
+        method,
+        path: "/api/*",
+        access: "open",
+        rateLimit: "none",
+        dialect: ollamaDialect,
+        handle: ({ path }) => {
+          throw new RequestError(404, `${method} ${path} is not served by llmux's Ollama API`, {
+            code: "unknown_url",
+          });
+        },
+      }),
+    ),
   ];
 }
