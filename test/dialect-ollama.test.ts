@@ -28,6 +28,7 @@ import {
   startOpenAIServer,
 } from "./servers/index.ts";
 import { makeTempDir } from "./support/make-temp-dir.ts";
+import { runCli } from "./support/run-cli.ts";
 import { type ServedFile, serveFile } from "./support/serve-file.ts";
 
 const STORIES = readFileSync(resolve("../shared/models/stories260K.gguf"));
@@ -566,5 +567,24 @@ describe("keys and the Ollama-only port", () => {
 
     await gw.close();
     await assert.rejects(fetch(gw.ollamaUrl));
+  });
+
+  test("`llmux serve --ollama-port` on a busy port exits 15 with one line naming the option", async () => {
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, "127.0.0.1", done));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const run = await runCli(["serve", "--port", "0", "--ollama-port", String(port)], {
+        timeoutMs: 20_000,
+      });
+      assert.equal(run.code, 15);
+      assert.equal(run.stdout, "");
+      assert.equal(
+        run.stderr.trimEnd(),
+        `llmux: Port ${port} on 127.0.0.1 is already in use. Stop the process that listens there, or pick another port with --ollama-port N (--ollama-port 0 picks a free one)`,
+      );
+    } finally {
+      taken.close();
+    }
   });
 });
