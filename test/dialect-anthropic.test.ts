@@ -246,6 +246,8 @@ describe("translated (an OpenAI upstream)", () => {
     assert.deepEqual(final.content, [{ type: "text", text: OPENAI_STREAMED.text }]);
     assert.equal(final.stop_reason, "end_turn");
     assert.equal(final.usage.output_tokens, OPENAI_STREAMED.usage.completion_tokens);
+    // message_start cannot know the prompt's count yet; message_delta brings it, and the SDK takes it.
+    assert.equal(final.usage.input_tokens, OPENAI_STREAMED.usage.prompt_tokens);
   });
 
   test("tools: two tool_use blocks in one answer, streamed and not, with their inputs", async () => {
