@@ -316,6 +316,7 @@ describe("llmux read", () => {
     const page = JSON.parse(json.stdout);
     assert.deepEqual(Object.keys(page), [
       "url",
+      "kind",
       "title",
       "byline",
       "published",

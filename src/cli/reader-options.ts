@@ -24,13 +24,28 @@ export const readerOptions = defineOptions({
     integer: true,
     description: "largest page to read (default 10 MB)",
   },
+  limit: {
+    type: "number",
+    placeholder: "N",
+    min: 1,
+    integer: true,
+    description: "feeds (RSS, Atom): read the newest N entries (default 10)",
+  },
 });
 
-export function toReadPageOptions(values: OptionValues<typeof readerOptions>): ReadPageOptions {
+/**
+ * The reader's options from a command's values. A command's own `--language` (summarize: the
+ * summary's language; read: the captions') also picks a video's caption track.
+ */
+export function toReadPageOptions(
+  values: OptionValues<typeof readerOptions> & { language?: string | undefined },
+): ReadPageOptions {
   return {
     allowPrivate: values["allow-private"],
     render: values.render,
     timeoutMs: values.timeout === undefined ? undefined : Math.round(values.timeout * 1000),
     maxBytes: values["max-bytes"],
+    limit: values.limit,
+    language: values.language,
   };
 }

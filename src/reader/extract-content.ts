@@ -1,12 +1,18 @@
 import { Readability } from "@mozilla/readability";
 import { checkDocumentBounds } from "./check-document-bounds.ts";
 import { cleanArticle } from "./clean-article.ts";
+import type { SourceKind } from "./content-kind.ts";
 import { domToText } from "./dom-to-text.ts";
 import { htmlToMarkdown } from "./html-to-markdown.ts";
 import { parseDocument } from "./parse-document.ts";
 import { pruneBoilerplate } from "./prune-boilerplate.ts";
 
 export interface ExtractedContent {
+  /**
+   * What the source was: an HTML page, text, Markdown, a PDF, a feed (then the Markdown is a
+   * digest of its newest entries, each a "## [title](link)" section) or a video (its captions).
+   */
+  kind: SourceKind;
   title: string;
   byline: string | null;
   published: string | null;
@@ -30,7 +36,8 @@ function publishedFromMarkup(doc: Document): string | null {
   return el?.getAttribute("content") ?? el?.getAttribute("datetime") ?? null;
 }
 
-function resolveLinks(root: Element, base: string | undefined): void {
+/** Makes the links and image sources under `root` absolute, against `base`. */
+export function resolveLinks(root: Element, base: string | undefined): void {
   if (!base) return;
   for (const [selector, attribute] of [
     ["a[href]", "href"],
@@ -92,6 +99,7 @@ export function extractContent(html: string, options: { url?: string } = {}): Ex
   const header = [title ? `# ${title}` : "", [byline, published].filter(Boolean).join(" · ")].filter(Boolean);
   const body = htmlToMarkdown(root);
   return {
+    kind: "html",
     title,
     byline,
     published,

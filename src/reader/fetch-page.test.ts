@@ -78,6 +78,9 @@ before(async () => {
       case "/pdf":
         res.writeHead(200, { "content-type": "application/pdf" }).end("%PDF-1.4 ...");
         return;
+      case "/image":
+        res.writeHead(200, { "content-type": "image/png" }).end("\x89PNG\r\n");
+        return;
       case "/octet-pdf":
         res.writeHead(200, { "content-type": "application/octet-stream" }).end("%PDF-1.4 \u0000\u0001");
         return;
@@ -185,14 +188,22 @@ describe("fetchPage", () => {
     assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
   });
 
-  test("PDF is unsupported_content naming the type, declared or sniffed", async () => {
-    await assert.rejects(fetchPage(`${server.origin}/pdf`, local), (error: unknown) => {
+  test("a PDF, declared or known by its magic bytes, comes back as its bytes", async () => {
+    for (const path of ["/pdf", "/octet-pdf"]) {
+      const page = await fetchPage(`${server.origin}${path}`, local);
+      assert.equal(page.kind, "pdf", path);
+      assert.equal(page.body, "");
+      assert.equal(page.data.subarray(0, 5).toString("latin1"), "%PDF-");
+    }
+  });
+
+  test("an image is unsupported_content naming its type, refused before its body is read", async () => {
+    await assert.rejects(fetchPage(`${server.origin}/image`, local), (error: unknown) => {
       assert.ok(error instanceof LlmuxError);
       assert.equal(error.kind, "unsupported_content");
-      assert.match(error.message, /application\/pdf is not supported/);
+      assert.match(error.message, /image\/png is not supported/);
       return true;
     });
-    await assert.rejects(fetchPage(`${server.origin}/octet-pdf`, local), rejectsWith("unsupported_content"));
   });
 
   test("accepts Markdown", async () => {

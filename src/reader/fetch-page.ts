@@ -2,7 +2,7 @@ import { promisify } from "node:util";
 import { brotliDecompress, gunzip, inflate, inflateRaw } from "node:zlib";
 import { request } from "undici";
 import { LlmuxError } from "../core/errors.ts";
-import { type ContentKind, contentKind } from "./content-kind.ts";
+import { type ContentKind, checkMediaType, contentKind } from "./content-kind.ts";
 import { createGuardedAgent, type GuardOptions } from "./create-guarded-agent.ts";
 import { decodeBody } from "./decode-body.ts";
 import { toFetchError } from "./to-fetch-error.ts";
@@ -21,6 +21,32 @@ export interface FetchPageOptions extends GuardOptions {
   signal?: AbortSignal;
 }
 
+export interface FetchResourceOptions extends FetchPageOptions {
+  /** Extra request headers (a cookie, another Accept). */
+  headers?: Record<string, string>;
+  /** Default GET. A POST's redirect (301, 302, 303) is followed with a GET, as browsers do. */
+  method?: "GET" | "POST";
+  /** The request body of a POST. */
+  requestBody?: string;
+  /**
+   * Called with the response's media type (without parameters, "" when none) before its body
+   * is read; throws to refuse it. Default: any type.
+   */
+  checkMediaType?: (mediaType: string) => void;
+}
+
+interface FetchedResource {
+  /** The final URL, after redirects. */
+  url: string;
+  status: number;
+  /** Media type without parameters, as the server sent it ("" when none). */
+  mediaType: string;
+  /** The charset parameter of Content-Type, when there is one. */
+  headerCharset: string | undefined;
+  /** The body, decompressed. */
+  data: Buffer;
+}
+
 interface FetchedPage {
   /** The final URL, after redirects. */
   url: string;
@@ -29,7 +55,10 @@ interface FetchedPage {
   /** Media type without parameters, as the server sent it ("" when none). */
   mediaType: string;
   charset: string;
+  /** The body as text ("" for a PDF: see data). */
   body: string;
+  /** The body, decompressed. */
+  data: Buffer;
   /** Decompressed size in bytes. */
   bytes: number;
 }
@@ -100,12 +129,57 @@ function checkProtocol(url: URL, what: string): void {
   }
 }
 
+const PAGE_ACCEPT =
+  "text/html,application/xhtml+xml,application/pdf;q=0.9,application/rss+xml;q=0.9,application/atom+xml;q=0.9,text/markdown;q=0.9,application/xml;q=0.8,text/plain;q=0.8,*/*;q=0.5";
+
 /**
  * Fetches a web page safely: http(s) only, redirects followed by hand (each hop re-checked by
  * the SSRF guard), connect and total timeouts, a size cap on the raw and decompressed body,
- * charset decoding, and only HTML, XHTML, plain text or Markdown accepted.
+ * charset decoding, and only what the reader reads accepted: HTML, XHTML, plain text, Markdown,
+ * PDF, RSS and Atom feeds (see contentKind). A PDF's body is its bytes (`data`), not text.
  */
 export async function fetchPage(url: string | URL, options: FetchPageOptions = {}): Promise<FetchedPage> {
+  const fetched = await fetchResource(url, {
+    ...options,
+    headers: { accept: PAGE_ACCEPT },
+    // Refuse unsupported types before downloading them.
+    checkMediaType,
+  });
+  const kind = contentKind(fetched.mediaType, fetched.data);
+  const decoded =
+    kind === "pdf"
+      ? { text: "", charset: "binary" }
+      : decodeBody(
+          fetched.data,
+          fetched.headerCharset ?? (kind === "feed" ? xmlEncoding(fetched.data) : undefined),
+        );
+  return {
+    url: fetched.url,
+    status: fetched.status,
+    kind,
+    mediaType: fetched.mediaType,
+    charset: decoded.charset,
+    body: decoded.text,
+    data: fetched.data,
+    bytes: fetched.data.length,
+  };
+}
+
+/** The encoding an XML document declares (`<?xml version="1.0" encoding="ISO-8859-1"?>`). */
+export function xmlEncoding(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 200)).toString("latin1");
+  return /^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([\w.:-]+)["']/.exec(head)?.[1];
+}
+
+/**
+ * Fetches any resource with fetchPage's safety rules (SSRF guard on every hop, timeouts, size
+ * caps, decompression), returning its bytes; `checkMediaType` may refuse a type before the body
+ * is read.
+ */
+export async function fetchResource(
+  url: string | URL,
+  options: FetchResourceOptions = {},
+): Promise<FetchedResource> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxRedirects = options.maxRedirects ?? 5;
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -128,16 +202,21 @@ export async function fetchPage(url: string | URL, options: FetchPageOptions = {
   );
   const timer = setTimeout(() => controller.abort(timedOut), timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  let method = options.method ?? "GET";
+  let requestBody = options.requestBody;
   try {
     for (let hop = 0; ; hop++) {
       const response = await request(current, {
         dispatcher: agent,
         signal,
+        method,
+        body: requestBody,
         headers: {
           "user-agent": options.userAgent ?? BROWSER_USER_AGENT,
-          accept: "text/html,application/xhtml+xml,text/markdown;q=0.9,text/plain;q=0.8,*/*;q=0.5",
+          accept: "*/*",
           "accept-language": "en-US,en;q=0.9,*;q=0.5",
           "accept-encoding": "gzip, deflate, br",
+          ...options.headers,
         },
       }).catch((error: unknown) => {
         throw signal.aborted ? signal.reason : toFetchError(error, current.href);
@@ -154,6 +233,10 @@ export async function fetchPage(url: string | URL, options: FetchPageOptions = {
         }
         current = new URL(location, current);
         checkProtocol(current, "Redirect to");
+        if (statusCode !== 307 && statusCode !== 308) {
+          method = "GET";
+          requestBody = undefined;
+        }
         continue;
       }
       if (statusCode >= 400) {
@@ -170,30 +253,23 @@ export async function fetchPage(url: string | URL, options: FetchPageOptions = {
         discard(body);
         throw tooLarge(current.href, maxBytes);
       }
-      // Refuse unsupported types before downloading them.
-      if (mediaType && mediaType !== "application/octet-stream") {
-        try {
-          contentKind(mediaType, new Uint8Array());
-        } catch (error) {
-          discard(body);
-          throw error;
-        }
+      try {
+        options.checkMediaType?.(mediaType);
+      } catch (error) {
+        discard(body);
+        throw error;
       }
       const raw = await readCapped(body, current.href, maxBytes).catch((error: unknown) => {
         throw signal.aborted ? signal.reason : toFetchError(error, current.href);
       });
       const encoding = header(headers, "content-encoding").trim().toLowerCase();
-      const bytes = await decompress(raw, encoding, current.href, maxBytes);
-      const charset = /charset\s*=\s*["']?([^;"'\s]+)/i.exec(contentType)?.[1];
-      const decoded = decodeBody(bytes, charset);
+      const data = await decompress(raw, encoding, current.href, maxBytes);
       return {
         url: current.href,
         status: statusCode,
-        kind: contentKind(mediaType, bytes),
         mediaType,
-        charset: decoded.charset,
-        body: decoded.text,
-        bytes: bytes.length,
+        headerCharset: /charset\s*=\s*["']?([^;"'\s]+)/i.exec(contentType)?.[1],
+        data,
       };
     }
   } finally {

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { LlmuxError } from "../core/errors.ts";
 import { type ContentKind, contentKind } from "./content-kind.ts";
 import { decodeBody } from "./decode-body.ts";
-import { type FetchPageOptions, fetchPage } from "./fetch-page.ts";
+import { type FetchPageOptions, fetchPage, xmlEncoding } from "./fetch-page.ts";
 
 export interface LoadSourceOptions extends FetchPageOptions {
   /** Read for the source "-". Default process.stdin. */
@@ -16,7 +16,10 @@ interface LoadedSource {
   /** The final URL, a file: URL for local files, or "stdin". */
   url: string;
   kind: ContentKind;
+  /** The body as text ("" for a PDF). */
   body: string;
+  /** The body's bytes. */
+  data: Uint8Array;
 }
 
 const MEDIA_TYPE_BY_EXTENSION: Record<string, string> = {
@@ -27,6 +30,9 @@ const MEDIA_TYPE_BY_EXTENSION: Record<string, string> = {
   ".markdown": "text/markdown",
   ".txt": "text/plain",
   ".pdf": "application/pdf",
+  ".rss": "application/rss+xml",
+  ".atom": "application/atom+xml",
+  ".xml": "application/xml",
 };
 
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -62,13 +68,22 @@ async function readLocalFile(path: string, maxBytes: number): Promise<LoadedSour
   if (!info.isFile()) throw new LlmuxError("usage", `Not a file: ${path}`);
   if (info.size > maxBytes) throw tooLarge(path, maxBytes);
   const bytes = await readFile(path);
-  const kind = contentKind(MEDIA_TYPE_BY_EXTENSION[extname(path).toLowerCase()], bytes);
-  return { url: pathToFileURL(resolve(path)).href, kind, body: decodeBody(bytes).text };
+  return {
+    url: pathToFileURL(resolve(path)).href,
+    ...fromBytes(bytes, MEDIA_TYPE_BY_EXTENSION[extname(path).toLowerCase()]),
+  };
+}
+
+function fromBytes(data: Uint8Array, mediaType: string | undefined): Omit<LoadedSource, "url"> {
+  const kind = contentKind(mediaType, data);
+  if (kind === "pdf") return { kind, body: "", data };
+  return { kind, body: decodeBody(data, kind === "feed" ? xmlEncoding(data) : undefined).text, data };
 }
 
 /**
  * Loads a page from an http(s) URL (fetched safely, see fetchPage), a local file (.html, .htm,
- * .xhtml, .md, .markdown, .txt; other names are sniffed) or "-" for standard input.
+ * .xhtml, .md, .markdown, .txt, .pdf, .rss, .atom, .xml; other names are sniffed) or "-" for
+ * standard input.
  */
 export async function loadSource(
   source: string | URL,
@@ -77,14 +92,14 @@ export async function loadSource(
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (source === "-") {
     const bytes = await readStdin(options.stdin ?? process.stdin, maxBytes);
-    return { url: "stdin", kind: contentKind(undefined, bytes), body: decodeBody(bytes).text };
+    return { url: "stdin", ...fromBytes(bytes, undefined) };
   }
   const text = String(source);
   if (/^file:/i.test(text)) return readLocalFile(fileURLToPath(text), maxBytes);
   // A scheme of two letters or more: a URL (a single letter would be a Windows drive).
   if (/^[a-z][a-z0-9+.-]+:/i.test(text)) {
-    const { url, kind, body } = await fetchPage(text, options);
-    return { url, kind, body };
+    const { url, kind, body, data } = await fetchPage(text, options);
+    return { url, kind, body, data };
   }
   return readLocalFile(text, maxBytes);
 }

@@ -1,8 +1,9 @@
 import { performance } from "node:perf_hooks";
 import { LlmuxError } from "../core/errors.ts";
 import type { ExtractedContent } from "./extract-content.ts";
-import { extractInWorker } from "./extract-in-worker.ts";
+import { extractFeedInWorker, extractInWorker, extractPdfInWorker } from "./extract-in-worker.ts";
 import { type LoadSourceOptions, loadSource } from "./load-source.ts";
+import { readYouTube, youTubeVideoId } from "./youtube.ts";
 
 export interface ReadPageOptions extends LoadSourceOptions {
   /** Run the page's JavaScript in headless Chromium before extracting (URLs only). */
@@ -12,6 +13,19 @@ export interface ReadPageOptions extends LoadSourceOptions {
    * shell, a login wall), hinting at --render. Default 50; 0 accepts anything.
    */
   minWords?: number;
+  /** Feeds: how many of the newest entries the digest keeps. Default 10. */
+  limit?: number;
+  /**
+   * Videos: the captions' language, a code ("fr", "pt-BR") or a name ("French"). Default: the
+   * locale's (LC_ALL, LC_MESSAGES, LANG), then English.
+   */
+  language?: string;
+  /**
+   * Videos: where YouTube's watch pages and caption tracks are fetched. Default the
+   * LLMUX_YOUTUBE_ORIGIN environment variable, else https://www.youtube.com (tests point it at
+   * a loopback server).
+   */
+  youtubeOrigin?: string;
 }
 
 export interface ReadPage extends ExtractedContent {
@@ -25,6 +39,7 @@ function fromText(text: string, kind: "text" | "markdown"): ExtractedContent {
   const heading = kind === "markdown" ? /^#{1,6}\s+(.+?)\s*#*$/m.exec(body)?.[1] : undefined;
   const title = (heading ?? body.split("\n", 1)[0] ?? "").trim().slice(0, 200);
   return {
+    kind,
     title,
     byline: null,
     published: null,
@@ -37,11 +52,16 @@ function fromText(text: string, kind: "text" | "markdown"): ExtractedContent {
 
 /**
  * Reads a page from a URL, local file or "-" (stdin) and extracts its main content (in a worker
- * thread: a hostile page cannot stall the caller's event loop).
+ * thread: a hostile page cannot stall the caller's event loop): an HTML page's article, a PDF's
+ * text layer, a digest of a feed's newest entries, text and Markdown as they are; a YouTube
+ * video link reads the video's captions. `kind` says which.
  * Throws LlmuxError: the fetch kinds (dns, http_status, blocked_address…), and
- * nothing_extracted when an HTML page yields fewer than `minWords` words.
+ * nothing_extracted when an HTML page yields fewer than `minWords` words, a PDF has no text
+ * layer, or a video no captions.
  */
 export async function readPage(source: string | URL, options: ReadPageOptions = {}): Promise<ReadPage> {
+  const videoId = youTubeVideoId(String(source));
+  if (videoId) return readYouTube(videoId, options);
   const started = performance.now();
   const loaded = await loadSource(source, options);
   let html = loaded.body;
@@ -56,10 +76,21 @@ export async function readPage(source: string | URL, options: ReadPageOptions = 
     html = await renderPage({ url: loaded.url, body: loaded.body }, options);
   }
   const fetched = performance.now();
-  const content =
-    loaded.kind === "html"
-      ? await extractInWorker(html, { url: /^https?:/.test(loaded.url) ? loaded.url : undefined })
-      : fromText(loaded.body, loaded.kind);
+  const url = /^https?:/.test(loaded.url) ? loaded.url : undefined;
+  let content: ExtractedContent;
+  switch (loaded.kind) {
+    case "html":
+      content = await extractInWorker(html, { url });
+      break;
+    case "pdf":
+      content = await extractPdfInWorker(loaded.data);
+      break;
+    case "feed":
+      content = await extractFeedInWorker(loaded.body, { url, limit: options.limit });
+      break;
+    default:
+      content = fromText(loaded.body, loaded.kind);
+  }
   const extracted = performance.now();
   const minWords = options.minWords ?? 50;
   if (loaded.kind === "html" && content.wordCount < minWords) {
