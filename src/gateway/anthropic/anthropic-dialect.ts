@@ -2,7 +2,7 @@ import { toOpenAIError } from "../openai/to-openai-error.ts";
 import type { WireDialect } from "../server/wire-dialect.ts";
 
 /** Anthropic's error object, as its SDKs parse it (https://docs.anthropic.com/en/api/errors). */
-export interface AnthropicErrorBody {
+interface AnthropicErrorBody {
   type: "error";
   error: { type: string; message: string };
 }
