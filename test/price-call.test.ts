@@ -9,8 +9,7 @@ import { createLlmux } from "../src/client/create-llmux.ts";
 import { loadConfig } from "../src/core/load-config.ts";
 import type { AppModelList } from "../src/gateway/app/app-api-types.ts";
 import { startGateway } from "../src/gateway/start-gateway.ts";
-import { openDatabase } from "../src/store/open-database.ts";
-import { queryUsage } from "../src/store/usage-log.ts";
+import { openStore } from "../src/store/open-store.ts";
 import { costOfCall } from "../web/src/cost-of-call.ts";
 import { type ProviderServer, startOpenAIServer } from "./servers/index.ts";
 import { makeTempDir } from "./support/make-temp-dir.ts";
@@ -90,9 +89,9 @@ test("the same call costs the same through the library, the gateway's usage log 
     outputTokens: body.usage.completion_tokens,
   });
   await gateway.close();
-  const db = openDatabase(config.paths.database);
-  const rows = queryUsage(db).filter((row) => row.model === "gpt-4.1-nano");
-  db.close();
+  const store = await openStore(config);
+  const rows = (await store.usage.query()).filter((row) => row.model === "gpt-4.1-nano");
+  await store.close();
 
   assert.equal(inBrowser, expected, "the web app");
   // The library logs nothing unless asked (usageLog.library): the one row is the gateway's.

@@ -1,12 +1,6 @@
 import { LlmuxError } from "../core/errors.ts";
 import { formatCost } from "../core/format-cost.ts";
-import {
-  createGatewayKey,
-  listGatewayKeys,
-  readGatewayKeySpend,
-  revokeGatewayKey,
-} from "../store/gateway-keys.ts";
-import { openDatabase } from "../store/open-database.ts";
+import { openStore } from "../store/open-store.ts";
 import type { Command } from "./command.ts";
 import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { formatTable } from "./format-table.ts";
@@ -36,20 +30,20 @@ export const keysCommand: Command<typeof options> = {
                      only its hash is stored, so it is shown once
 ${renderOptionsHelp(options)}
   list               the keys, with what each has spent (--json: one JSON line per key)
-  revoke ID          refuse the key from now on (a running gateway notices within a second)
+  revoke ID          refuse the key from now on (running gateways, every replica, notice within a second)
 
 Once a key exists, \`llmux serve\` asks every /v1 request for Authorization: Bearer <key>.`,
   options,
   async run({ values, positionals, io, config }) {
     const [action, ...rest] = positionals;
-    const db = openDatabase(config().paths.database);
+    const store = await openStore(config());
     try {
       if (action === "create" && rest.length === 0) {
         const models = values.models
           ?.split(",")
           .map((m) => m.trim())
           .filter(Boolean);
-        const { key, token } = createGatewayKey(db, {
+        const { key, token } = await store.keys.create({
           name: values.name,
           models,
           rpm: values.rpm,
@@ -70,8 +64,8 @@ Once a key exists, \`llmux serve\` asks every /v1 request for Authorization: Bea
         return 0;
       }
       if (action === "list" && rest.length === 0) {
-        const spent = readGatewayKeySpend(db);
-        const keys = listGatewayKeys(db).map(({ tokenSha256: _, ...key }) => ({
+        const spent = await store.keys.spend();
+        const keys = (await store.keys.list()).map(({ tokenSha256: _, ...key }) => ({
           ...key,
           spentUsd: Math.round((spent.get(key.id) ?? 0) * 1e9) / 1e9,
         }));
@@ -100,7 +94,7 @@ Once a key exists, \`llmux serve\` asks every /v1 request for Authorization: Bea
         return 0;
       }
       if (action === "revoke" && rest.length === 1) {
-        revokeGatewayKey(db, rest[0]!);
+        await store.keys.revoke(rest[0]!);
         io.stdout.write(`Revoked ${rest[0]}\n`);
         return 0;
       }
@@ -108,7 +102,7 @@ Once a key exists, \`llmux serve\` asks every /v1 request for Authorization: Bea
         hint: "Run `llmux keys --help`",
       });
     } finally {
-      db.close();
+      await store.close();
     }
   },
 };

@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import { LlmuxError } from "../core/errors.ts";
 import { formatCost } from "../core/format-cost.ts";
-import { openDatabase } from "../store/open-database.ts";
-import { queryUsage } from "../store/usage-log.ts";
+import type { LlmuxConfig } from "../core/load-config.ts";
+import { databaseUrl } from "../store/database-url.ts";
+import { openStore } from "../store/open-store.ts";
+import type { UsageSummaryRow } from "../store/usage-log.ts";
 import type { Command } from "./command.ts";
 import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { formatTable } from "./format-table.ts";
@@ -26,8 +28,7 @@ The log holds no prompts, answers or keys: only what each call cost.`,
   options,
   async run({ values, io, config }) {
     const since = values.since === undefined ? undefined : parseSince(values.since);
-    const { database } = config().paths;
-    const rows = existsSync(database) ? queryUsage(openDatabase(database), { since }) : [];
+    const rows = await readUsage(config(), since);
     if (values.json) {
       writeJson(io, rows);
       return 0;
@@ -79,6 +80,17 @@ The log holds no prompts, answers or keys: only what each call cost.`,
     return 0;
   },
 };
+
+/** The summary from the configured store; none (and no file created) while SQLite has no file yet. */
+async function readUsage(config: LlmuxConfig, since: Date | undefined): Promise<UsageSummaryRow[]> {
+  if (databaseUrl(config) === undefined && !existsSync(config.paths.database)) return [];
+  const store = await openStore(config);
+  try {
+    return await store.usage.query({ since });
+  } finally {
+    await store.close();
+  }
+}
 
 function parseSince(text: string): Date {
   const relative = /^(\d+)([dh])$/.exec(text);

@@ -113,6 +113,16 @@ function buildConfigSchemas(z: typeof import("zod").z) {
         .object({ maxBytes: z.number().int().positive().default(50_000_000) })
         .strict()
         .prefault({}),
+      /** Where keys, usage, conversations and stored Responses live: SQLite (default) or PostgreSQL. */
+      database: z
+        .object({
+          /** postgres://USER:PASSWORD@HOST:PORT/DB; LLMUX_DATABASE_URL wins. Unset: the SQLite file. */
+          url: z.string().min(1).optional(),
+          /** Usage rows the gateway holds in memory while the database is unreachable. */
+          usageBufferRows: z.number().int().positive().default(100_000),
+        })
+        .strict()
+        .prefault({}),
       maxRetries: z.number().int().min(0).max(10).default(2),
       timeoutMs: z.number().int().positive().default(600_000),
       gateway: gatewaySchema.prefault({}),
@@ -186,7 +196,17 @@ function resolvedSecrets(file: ConfigFile, env: Readonly<Record<string, string |
     const keyEnv = "apiKeyEnv" in settings ? settings.apiKeyEnv : undefined;
     if (keyEnv) secrets.push(env[keyEnv] ?? "");
   }
+  // The database URL's password (its own words: not a secret-named variable).
+  for (const url of [env.LLMUX_DATABASE_URL, file.database.url]) secrets.push(databasePassword(url));
   return secrets;
+}
+
+function databasePassword(url: string | undefined): string {
+  try {
+    return url ? decodeURIComponent(new URL(url).password) : "";
+  } catch {
+    return "";
+  }
 }
 
 function readDotEnv(path: string): Record<string, string> {

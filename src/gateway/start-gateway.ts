@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { LlmuxError } from "../core/errors.ts";
 import type { LlmuxConfig } from "../core/load-config.ts";
 import { createProviderRegistry } from "../providers/provider-registry.ts";
-import { createUsageWriter } from "../store/create-usage-writer.ts";
 import { openDatabase } from "../store/open-database.ts";
+import { openStore } from "../store/open-store.ts";
 import { createAnthropicRoutes } from "./anthropic/create-anthropic-routes.ts";
 import { createAppRoutes } from "./app/create-app-routes.ts";
 import { createOllamaRootRoutes } from "./ollama/create-ollama-root-routes.ts";
@@ -12,7 +12,7 @@ import { createOllamaRoutes } from "./ollama/create-ollama-routes.ts";
 import { createResponsesRoutes } from "./responses/create-responses-routes.ts";
 import { answerClientError } from "./server/answer-client-error.ts";
 import { createBrowserGuard } from "./server/create-browser-guard.ts";
-import { createKeyGuard } from "./server/create-key-guard.ts";
+import { createKeyGuard, type KeyGuard } from "./server/create-key-guard.ts";
 import { createMetrics } from "./server/create-metrics.ts";
 import { createRequestListener } from "./server/create-request-listener.ts";
 import { createRouteTable, type RouteTable } from "./server/create-route-table.ts";
@@ -54,29 +54,41 @@ export interface Gateway {
 export async function startGateway(config: LlmuxConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 4000;
-  const db = openDatabase(config.paths.database);
-  const keys = createKeyGuard(db);
+  const store = await openStore(config);
+  let keys: KeyGuard;
+  try {
+    keys = await createKeyGuard(store.keys);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  // The summary cache stays in this machine's SQLite file, whatever the store: opened on first use.
+  let local: ReturnType<typeof openDatabase> | undefined;
+  const closeStore = async () => {
+    keys.close();
+    local?.close();
+    await store.close();
+  };
   if (!isLoopbackHost(host) && !keys.hasKeys()) {
-    db.close();
+    await closeStore();
     throw new LlmuxError(
       "config",
       `Refusing to listen on ${host} without gateway keys: anyone who can reach it could spend your provider credit`,
       { hint: "Create a key with `llmux keys create`, or listen on 127.0.0.1" },
     );
   }
-  const usage = createUsageWriter(db);
   const capture = createRequestCapture();
   const registry = createProviderRegistry(config, { fetch: capture.fetch });
-  const metrics = createMetrics();
+  const metrics = createMetrics({ usage: store.usage });
   const context: GatewayContext = {
     config,
     registry,
     modelRoutes: createModelRoutes(registry),
     metrics,
     keys,
-    database: db,
+    store,
     capture,
-    recordUsage: (row) => usage.record(row),
+    recordUsage: (row) => store.usage.record(row),
   };
 
   const ollamaRoutes = createOllamaRoutes(context);
@@ -90,7 +102,11 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
       config,
       keys,
       recordUsage: context.recordUsage,
-      database: db,
+      get database() {
+        local ??= openDatabase(config.paths.database);
+        return local;
+      },
+      conversations: store.conversations,
       allowPrivateAddresses: options.allowPrivateAddresses ?? false,
     }),
   ]);
@@ -120,8 +136,7 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
     if (ollama) ollamaUrl = await listen(ollama.server, host, options.ollamaPort!, "--ollama-port");
   } catch (error) {
     main.server.close();
-    usage.close();
-    db.close();
+    await closeStore();
     throw error;
   }
   const servers = ollama ? [main, ollama] : [main];
@@ -142,8 +157,7 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
         ]);
         for (const { server } of servers) server.closeAllConnections();
         await Promise.all(stopped);
-        usage.close();
-        db.close();
+        await closeStore();
       })();
       return closing;
     },

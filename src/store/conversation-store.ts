@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type Database from "better-sqlite3";
+import { insertRows } from "./insert-rows.ts";
+import type { SqlClient } from "./sql-client.ts";
 
 /** One turn of a saved chat; the numbers describe the call that produced an assistant reply. */
 export interface ConversationMessage {
@@ -46,13 +47,13 @@ export const LOCAL_OWNER = "local user";
  * conversations: another owner's id reads exactly like an id that does not exist.
  */
 export interface ConversationStore {
-  create(owner: string, patch: ConversationPatch): Conversation;
+  create(owner: string, patch: ConversationPatch): Promise<Conversation>;
   /** Most recently updated first; `query` matches the title or any message text, case-insensitively. */
-  list(owner: string, options?: { query?: string; limit?: number }): ConversationSummary[];
-  get(owner: string, id: string): Conversation | undefined;
+  list(owner: string, options?: { query?: string; limit?: number }): Promise<ConversationSummary[]>;
+  get(owner: string, id: string): Promise<Conversation | undefined>;
   /** Undefined when the owner has no conversation with that id. */
-  update(owner: string, id: string, patch: ConversationPatch): Conversation | undefined;
-  remove(owner: string, id: string): boolean;
+  update(owner: string, id: string, patch: ConversationPatch): Promise<Conversation | undefined>;
+  remove(owner: string, id: string): Promise<boolean>;
 }
 
 interface ConversationRow {
@@ -83,117 +84,116 @@ const SELECT_CONVERSATION = `SELECT c.*, (SELECT COUNT(*) FROM conversation_mess
 
 const DEFAULT_TITLE = "New conversation";
 
-/** Saved chats of the web UI, in the llmux database (the migration in open-database.ts makes the tables). */
-export function createConversationStore(db: Database.Database): ConversationStore {
-  const statements = {
-    insert: db.prepare(
-      "INSERT INTO conversations (id, owner, title, model, system, temperature, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    ),
-    update: db.prepare(
-      "UPDATE conversations SET title = ?, model = ?, system = ?, temperature = ?, updated_ms = ? WHERE id = ? AND owner = ?",
-    ),
-    get: db.prepare(`${SELECT_CONVERSATION} WHERE c.id = ? AND c.owner = ?`),
-    messages: db.prepare(
-      "SELECT role, content, model, input_tokens, output_tokens, cost_usd, latency_ms, ttft_ms, outcome FROM conversation_messages WHERE conversation_id = ? ORDER BY position",
-    ),
-    clearMessages: db.prepare("DELETE FROM conversation_messages WHERE conversation_id = ?"),
-    insertMessage: db.prepare(
-      `INSERT INTO conversation_messages
-        (conversation_id, position, role, content, model, input_tokens, output_tokens, cost_usd, latency_ms, ttft_ms, outcome)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    remove: db.prepare("DELETE FROM conversations WHERE id = ? AND owner = ?"),
-    latest: db.prepare("SELECT MAX(updated_ms) FROM conversations").pluck(),
-  };
+const SQL = {
+  insert:
+    "INSERT INTO conversations (id, owner, title, model, system, temperature, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  update:
+    "UPDATE conversations SET title = ?, model = ?, system = ?, temperature = ?, updated_ms = ? WHERE id = ? AND owner = ?",
+  get: `${SELECT_CONVERSATION} WHERE c.id = ? AND c.owner = ?`,
+  messages:
+    "SELECT role, content, model, input_tokens, output_tokens, cost_usd, latency_ms, ttft_ms, outcome FROM conversation_messages WHERE conversation_id = ? ORDER BY position",
+  clearMessages: "DELETE FROM conversation_messages WHERE conversation_id = ?",
+  remove: "DELETE FROM conversations WHERE id = ? AND owner = ?",
+  latest: "SELECT MAX(updated_ms) AS latest FROM conversations",
+  list: `${SELECT_CONVERSATION} WHERE c.owner = ? ORDER BY c.updated_ms DESC LIMIT ?`,
+  // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's ignores none.
+  search: `${SELECT_CONVERSATION}
+    WHERE c.owner = ?
+      AND (lower(c.title) LIKE lower(?) ESCAPE '\\'
+       OR EXISTS (SELECT 1 FROM conversation_messages m WHERE m.conversation_id = c.id AND lower(m.content) LIKE lower(?) ESCAPE '\\'))
+    ORDER BY c.updated_ms DESC LIMIT ?`,
+} as const;
 
+const MESSAGE_COLUMNS = [
+  "conversation_id",
+  "position",
+  "role",
+  "content",
+  "model",
+  "input_tokens",
+  "output_tokens",
+  "cost_usd",
+  "latency_ms",
+  "ttft_ms",
+  "outcome",
+] as const;
+
+/** Saved chats of the web UI, in the llmux store (SQLite or PostgreSQL: the migrations make the tables). */
+export function createConversationStore(sql: SqlClient): ConversationStore {
   // Strictly after every other conversation, so the one just saved heads the list even when two
   // saves fall in the same millisecond.
-  const nextTimestamp = () => Math.max(Date.now(), ((statements.latest.get() as number | null) ?? 0) + 1);
-
-  const replaceMessages = (id: string, messages: readonly ConversationMessage[]) => {
-    statements.clearMessages.run(id);
-    messages.forEach((m, position) => {
-      statements.insertMessage.run(
-        id,
-        position,
-        m.role,
-        m.content,
-        m.model,
-        m.inputTokens,
-        m.outputTokens,
-        m.costUsd,
-        m.latencyMs,
-        m.timeToFirstTokenMs,
-        m.outcome,
-      );
-    });
+  const nextTimestamp = async (tx: SqlClient) => {
+    const [row] = await tx.all<{ latest: number | null }>(SQL.latest);
+    return Math.max(Date.now(), (row?.latest ?? 0) + 1);
   };
 
-  const get = (owner: string, id: string): Conversation | undefined => {
-    const row = statements.get.get(id, owner) as ConversationRow | undefined;
+  const replaceMessages = async (tx: SqlClient, id: string, messages: readonly ConversationMessage[]) => {
+    await tx.run(SQL.clearMessages, [id]);
+    const rows = messages.map((m, position) => [
+      id,
+      position,
+      m.role,
+      m.content,
+      m.model,
+      m.inputTokens,
+      m.outputTokens,
+      m.costUsd,
+      m.latencyMs,
+      m.timeToFirstTokenMs,
+      m.outcome,
+    ]);
+    await insertRows(tx, "conversation_messages", MESSAGE_COLUMNS, rows);
+  };
+
+  const get = async (owner: string, id: string, tx: SqlClient = sql): Promise<Conversation | undefined> => {
+    const [row] = await tx.all<ConversationRow>(SQL.get, [id, owner]);
     if (!row) return undefined;
-    const messages = (statements.messages.all(id) as MessageRow[]).map(toMessage);
+    const messages = (await tx.all<MessageRow>(SQL.messages, [id])).map(toMessage);
     return { ...toSummary(row), messages };
   };
 
-  const create = db.transaction((owner: string, patch: ConversationPatch): string => {
-    const id = randomUUID();
-    const now = nextTimestamp();
-    statements.insert.run(
-      id,
-      owner,
-      patch.title?.trim() || DEFAULT_TITLE,
-      patch.model ?? null,
-      patch.system ?? null,
-      patch.temperature ?? null,
-      now,
-      now,
-    );
-    if (patch.messages) replaceMessages(id, patch.messages);
-    return id;
-  });
-
-  const update = db.transaction((owner: string, id: string, patch: ConversationPatch): boolean => {
-    const current = statements.get.get(id, owner) as ConversationRow | undefined;
-    if (!current) return false;
-    statements.update.run(
-      patch.title === undefined ? current.title : patch.title.trim() || DEFAULT_TITLE,
-      patch.model === undefined ? current.model : patch.model,
-      patch.system === undefined ? current.system : patch.system,
-      patch.temperature === undefined ? current.temperature : patch.temperature,
-      nextTimestamp(),
-      id,
-      owner,
-    );
-    if (patch.messages) replaceMessages(id, patch.messages);
-    return true;
-  });
-
   return {
-    create: (owner, patch) => get(owner, create(owner, patch))!,
-    list: (owner, { query, limit = 200 } = {}) => {
+    create: (owner, patch) =>
+      sql.transaction(async (tx) => {
+        const id = randomUUID();
+        const now = await nextTimestamp(tx);
+        await tx.run(SQL.insert, [
+          id,
+          owner,
+          patch.title?.trim() || DEFAULT_TITLE,
+          patch.model ?? null,
+          patch.system ?? null,
+          patch.temperature ?? null,
+          now,
+          now,
+        ]);
+        if (patch.messages) await replaceMessages(tx, id, patch.messages);
+        return (await get(owner, id, tx))!;
+      }),
+    list: async (owner, { query, limit = 200 } = {}) => {
       const trimmed = query?.trim();
-      if (!trimmed) {
-        const rows = db
-          .prepare(`${SELECT_CONVERSATION} WHERE c.owner = ? ORDER BY c.updated_ms DESC LIMIT ?`)
-          .all(owner, limit) as ConversationRow[];
-        return rows.map(toSummary);
-      }
+      if (!trimmed) return (await sql.all<ConversationRow>(SQL.list, [owner, limit])).map(toSummary);
       const pattern = `%${trimmed.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      const rows = db
-        .prepare(
-          `${SELECT_CONVERSATION}
-            WHERE c.owner = @owner
-              AND (c.title LIKE @pattern ESCAPE '\\'
-               OR EXISTS (SELECT 1 FROM conversation_messages m WHERE m.conversation_id = c.id AND m.content LIKE @pattern ESCAPE '\\'))
-            ORDER BY c.updated_ms DESC LIMIT @limit`,
-        )
-        .all({ owner, pattern, limit }) as ConversationRow[];
-      return rows.map(toSummary);
+      return (await sql.all<ConversationRow>(SQL.search, [owner, pattern, pattern, limit])).map(toSummary);
     },
-    get,
-    update: (owner, id, patch) => (update(owner, id, patch) ? get(owner, id) : undefined),
-    remove: (owner, id) => statements.remove.run(id, owner).changes > 0,
+    get: (owner, id) => get(owner, id),
+    update: (owner, id, patch) =>
+      sql.transaction(async (tx) => {
+        const [current] = await tx.all<ConversationRow>(SQL.get, [id, owner]);
+        if (!current) return undefined;
+        await tx.run(SQL.update, [
+          patch.title === undefined ? current.title : patch.title.trim() || DEFAULT_TITLE,
+          patch.model === undefined ? current.model : patch.model,
+          patch.system === undefined ? current.system : patch.system,
+          patch.temperature === undefined ? current.temperature : patch.temperature,
+          await nextTimestamp(tx),
+          id,
+          owner,
+        ]);
+        if (patch.messages) await replaceMessages(tx, id, patch.messages);
+        return get(owner, id, tx);
+      }),
+    remove: async (owner, id) => (await sql.run(SQL.remove, [id, owner])) > 0,
   };
 }
 

@@ -1,77 +1,184 @@
-import type Database from "better-sqlite3";
 import { LlmuxError } from "../core/errors.ts";
-import { recordUsage, type UsageRow } from "./usage-log.ts";
+import type { SqlClient } from "./sql-client.ts";
+import { insertUsageRows, type UsageRow } from "./usage-log.ts";
 
-interface UsageWriter {
-  /** Queues a row; it reaches the database within `flushMs`, or at once when the batch is full. */
+export interface UsageWriter {
+  /** Queues a row (never waits, never throws while open); it is written within `flushMs`. */
   record(row: UsageRow): void;
-  /** Writes every queued row now, in one transaction. */
-  flush(): void;
-  /** Flushes, then refuses further rows. */
-  close(): void;
+  /** Writes every queued row now; rejects (the rows stay queued) when the database cannot take them. */
+  flush(): Promise<void>;
+  /** Stops taking rows and writes the queued ones, retrying for up to `closeTimeoutMs`. */
+  close(): Promise<void>;
+  /** Rows recorded and not yet written (queued or being written): the buffer's fill. */
+  bufferedRows(): number;
+  /** Rows given up: the oldest, pushed out of a full buffer, and rows the database refused. */
+  droppedRows(): number;
 }
 
 interface UsageWriterOptions {
+  /** Where rows go, as messages name it (a file, or a URL without its password). */
+  where?: string;
   flushMs?: number;
-  maxBatch?: number;
-  /** Where a failed timed flush is reported (nobody awaits the timer); defaults to a process warning. */
-  onError?: (error: unknown) => void;
+  /** Rows per transaction (multi-row INSERTs inside). */
+  batchRows?: number;
+  /** The buffer's bound: past it the oldest rows are dropped, so memory never grows without end. */
+  maxRows?: number;
+  /** First retry delay after a failed write; doubles up to 10 s. */
+  retryMs?: number;
+  closeTimeoutMs?: number;
+  /** One line per event (outage, recovery, full buffer), never per row. */
+  log?: (line: string) => void;
 }
 
-/**
- * A batched usage writer for the gateway's hot path: one transaction per batch instead of one
- * fsync per request. The timer is unref'd so a pending flush never keeps the process alive;
- * callers close() on shutdown to write the tail.
- */
-export function createUsageWriter(db: Database.Database, options: UsageWriterOptions = {}): UsageWriter {
-  const { flushMs = 200, maxBatch = 256, onError = reportFlushError } = options;
-  const insertAll = db.transaction((rows: UsageRow[]) => {
-    for (const row of rows) recordUsage(db, row);
-  });
-  let queue: UsageRow[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
+const MAX_RETRY_MS = 10_000;
 
-  function flush(): void {
-    if (timer) {
+/**
+ * Usage rows off the request path: recorded into a bounded in-memory buffer and written in
+ * batches, one transaction each. A failed write (the database restarting) keeps its rows and is
+ * retried with backoff; a full buffer drops its oldest rows, with one log line and a counter;
+ * rows the database refuses as invalid are dropped (retrying cannot help them). close() writes
+ * the rest. Timers are unref'd: a pending write never keeps the process alive.
+ */
+export function createUsageWriter(sql: SqlClient, options: UsageWriterOptions = {}): UsageWriter {
+  const {
+    where = "the usage log",
+    flushMs = 200,
+    batchRows = 5000,
+    maxRows = 100_000,
+    retryMs = 250,
+    closeTimeoutMs = 10_000,
+    log = (line: string) => process.stderr.write(`llmux: ${line}\n`),
+  } = options;
+  // A queue with a moving head: dropping the oldest must not copy 100,000 rows each time.
+  let queue: UsageRow[] = [];
+  let head = 0;
+  let inFlight = 0;
+  let dropped = 0;
+  let writing: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let failure: Error | undefined;
+  let retryDelay = retryMs;
+  let warnedFull = false;
+  let closed = false;
+  const queued = () => queue.length - head;
+
+  const writeQueued = async () => {
+    while (queued() > 0) {
+      const batch = queue.slice(head, head + batchRows);
+      head += batch.length;
+      if (head > 4096 && head * 2 > queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
+      inFlight = batch.length;
+      try {
+        await insertUsageRows(sql, batch);
+      } catch (error) {
+        if (refusesData(error)) {
+          dropped += batch.length;
+          log(`dropped ${batch.length} usage rows ${where} refused: ${(error as Error).message}`);
+          continue;
+        }
+        queue = [...batch, ...queue.slice(head)];
+        head = 0;
+        throw error;
+      } finally {
+        inFlight = 0;
+      }
+    }
+  };
+
+  const wrote = () => {
+    if (failure) log(`usage rows are written to ${where} again`);
+    failure = undefined;
+    retryDelay = retryMs;
+    warnedFull = false;
+  };
+
+  const failed = (error: Error) => {
+    if (!failure) {
+      log(`could not write usage rows to ${where} (${error.message}): ${queued()} kept in memory, retrying`);
+    }
+    failure = error;
+    if (timer === undefined) {
+      timer = setTimeout(pump, retryDelay);
+      timer.unref();
+    }
+    retryDelay = Math.min(retryDelay * 2, MAX_RETRY_MS);
+  };
+
+  function pump(): Promise<void> {
+    if (timer !== undefined) {
       clearTimeout(timer);
       timer = undefined;
     }
-    if (queue.length === 0) return;
-    const rows = queue;
-    queue = [];
-    insertAll(rows);
-  }
-
-  function flushFromTimer(): void {
-    timer = undefined;
-    try {
-      flush();
-    } catch (error) {
-      onError(error);
-    }
+    writing ??= writeQueued()
+      .then(wrote, failed)
+      .finally(() => {
+        writing = undefined;
+        // A row recorded between the last batch and here has no timer yet.
+        if (queued() > 0 && !failure && timer === undefined && !closed) {
+          timer = setTimeout(pump, flushMs);
+          timer.unref();
+        }
+      });
+    return writing;
   }
 
   return {
     record(row) {
       if (closed) throw new LlmuxError("internal", "The usage writer is closed");
+      if (queued() + inFlight >= maxRows) {
+        if (!warnedFull) {
+          log(
+            `the usage buffer is full (${maxRows} rows, ${where} unreachable): dropping the oldest rows (llmux_gateway_usage_rows_dropped_total counts them)`,
+          );
+          warnedFull = true;
+        }
+        dropped++;
+        if (queued() === 0) return;
+        head++;
+      }
       queue.push(row);
-      if (queue.length >= maxBatch) {
-        flush();
-      } else if (!timer) {
-        timer = setTimeout(flushFromTimer, flushMs);
+      if (writing || failure) return; // the running write or the retry takes it
+      if (queued() >= batchRows) {
+        void pump();
+      } else if (timer === undefined) {
+        timer = setTimeout(pump, flushMs);
         timer.unref();
       }
     },
-    flush,
-    close() {
+    async flush() {
+      await writing;
+      await pump();
+      if (failure && queued() > 0) throw failure;
+    },
+    async close() {
       if (closed) return;
       closed = true;
-      flush();
+      const deadline = performance.now() + closeTimeoutMs;
+      for (;;) {
+        await writing;
+        await pump();
+        const left = deadline - performance.now();
+        if (queued() === 0 || left <= 0) break;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(retryDelay, left)));
+      }
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (queued() > 0) log(`${queued()} usage rows could not be written to ${where} before closing: lost`);
     },
+    bufferedRows: () => queued() + inFlight,
+    droppedRows: () => dropped,
   };
 }
 
-function reportFlushError(error: unknown): void {
-  process.emitWarning(`llmux could not write usage rows: ${(error as Error).message}`);
+/**
+ * Errors about the rows themselves, which a retry cannot fix: PostgreSQL's data exceptions and
+ * integrity violations (SQLSTATE classes 22 and 23), SQLite's constraint and type errors.
+ */
+function refusesData(error: unknown): boolean {
+  if (error instanceof LlmuxError) return true;
+  const code = String((error as { code?: unknown }).code ?? "");
+  return /^2[23]/.test(code) || /^SQLITE_(CONSTRAINT|MISMATCH|RANGE)/.test(code);
 }

@@ -1,34 +1,67 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { test } from "node:test";
-import { makeTempDir } from "../../test/support/make-temp-dir.ts";
+import { testEachBackend } from "../../test/support/test-each-backend.ts";
 import { isLlmuxError } from "../core/errors.ts";
-import { createGatewayKey, hashGatewayToken, listGatewayKeys, revokeGatewayKey } from "./gateway-keys.ts";
-import { openDatabase } from "./open-database.ts";
+import { hashGatewayToken } from "./gateway-keys.ts";
 
-test("a key is stored as the SHA-256 of its token, with its limits; revoking marks it", () => {
-  const db = openDatabase(join(makeTempDir("llmux-gw-keys-"), "llmux.db"));
-  const { key, token } = createGatewayKey(db, { name: "ci", models: ["openai:*"], rpm: 10, budgetUsd: 2.5 });
-  assert.match(token, /^llmux_[A-Za-z0-9_-]{43}$/);
-  const row = db.prepare("SELECT * FROM gateway_keys").get() as Record<string, unknown>;
-  assert.equal(row.token_sha256, hashGatewayToken(token));
-  assert.ok(!Object.values(row).some((v) => typeof v === "string" && v.includes(token.slice(10))));
-  const [listed] = listGatewayKeys(db);
-  assert.deepEqual(
-    {
-      id: listed!.id,
-      name: listed!.name,
-      prefix: listed!.prefix,
-      models: listed!.models,
-      rpm: listed!.rpm,
-      budget: listed!.budgetUsd,
-    },
-    { id: key.id, name: "ci", prefix: token.slice(0, 10), models: ["openai:*"], rpm: 10, budget: 2.5 },
-  );
-  revokeGatewayKey(db, key.id);
-  assert.ok(listGatewayKeys(db)[0]!.revokedAt instanceof Date);
-  assert.throws(
-    () => revokeGatewayKey(db, "key_missing"),
-    (e) => isLlmuxError(e) && e.kind === "usage",
-  );
+testEachBackend(
+  "a key is stored as the SHA-256 of its token, with its limits; revoking marks it",
+  async ({ store }) => {
+    const { key, token } = await store.keys.create({
+      name: "ci",
+      models: ["openai:*"],
+      rpm: 10,
+      budgetUsd: 2.5,
+    });
+    assert.match(token, /^llmux_[A-Za-z0-9_-]{43}$/);
+    const [row] = await store.sql.all<Record<string, unknown>>("SELECT * FROM gateway_keys");
+    assert.equal(row!.token_sha256, hashGatewayToken(token));
+    assert.ok(!Object.values(row!).some((v) => typeof v === "string" && v.includes(token.slice(10))));
+    const [listed] = await store.keys.list();
+    assert.deepEqual(
+      {
+        id: listed!.id,
+        name: listed!.name,
+        prefix: listed!.prefix,
+        models: listed!.models,
+        rpm: listed!.rpm,
+        budget: listed!.budgetUsd,
+        created: listed!.createdAt.getTime(),
+      },
+      {
+        id: key.id,
+        name: "ci",
+        prefix: token.slice(0, 10),
+        models: ["openai:*"],
+        rpm: 10,
+        budget: 2.5,
+        created: key.createdAt.getTime(),
+      },
+    );
+    await store.keys.revoke(key.id);
+    const revokedAt = (await store.keys.list())[0]!.revokedAt;
+    assert.ok(revokedAt instanceof Date);
+    // Revoking again keeps the first time.
+    await store.keys.revoke(key.id);
+    assert.equal((await store.keys.list())[0]!.revokedAt?.getTime(), revokedAt.getTime());
+    await assert.rejects(store.keys.revoke("key_missing"), (e) => isLlmuxError(e) && e.kind === "usage");
+  },
+);
+
+testEachBackend("a key's spend is the sum of its usage rows' known costs", async ({ store }) => {
+  const { key } = await store.keys.create();
+  const row = {
+    time: new Date(),
+    provider: "openai",
+    model: "gpt-4.1",
+    inputTokens: 1,
+    outputTokens: 1,
+    latencyMs: 1,
+    outcome: "ok" as const,
+    errorKind: null,
+    source: "gateway" as const,
+  };
+  for (const costUsd of [0.25, 0.5, null]) store.usage.record({ ...row, costUsd, gatewayKeyId: key.id });
+  store.usage.record({ ...row, costUsd: 9, gatewayKeyId: null });
+  await store.usage.flush();
+  assert.deepEqual(await store.keys.spend(), new Map([[key.id, 0.75]]));
 });

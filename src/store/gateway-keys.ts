@@ -25,7 +25,7 @@ export interface NewGatewayKey {
   budgetUsd?: number;
 }
 
-interface KeyRow {
+export interface KeyRow {
   id: string;
   name: string | null;
   prefix: string;
@@ -45,11 +45,12 @@ export function hashGatewayToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-/** Creates a key; the returned token exists nowhere else and cannot be shown again. */
-export function createGatewayKey(
-  db: Database.Database,
-  options: NewGatewayKey = {},
-): { key: GatewayKey; token: string } {
+/** A new key, its one-time token, and its row's values in GATEWAY_KEY_SQL.insert's order. */
+export function makeGatewayKey(options: NewGatewayKey = {}): {
+  key: GatewayKey;
+  token: string;
+  values: unknown[];
+} {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
   const key: GatewayKey = {
     id: `key_${randomBytes(6).toString("hex")}`,
@@ -61,10 +62,7 @@ export function createGatewayKey(
     createdAt: new Date(),
     revokedAt: null,
   };
-  db.prepare(
-    `INSERT INTO gateway_keys (id, name, token_sha256, prefix, models, rpm, budget_usd, created_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
+  const values = [
     key.id,
     key.name,
     hashGatewayToken(token),
@@ -73,14 +71,23 @@ export function createGatewayKey(
     key.rpm,
     key.budgetUsd,
     key.createdAt.getTime(),
-  );
-  return { key, token };
+  ];
+  return { key, token, values };
 }
 
-/** Every key, revoked ones included, oldest first; `tokenSha256` is for the gateway's lookup. */
-export function listGatewayKeys(db: Database.Database): (GatewayKey & { tokenSha256: string })[] {
-  const rows = db.prepare("SELECT * FROM gateway_keys ORDER BY created_ms, id").all() as KeyRow[];
-  return rows.map((row) => ({
+/** The keys' SQL, valid in SQLite and PostgreSQL alike (see createKeyStore). */
+export const GATEWAY_KEY_SQL = {
+  insert: `INSERT INTO gateway_keys (id, name, token_sha256, prefix, models, rpm, budget_usd, created_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  list: "SELECT * FROM gateway_keys ORDER BY created_ms, id",
+  revokedAt: "SELECT revoked_ms FROM gateway_keys WHERE id = ?",
+  revoke: "UPDATE gateway_keys SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL",
+  spend: `SELECT gateway_key_id AS id, SUM(cost_usd) AS spent FROM usage
+       WHERE gateway_key_id IS NOT NULL GROUP BY gateway_key_id`,
+} as const;
+
+export function toGatewayKey(row: KeyRow): GatewayKey & { tokenSha256: string } {
+  return {
     id: row.id,
     name: row.name,
     prefix: row.prefix,
@@ -90,29 +97,42 @@ export function listGatewayKeys(db: Database.Database): (GatewayKey & { tokenSha
     createdAt: new Date(row.created_ms),
     revokedAt: row.revoked_ms === null ? null : new Date(row.revoked_ms),
     tokenSha256: row.token_sha256,
-  }));
+  };
 }
 
-/** Revokes a key at once (the gateway re-reads keys within a second). */
+export function noSuchKey(id: string): LlmuxError {
+  return new LlmuxError("usage", `No gateway key "${id}"`, { hint: "Run `llmux keys list` to see the ids" });
+}
+
+export function toSpendMap(rows: { id: string; spent: number | null }[]): Map<string, number> {
+  return new Map(rows.map((row) => [row.id, row.spent ?? 0]));
+}
+
+// Synchronous forms on a SQLite connection, for tests' fixtures that set up a store before a
+// gateway opens it; everything else goes through the Store (createKeyStore).
+
+/** Creates a key; the returned token exists nowhere else and cannot be shown again. */
+export function createGatewayKey(
+  db: Database.Database,
+  options: NewGatewayKey = {},
+): { key: GatewayKey; token: string } {
+  const { key, token, values } = makeGatewayKey(options);
+  db.prepare(GATEWAY_KEY_SQL.insert).run(...values);
+  return { key, token };
+}
+
+/** Every key, revoked ones included, oldest first; `tokenSha256` is for the gateway's lookup. */
+export function listGatewayKeys(db: Database.Database): (GatewayKey & { tokenSha256: string })[] {
+  return (db.prepare(GATEWAY_KEY_SQL.list).all() as KeyRow[]).map(toGatewayKey);
+}
+
+/** Revokes a key at once (gateways re-read keys within a second). */
 export function revokeGatewayKey(db: Database.Database, id: string): void {
-  const found = db.prepare("SELECT revoked_ms FROM gateway_keys WHERE id = ?").get(id) as
-    | { revoked_ms: number | null }
-    | undefined;
-  if (!found) {
-    throw new LlmuxError("usage", `No gateway key "${id}"`, { hint: "Run `llmux keys list` to see the ids" });
-  }
-  if (found.revoked_ms === null) {
-    db.prepare("UPDATE gateway_keys SET revoked_ms = ? WHERE id = ?").run(Date.now(), id);
-  }
+  if (!db.prepare(GATEWAY_KEY_SQL.revokedAt).get(id)) throw noSuchKey(id);
+  db.prepare(GATEWAY_KEY_SQL.revoke).run(Date.now(), id);
 }
 
 /** USD spent so far per gateway key id, from the usage log (rows of unknown cost count as 0). */
 export function readGatewayKeySpend(db: Database.Database): Map<string, number> {
-  const rows = db
-    .prepare(
-      `SELECT gateway_key_id AS id, SUM(cost_usd) AS spent FROM usage
-       WHERE gateway_key_id IS NOT NULL GROUP BY gateway_key_id`,
-    )
-    .all() as { id: string; spent: number | null }[];
-  return new Map(rows.map((row) => [row.id, row.spent ?? 0]));
+  return toSpendMap(db.prepare(GATEWAY_KEY_SQL.spend).all() as { id: string; spent: number | null }[]);
 }

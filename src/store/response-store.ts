@@ -1,4 +1,4 @@
-import type Database from "better-sqlite3";
+import type { SqlClient } from "./sql-client.ts";
 
 /** A Responses API answer the gateway kept, with the conversation it answered. */
 export interface StoredResponse {
@@ -13,34 +13,31 @@ export interface StoredResponse {
  * exactly like an id that does not exist.
  */
 export interface ResponseStore {
-  save(owner: string, id: string, stored: StoredResponse): void;
-  get(owner: string, id: string): StoredResponse | undefined;
-  remove(owner: string, id: string): boolean;
+  save(owner: string, id: string, stored: StoredResponse): Promise<void>;
+  get(owner: string, id: string): Promise<StoredResponse | undefined>;
+  remove(owner: string, id: string): Promise<boolean>;
 }
 
-/** The gateway's stored Responses (`store: true`), in the llmux database (see open-database.ts). */
-export function createResponseStore(db: Database.Database): ResponseStore {
-  const statements = {
-    insert: db.prepare(
-      "INSERT INTO responses (id, owner, created_ms, input, response) VALUES (?, ?, ?, ?, ?)",
-    ),
-    get: db.prepare("SELECT input, response FROM responses WHERE id = ? AND owner = ?"),
-    remove: db.prepare("DELETE FROM responses WHERE id = ? AND owner = ?"),
-  };
+/** The gateway's stored Responses (`store: true`), in the llmux store (SQLite or PostgreSQL). */
+export function createResponseStore(sql: SqlClient): ResponseStore {
   return {
-    save(owner, id, stored) {
-      statements.insert.run(
+    async save(owner, id, stored) {
+      await sql.run("INSERT INTO responses (id, owner, created_ms, input, response) VALUES (?, ?, ?, ?, ?)", [
         id,
         owner,
         Date.now(),
         JSON.stringify(stored.input),
         JSON.stringify(stored.response),
-      );
+      ]);
     },
-    get(owner, id) {
-      const row = statements.get.get(id, owner) as { input: string; response: string } | undefined;
+    async get(owner, id) {
+      const [row] = await sql.all<{ input: string; response: string }>(
+        "SELECT input, response FROM responses WHERE id = ? AND owner = ?",
+        [id, owner],
+      );
       return row && { input: JSON.parse(row.input), response: JSON.parse(row.response) };
     },
-    remove: (owner, id) => statements.remove.run(id, owner).changes > 0,
+    remove: async (owner, id) =>
+      (await sql.run("DELETE FROM responses WHERE id = ? AND owner = ?", [id, owner])) > 0,
   };
 }

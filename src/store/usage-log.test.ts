@@ -1,22 +1,13 @@
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterEach, beforeEach, test } from "node:test";
-import type Database from "better-sqlite3";
-import { openDatabase } from "./open-database.ts";
-import { queryUsage, recordUsage, type UsageRow } from "./usage-log.ts";
+import { testEachBackend } from "../../test/support/test-each-backend.ts";
+import type { Store } from "./store.ts";
+import type { UsageRow } from "./usage-log.ts";
 
-let dir: string;
-let db: Database.Database;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmux-usage-"));
-  db = openDatabase(path.join(dir, "llmux.db"));
-});
-afterEach(() => {
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+/** Records rows and waits until they are written, as `llmux usage` would then see them. */
+async function record(store: Store, ...rows: UsageRow[]): Promise<void> {
+  for (const row of rows) store.usage.record(row);
+  await store.usage.flush();
+}
 
 function row(overrides: Partial<UsageRow>): UsageRow {
   return {
@@ -35,9 +26,9 @@ function row(overrides: Partial<UsageRow>): UsageRow {
   };
 }
 
-test("a recorded row comes back in the summary with its numbers", () => {
-  recordUsage(db, row({ source: "gateway", gatewayKeyId: "key_1" }));
-  assert.deepEqual(queryUsage(db), [
+testEachBackend("a recorded row comes back in the summary with its numbers", async ({ store }) => {
+  await record(store, row({ source: "gateway", gatewayKeyId: "key_1" }));
+  assert.deepEqual(await store.usage.query(), [
     {
       day: "2026-03-10",
       provider: "openai",
@@ -51,24 +42,24 @@ test("a recorded row comes back in the summary with its numbers", () => {
       avgLatencyMs: 300,
     },
   ]);
-  const stored = db.prepare("SELECT source, gateway_key_id, outcome FROM usage").get();
-  assert.deepEqual(stored, { source: "gateway", gateway_key_id: "key_1", outcome: "ok" });
+  const stored = await store.sql.all("SELECT source, gateway_key_id, outcome FROM usage");
+  assert.deepEqual(stored, [{ source: "gateway", gateway_key_id: "key_1", outcome: "ok" }]);
 });
 
-test("rows are grouped by UTC day, provider and model", () => {
-  recordUsage(db, row({ time: new Date("2026-03-10T00:30:00Z"), costUsd: 0.1, latencyMs: 100 }));
+testEachBackend("rows are grouped by UTC day, provider and model", async ({ store }) => {
+  await record(store, row({ time: new Date("2026-03-10T00:30:00Z"), costUsd: 0.1, latencyMs: 100 }));
   // 23:30 in New York on the 10th is the 11th in UTC.
-  recordUsage(db, row({ time: new Date("2026-03-10T23:30:00-04:00"), costUsd: 0.2 }));
-  recordUsage(db, row({ time: new Date("2026-03-10T18:00:00Z"), costUsd: 0.2, latencyMs: 200 }));
-  recordUsage(
-    db,
+  await record(store, row({ time: new Date("2026-03-10T23:30:00-04:00"), costUsd: 0.2 }));
+  await record(store, row({ time: new Date("2026-03-10T18:00:00Z"), costUsd: 0.2, latencyMs: 200 }));
+  await record(
+    store,
     row({ time: new Date("2026-03-10T19:00:00Z"), outcome: "error", errorKind: "rate_limited", costUsd: 0 }),
   );
-  recordUsage(
-    db,
+  await record(
+    store,
     row({ time: new Date("2026-03-10T19:00:00Z"), provider: "anthropic", model: "claude-haiku-4-5" }),
   );
-  const summary = queryUsage(db);
+  const summary = await store.usage.query();
   assert.deepEqual(
     summary.map((r) => [r.day, r.provider, r.model, r.calls, r.errors]),
     [
@@ -85,33 +76,57 @@ test("rows are grouped by UTC day, provider and model", () => {
   assert.equal(openaiDay?.avgLatencyMs, 200);
 });
 
-test("since keeps only calls at or after the given time", () => {
-  recordUsage(db, row({ time: new Date("2026-03-01T10:00:00Z"), model: "old" }));
-  recordUsage(db, row({ time: new Date("2026-03-05T10:00:00Z"), model: "new" }));
+testEachBackend("since keeps only calls at or after the given time", async ({ store }) => {
+  await record(store, row({ time: new Date("2026-03-01T10:00:00Z"), model: "old" }));
+  await record(store, row({ time: new Date("2026-03-05T10:00:00Z"), model: "new" }));
   assert.deepEqual(
-    queryUsage(db, { since: new Date("2026-03-05T10:00:00Z") }).map((r) => r.model),
+    (await store.usage.query({ since: new Date("2026-03-05T10:00:00Z") })).map((r) => r.model),
     ["new"],
   );
-  assert.equal(queryUsage(db).length, 2);
+  assert.equal((await store.usage.query()).length, 2);
 });
 
-test("unknown costs stay null; a mix of known and unknown is flagged partial", () => {
-  recordUsage(db, row({ model: "unpriced", costUsd: null, inputTokens: null, outputTokens: null }));
-  recordUsage(db, row({ model: "unpriced", costUsd: null, inputTokens: null, outputTokens: null }));
-  recordUsage(db, row({ model: "mixed", costUsd: 0.25 }));
-  recordUsage(db, row({ model: "mixed", costUsd: null }));
-  const byModel = new Map(queryUsage(db).map((r) => [r.model, r]));
-  const unpriced = byModel.get("unpriced");
-  assert.equal(unpriced?.costUsd, null);
-  assert.equal(unpriced?.costPartial, false);
-  assert.equal(unpriced?.inputTokens, null);
-  assert.equal(unpriced?.outputTokens, null);
-  const mixed = byModel.get("mixed");
-  assert.equal(mixed?.costUsd, 0.25);
-  assert.equal(mixed?.costPartial, true);
-});
+testEachBackend(
+  "unknown costs stay null; a mix of known and unknown is flagged partial",
+  async ({ store }) => {
+    await record(store, row({ model: "unpriced", costUsd: null, inputTokens: null, outputTokens: null }));
+    await record(store, row({ model: "unpriced", costUsd: null, inputTokens: null, outputTokens: null }));
+    await record(store, row({ model: "mixed", costUsd: 0.25 }));
+    await record(store, row({ model: "mixed", costUsd: null }));
+    const byModel = new Map((await store.usage.query()).map((r) => [r.model, r]));
+    const unpriced = byModel.get("unpriced");
+    assert.equal(unpriced?.costUsd, null);
+    assert.equal(unpriced?.costPartial, false);
+    assert.equal(unpriced?.inputTokens, null);
+    assert.equal(unpriced?.outputTokens, null);
+    const mixed = byModel.get("mixed");
+    assert.equal(mixed?.costUsd, 0.25);
+    assert.equal(mixed?.costPartial, true);
+  },
+);
 
-test("the log has no column for prompts, answers or keys", () => {
-  const columns = (db.prepare("PRAGMA table_info(usage)").all() as { name: string }[]).map((c) => c.name);
+testEachBackend("the log has no column for prompts, answers or keys", async ({ store }) => {
+  const columns = (
+    await store.sql.all<{ name: string }>(
+      store.backend === "sqlite"
+        ? "SELECT name FROM pragma_table_info('usage')"
+        : "SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'usage'",
+    )
+  ).map((c) => c.name);
+  assert.ok(columns.includes("cost_usd"));
   for (const name of columns) assert.doesNotMatch(name, /prompt|answer|content|message|secret|api_key/);
 });
+
+testEachBackend(
+  "the usage log has the indexes `llmux usage` and key spend read by: time and key",
+  async ({ store }) => {
+    const indexes = (
+      await store.sql.all<{ name: string }>(
+        store.backend === "sqlite"
+          ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'usage'"
+          : "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'usage'",
+      )
+    ).map((i) => i.name);
+    assert.ok(indexes.includes("usage_time") && indexes.includes("usage_gateway_key"), indexes.join(", "));
+  },
+);

@@ -1,5 +1,7 @@
 import type Database from "better-sqlite3";
 import { LlmuxError } from "../core/errors.ts";
+import { insertRows } from "./insert-rows.ts";
+import type { SqlClient } from "./sql-client.ts";
 
 /**
  * One model call, as the usage log keeps it. There is deliberately no prompt, answer or API key
@@ -24,7 +26,7 @@ export interface UsageRow {
 }
 
 /** Calls of one model from one provider on one UTC day. */
-interface UsageSummaryRow {
+export interface UsageSummaryRow {
   /** UTC, YYYY-MM-DD. */
   day: string;
   provider: string;
@@ -41,38 +43,51 @@ interface UsageSummaryRow {
   avgLatencyMs: number;
 }
 
-const INSERT_SQL = `INSERT INTO usage
-  (time_ms, provider, model, input_tokens, output_tokens, cost_usd, latency_ms, outcome, error_kind, source, gateway_key_id, estimated)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const USAGE_COLUMNS = [
+  "time_ms",
+  "provider",
+  "model",
+  "input_tokens",
+  "output_tokens",
+  "cost_usd",
+  "latency_ms",
+  "outcome",
+  "error_kind",
+  "source",
+  "gateway_key_id",
+  "estimated",
+] as const;
 
-const SUMMARY_SQL = `SELECT
-    strftime('%Y-%m-%d', time_ms / 1000, 'unixepoch') AS day,
+const INSERT_SQL = `INSERT INTO usage (${USAGE_COLUMNS.join(", ")}) VALUES (${USAGE_COLUMNS.map(() => "?").join(", ")})`;
+
+/** A day in UTC (YYYY-MM-DD) of `time_ms`, in each dialect's words. */
+const DAY = {
+  sqlite: "strftime('%Y-%m-%d', time_ms / 1000, 'unixepoch')",
+  postgres: "to_char(to_timestamp(time_ms / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+} as const;
+
+// Quoted aliases: PostgreSQL folds unquoted ones to lower case.
+const summarySql = (dialect: SqlClient["dialect"]) => `SELECT
+    ${DAY[dialect]} AS day,
     provider,
     model,
     COUNT(*) AS calls,
-    SUM(outcome = 'error') AS errors,
-    SUM(input_tokens) AS inputTokens,
-    SUM(output_tokens) AS outputTokens,
-    SUM(cost_usd) AS costUsd,
-    COUNT(cost_usd) AS costKnown,
-    AVG(latency_ms) AS avgLatencyMs
+    SUM(CASE WHEN outcome = 'error' THEN 1 ELSE 0 END) AS errors,
+    SUM(input_tokens) AS "inputTokens",
+    SUM(output_tokens) AS "outputTokens",
+    SUM(cost_usd) AS "costUsd",
+    COUNT(cost_usd) AS "costKnown",
+    AVG(latency_ms) AS "avgLatencyMs"
   FROM usage
   WHERE time_ms >= ?
-  GROUP BY day, provider, model
-  ORDER BY day, provider, model`;
+  GROUP BY 1, provider, model
+  ORDER BY 1, provider, model`;
 
-// Preparing a statement costs more than running it; the gateway records on every request.
-const insertStatements = new WeakMap<Database.Database, Database.Statement>();
-
-export function recordUsage(db: Database.Database, row: UsageRow): void {
+/** A row's values in USAGE_COLUMNS order. */
+function usageValues(row: UsageRow): unknown[] {
   const timeMs = row.time.getTime();
   if (Number.isNaN(timeMs)) throw new LlmuxError("internal", "A usage row has an invalid time");
-  let insert = insertStatements.get(db);
-  if (!insert) {
-    insert = db.prepare(INSERT_SQL);
-    insertStatements.set(db, insert);
-  }
-  insert.run(
+  return [
     timeMs,
     row.provider,
     row.model,
@@ -85,15 +100,26 @@ export function recordUsage(db: Database.Database, row: UsageRow): void {
     row.source,
     row.gatewayKeyId,
     row.estimated ? 1 : 0,
-  );
+  ];
+}
+
+/** Writes one row at once to a SQLite connection: the CLI's own calls, logged on its machine. */
+export function recordUsage(db: Database.Database, row: UsageRow): void {
+  db.prepare(INSERT_SQL).run(...usageValues(row));
+}
+
+/** Writes rows in one transaction, with multi-row INSERTs: the batched writer's path. */
+export function insertUsageRows(sql: SqlClient, rows: readonly UsageRow[]): Promise<void> {
+  const values = rows.map(usageValues);
+  return sql.transaction((tx) => insertRows(tx, "usage", USAGE_COLUMNS, values));
 }
 
 type SummarySqlRow = Omit<UsageSummaryRow, "costPartial"> & { costKnown: number };
 
 /** Usage grouped by UTC day, provider and model, oldest day first. */
-export function queryUsage(db: Database.Database, options: { since?: Date } = {}): UsageSummaryRow[] {
+export async function queryUsage(sql: SqlClient, options: { since?: Date } = {}): Promise<UsageSummaryRow[]> {
   const sinceMs = options.since ? options.since.getTime() : Number.MIN_SAFE_INTEGER;
-  const rows = db.prepare(SUMMARY_SQL).all(sinceMs) as SummarySqlRow[];
+  const rows = await sql.all<SummarySqlRow>(summarySql(sql.dialect), [sinceMs]);
   return rows.map(({ costKnown, ...row }) => ({
     ...row,
     // Summing floats in SQL leaves binary noise (0.1 + 0.2); costs are kept to 1e-9 USD.

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { LlmuxConfig } from "../../core/load-config.ts";
+import type { ConversationStore } from "../../store/conversation-store.ts";
 import type { UsageRow } from "../../store/usage-log.ts";
 import type { KeyGuard } from "../server/create-key-guard.ts";
 
@@ -9,8 +10,10 @@ export interface AppContext {
   keys: KeyGuard;
   /** Queues a usage row (batched, written off the request path). */
   recordUsage(row: UsageRow): void;
-  /** The llmux database; conversations are saved in it. */
+  /** This machine's SQLite database, for the summary cache (local to each machine, whatever the store). */
   database: Database.Database;
+  /** The web UI's saved conversations, in the llmux store (SQLite or PostgreSQL). */
+  conversations: ConversationStore;
   /**
    * Let /app/api/summarize read pages on loopback and private addresses. The server's own setting,
    * never the request's: otherwise any web page could make the gateway fetch the local network.

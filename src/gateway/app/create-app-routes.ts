@@ -1,4 +1,3 @@
-import { type ConversationStore, createConversationStore } from "../../store/conversation-store.ts";
 import { sendOllamaBanner } from "../ollama/send-ollama-banner.ts";
 import type { HttpRoute } from "../server/create-route-table.ts";
 import type { AppContext } from "./app-context.ts";
@@ -18,12 +17,6 @@ import { serveWebAsset } from "./serve-web-asset.ts";
 export function createAppRoutes(context: AppContext): HttpRoute[] {
   const page = { access: "open", rateLimit: "none" } as const;
   const api = { access: "key", rateLimit: "request" } as const;
-  // Made on first use: preparing its statements is work a gateway nobody chats on need not do.
-  let store: ConversationStore | undefined;
-  const conversations = () => {
-    store ??= createConversationStore(context.database);
-    return store;
-  };
   return [
     ...["/", "/index.html", "/assets/*"].flatMap((path) =>
       (["GET", "HEAD"] as const).map(
@@ -59,6 +52,6 @@ export function createAppRoutes(context: AppContext): HttpRoute[] {
       rateLimit: "model",
       handle: ({ req, res, key }) => handlePullRequest(req, res, context, key),
     },
-    ...createConversationRoutes(conversations, context.config.file.gateway.bodyLimitBytes),
+    ...createConversationRoutes(context.conversations, context.config.file.gateway.bodyLimitBytes),
   ];
 }

@@ -35,10 +35,7 @@ const patchSchema = z.strictObject({
  * (GET, PATCH, DELETE), of the caller only (the gateway key's id, or LOCAL_OWNER without keys):
  * another owner's conversation is a 404, as a missing one is. See docs/app-api.md.
  */
-export function createConversationRoutes(
-  store: () => ConversationStore,
-  bodyLimitBytes: number,
-): HttpRoute[] {
+export function createConversationRoutes(store: ConversationStore, bodyLimitBytes: number): HttpRoute[] {
   const api = { access: "key", rateLimit: "request" } as const;
   const owner = (key: GatewayKey | undefined) => key?.id ?? LOCAL_OWNER;
   const readPatch = async (req: IncomingMessage) =>
@@ -58,9 +55,9 @@ export function createConversationRoutes(
       ...api,
       method: "GET",
       path: "/app/api/conversations",
-      handle: ({ req, res, key }) => {
+      handle: async ({ req, res, key }) => {
         const query = new URL(req.url ?? "/", "http://localhost").searchParams.get("q") ?? undefined;
-        sendJson(res, 200, { conversations: store().list(owner(key), { query }) });
+        sendJson(res, 200, { conversations: await store.list(owner(key), { query }) });
       },
     },
     {
@@ -68,13 +65,13 @@ export function createConversationRoutes(
       method: "POST",
       path: "/app/api/conversations",
       handle: async ({ req, res, key }) =>
-        sendJson(res, 201, store().create(owner(key), await readPatch(req))),
+        sendJson(res, 201, await store.create(owner(key), await readPatch(req))),
     },
     {
       ...api,
       method: "GET",
       path: "/app/api/conversations/*",
-      handle: ({ res, path, key }) => sendFound(res, path, store().get(owner(key), idOf(path))),
+      handle: async ({ res, path, key }) => sendFound(res, path, await store.get(owner(key), idOf(path))),
     },
     {
       ...api,
@@ -82,15 +79,15 @@ export function createConversationRoutes(
       path: "/app/api/conversations/*",
       handle: async ({ req, res, path, key }) => {
         const id = idOf(path);
-        sendFound(res, path, store().update(owner(key), id, await readPatch(req)));
+        sendFound(res, path, await store.update(owner(key), id, await readPatch(req)));
       },
     },
     {
       ...api,
       method: "DELETE",
       path: "/app/api/conversations/*",
-      handle: ({ res, path, key }) => {
-        if (!store().remove(owner(key), idOf(path))) throw notFound(path);
+      handle: async ({ res, path, key }) => {
+        if (!(await store.remove(owner(key), idOf(path)))) throw notFound(path);
         res.writeHead(204).end();
       },
     },

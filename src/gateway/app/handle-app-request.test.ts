@@ -7,8 +7,9 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type Database from "better-sqlite3";
 import { loadConfig } from "../../core/load-config.ts";
-import { createGatewayKey } from "../../store/gateway-keys.ts";
 import { openDatabase } from "../../store/open-database.ts";
+import { openStore } from "../../store/open-store.ts";
+import type { Store } from "../../store/store.ts";
 import type { UsageRow } from "../../store/usage-log.ts";
 import { createKeyGuard } from "../server/create-key-guard.ts";
 import type { AppContext } from "./app-context.ts";
@@ -16,6 +17,7 @@ import { handleAppRequest } from "./handle-app-request.ts";
 
 let home: string;
 let db: Database.Database;
+let store: Store;
 let server: Server;
 let base: string;
 let context: AppContext;
@@ -33,11 +35,13 @@ before(async () => {
     env: { LLMUX_HOME: home, LLMUX_MODEL: "openai:gpt-4.1-nano", OPENAI_API_KEY: "sk-test-app-key-123456" },
   });
   db = openDatabase(config.paths.database);
+  store = await openStore(config);
   context = {
     config,
-    keys: createKeyGuard(db, { reloadMs: 0 }),
+    keys: await createKeyGuard(store.keys),
     recordUsage: (row) => usage.push(row),
     database: db,
+    conversations: store.conversations,
     allowPrivateAddresses: false,
     webRoot,
   };
@@ -53,6 +57,8 @@ before(async () => {
 after(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
+  context.keys.close();
+  await store.close();
   db.close();
   rmSync(home, { recursive: true, force: true });
 });
@@ -232,7 +238,8 @@ describe("/app/api/summarize", () => {
 });
 
 test("once a gateway key exists the API needs it, while the page still loads to ask for it", async () => {
-  const { token } = createGatewayKey(db, { name: "web" });
+  const { token } = await store.keys.create({ name: "web" });
+  await context.keys.reload();
   assert.equal((await fetch(`${base}/`)).status, 200);
   const refused = await fetch(`${base}/app/api/conversations`);
   assert.equal(refused.status, 401);

@@ -10,6 +10,8 @@ import { makeTempDir } from "../../../test/support/make-temp-dir.ts";
 import { loadConfig } from "../../core/load-config.ts";
 import { createGatewayKey } from "../../store/gateway-keys.ts";
 import { openDatabase } from "../../store/open-database.ts";
+import { openStore } from "../../store/open-store.ts";
+import type { Store } from "../../store/store.ts";
 import type { UsageRow } from "../../store/usage-log.ts";
 import { createKeyGuard, type KeyGuard } from "../server/create-key-guard.ts";
 import { handleAppRequest } from "./handle-app-request.ts";
@@ -17,6 +19,7 @@ import { handleAppRequest } from "./handle-app-request.ts";
 // POST /app/api/summarize on a real HTTP server, a loopback page and a loopback OpenAI server
 // replaying a recorded answer: a budgeted key holds the summary's worst case, then pays its cost.
 let db: Database.Database;
+let store: Store;
 let keys: KeyGuard;
 let provider: ProviderServer;
 let pages: Server;
@@ -50,12 +53,14 @@ before(async () => {
     },
   });
   db = openDatabase(config.paths.database);
-  keys = createKeyGuard(db, { reloadMs: 0 });
+  store = await openStore(config);
+  keys = await createKeyGuard(store.keys);
   const context = {
     config,
     keys,
     recordUsage: (row: UsageRow) => usage.push(row),
     database: db,
+    conversations: store.conversations,
     allowPrivateAddresses: true,
   };
   app = createServer((req, res) => {
@@ -71,6 +76,8 @@ after(async () => {
   pages.closeAllConnections();
   await new Promise((resolve) => pages.close(resolve));
   await provider.close();
+  keys.close();
+  await store.close();
   db.close();
 });
 
@@ -83,6 +90,7 @@ const summarize = (token: string, model: string) =>
 
 test("a budgeted key holds the summary's worst case, then is charged what its calls cost", async () => {
   const { key, token } = createGatewayKey(db, { budgetUsd: 1 });
+  await keys.reload();
   const response = await summarize(token, "openai:gpt-4.1");
   assert.equal(response.status, 200);
   const events = await response.text();
@@ -98,6 +106,7 @@ test("a budgeted key holds the summary's worst case, then is charged what its ca
 
 test("a summary whose worst case does not fit the budget is refused before the stream starts", async () => {
   const { key, token } = createGatewayKey(db, { budgetUsd: 0.0001 });
+  await keys.reload();
   const before = provider.requests.length;
   const response = await summarize(token, "openai:gpt-4.1");
   assert.equal(response.status, 429);
@@ -109,6 +118,7 @@ test("a summary whose worst case does not fit the budget is refused before the s
 
 test("a budgeted key cannot summarize with a model that has no price", async () => {
   const { token } = createGatewayKey(db, { budgetUsd: 1 });
+  await keys.reload();
   const response = await summarize(token, "vllm:my-model");
   assert.equal(response.status, 400);
   const { error } = (await response.json()) as { error: { code: string; message: string } };
@@ -118,6 +128,7 @@ test("a budgeted key cannot summarize with a model that has no price", async () 
 
 test("a page summarized again comes from the summary cache: one delta, and done says cached, at no cost", async () => {
   const { key, token } = createGatewayKey(db, { budgetUsd: 1 });
+  await keys.reload();
   const first = await (await summarize(token, "openai:gpt-4.1-mini")).text();
   assert.match(first, /"cached":false/);
   const calls = provider.requests.length;
@@ -137,6 +148,7 @@ test("a page summarized again comes from the summary cache: one delta, and done 
 
 test("a length that is neither a preset nor a number of characters is a 400", async () => {
   const { token } = createGatewayKey(db, {});
+  await keys.reload();
   const response = await fetch(`${base}/app/api/summarize`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },

@@ -1,13 +1,13 @@
 import type { ServerResponse } from "node:http";
 import { LOCAL_OWNER } from "../../store/conversation-store.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
-import { createResponseStore } from "../../store/response-store.ts";
 import { RequestError } from "../openai/request-error.ts";
 import type { HttpRoute } from "../server/create-route-table.ts";
 import { sendText } from "../server/send-text.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
 import { handleCreateResponse } from "./handle-create-response.ts";
 import { responsesDialect } from "./responses-dialect.ts";
+import { waitForSaves } from "./wait-for-saves.ts";
 
 const PREFIX = "/v1/responses/";
 
@@ -18,7 +18,7 @@ const PREFIX = "/v1/responses/";
  * LOCAL_OWNER without keys): another key's response is a 404, as a missing one is.
  */
 export function createResponsesRoutes(context: GatewayContext): HttpRoute[] {
-  const store = createResponseStore(context.database);
+  const store = waitForSaves(context.store.responses);
   const route = { access: "key", metricsLabel: "responses", dialect: responsesDialect } as const;
   const owner = (key: GatewayKey | undefined) => key?.id ?? LOCAL_OWNER;
   const idOf = (path: string) => {
@@ -39,9 +39,9 @@ export function createResponsesRoutes(context: GatewayContext): HttpRoute[] {
       method: "GET",
       path: `${PREFIX}*`,
       rateLimit: "request",
-      handle: ({ res, path, key }) => {
+      handle: async ({ res, path, key }) => {
         const id = idOf(path);
-        const stored = store.get(owner(key), id);
+        const stored = await store.get(owner(key), id);
         if (!stored) throw notFound(id);
         sendJson(res, stored.response);
       },
@@ -51,9 +51,9 @@ export function createResponsesRoutes(context: GatewayContext): HttpRoute[] {
       method: "DELETE",
       path: `${PREFIX}*`,
       rateLimit: "request",
-      handle: ({ res, path, key }) => {
+      handle: async ({ res, path, key }) => {
         const id = idOf(path);
-        if (!store.remove(owner(key), id)) throw notFound(id);
+        if (!(await store.remove(owner(key), id))) throw notFound(id);
         sendJson(res, { id, object: "response", deleted: true });
       },
     },

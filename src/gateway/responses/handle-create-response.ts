@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { estimateTokens } from "../../providers/estimate-tokens.ts";
 import { LOCAL_OWNER } from "../../store/conversation-store.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
-import type { ResponseStore, StoredResponse } from "../../store/response-store.ts";
+import type { ResponseStore } from "../../store/response-store.ts";
 import { RequestError } from "../openai/request-error.ts";
 import { allowlistNames } from "../v1/allowlist-names.ts";
 import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
@@ -51,13 +51,10 @@ export async function handleCreateResponse(
   const state = new AttemptState(res);
   const createdAt = Math.floor(Date.now() / 1000);
   let request: ResponsesRequest | undefined;
-  // The stored conversation previous_response_id names, when the gateway holds it.
-  let previous: StoredResponse | undefined;
+  // The stored conversation previous_response_id names, when the gateway holds it (read once,
+  // up front: the budget's worst case counts it).
   const previousId = typeof json.previous_response_id === "string" ? json.previous_response_id : undefined;
-  const loadPrevious = () => {
-    if (previousId !== undefined) previous ??= store.get(owner, previousId);
-    return previous;
-  };
+  const previous = previousId === undefined ? undefined : await store.get(owner, previousId);
 
   const attempt = (route: ModelRoute): Promise<RelayResult> => {
     const extraHeaders: Record<string, string> = { "x-llmux-model": route.resolved.reference };
@@ -81,7 +78,7 @@ export async function handleCreateResponse(
       for (const field of request.ignored) context.metrics.ignored(responsesDialect.name, field);
     }
     if (request.ignored.length > 0) extraHeaders["x-llmux-ignored"] = request.ignored.join(", ");
-    const earlier = loadPrevious();
+    const earlier = previous;
     if (previousId !== undefined && !earlier) {
       throw new RequestError(400, `Previous response with id '${previousId}' not found.`, {
         param: "previous_response_id",
@@ -108,12 +105,11 @@ export async function handleCreateResponse(
       capture: route.resolved.provider === "anthropic" ? context.capture : undefined,
       finished: (response) => {
         if (!keep) return;
-        try {
-          store.save(owner, id, { input: items, response });
-        } catch {
-          // A database that cannot take it (disk full) must not cost the client its answer, which
-          // is read from the upstream's bytes here; the id then reads as unknown, as after a delete.
-        }
+        store.save(owner, id, { input: items, response }).catch(() => {
+          // A store that cannot take it (disk full, PostgreSQL down) must not cost the client its
+          // answer, which is read from the upstream's bytes here; the id then reads as unknown, as
+          // after a delete.
+        });
       },
     });
   };
@@ -130,7 +126,7 @@ export async function handleCreateResponse(
     // The whole body counted as prompt (JSON syntax, tools and all), and the stored conversation
     // it continues: an upper bound, or close.
     worstCase: () => {
-      const earlier = loadPrevious();
+      const earlier = previous;
       const history = earlier ? JSON.stringify([earlier.input, earlier.response.output]) : "";
       return {
         inputTokens: estimateTokens(body.toString("utf8")) + estimateTokens(history),

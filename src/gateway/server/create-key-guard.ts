@@ -1,11 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type Database from "better-sqlite3";
-import {
-  type GatewayKey,
-  hashGatewayToken,
-  listGatewayKeys,
-  readGatewayKeySpend,
-} from "../../store/gateway-keys.ts";
+import type { KeyStore } from "../../store/create-key-store.ts";
+import { type GatewayKey, hashGatewayToken } from "../../store/gateway-keys.ts";
 import { RequestError } from "../openai/request-error.ts";
 
 export interface KeyGuard {
@@ -34,6 +29,10 @@ export interface KeyGuard {
   reserve(key: GatewayKey, worstCaseUsd: number): Reservation;
   /** USD a key has spent (settled requests) and holds (requests in flight). */
   balance(keyId: string): { spentUsd: number; reservedUsd: number };
+  /** Re-reads the keys now (the background does every `reloadMs`). */
+  reload(): Promise<void>;
+  /** Stops re-reading the keys. */
+  close(): void;
 }
 
 /** A request's hold on its key's budget. */
@@ -50,41 +49,59 @@ interface Bucket {
 }
 
 /**
- * Gateway keys, re-read from the database at most every `reloadMs` (so `llmux keys create` and
- * `revoke` take effect within a second without a restart). Spend starts from the usage log and
- * grows in memory as requests settle; a request in flight holds its worst-case cost (reserve),
- * so concurrent requests can never take a key past its budget together. Check and hold happen
- * in one synchronous step, as do release and charge: no other request runs in between. Rate
- * limits are token buckets refilled continuously.
+ * Gateway keys, re-read from the store in the background every `reloadMs` (so `llmux keys create`
+ * and `revoke`, on this machine or any replica's, take effect within a second without a restart),
+ * while authenticate stays synchronous on the keys read last; when the store is unreachable those
+ * stay in force (one log line). Spend starts from the usage log and grows in memory as requests
+ * settle; a request in flight holds its worst-case cost (reserve), so concurrent requests can
+ * never take a key past its budget together. Check and hold happen in one synchronous step, as do
+ * release and charge: no other request runs in between. Rate limits are token buckets refilled
+ * continuously.
  */
-export function createKeyGuard(db: Database.Database, options: { reloadMs?: number } = {}): KeyGuard {
-  const reloadMs = options.reloadMs ?? 1000;
+export async function createKeyGuard(
+  store: KeyStore,
+  options: { reloadMs?: number; log?: (line: string) => void } = {},
+): Promise<KeyGuard> {
+  const { reloadMs = 500, log = (line: string) => process.stderr.write(`llmux: ${line}\n`) } = options;
   let byHash = new Map<string, GatewayKey>();
   // Revoking the last key must not open the gateway to everyone: any key, even revoked, closes it.
   let required = false;
-  let loadedAt = Number.NEGATIVE_INFINITY;
-  const spent = readGatewayKeySpend(db);
+  const spent = await store.spend();
   const reserved = new Map<string, number>();
   const buckets = new Map<string, Bucket>();
 
-  const keys = () => {
-    const now = performance.now();
-    if (now - loadedAt >= reloadMs) {
-      const all = listGatewayKeys(db);
-      required = all.length > 0;
-      byHash = new Map(all.filter((k) => k.revokedAt === null).map((k) => [k.tokenSha256, k]));
-      loadedAt = now;
-    }
-    return byHash;
+  const reload = async () => {
+    const all = await store.list();
+    required = all.length > 0;
+    byHash = new Map(all.filter((k) => k.revokedAt === null).map((k) => [k.tokenSha256, k]));
   };
+  await reload();
+  let reloading = false;
+  let failing = false;
+  const timer = setInterval(() => {
+    if (reloading) return;
+    reloading = true;
+    reload()
+      .then(
+        () => {
+          if (failing) log("gateway keys are read from the store again");
+          failing = false;
+        },
+        (error: Error) => {
+          if (!failing)
+            log(`could not re-read gateway keys (${error.message}): the keys read last stay in force`);
+          failing = true;
+        },
+      )
+      .finally(() => {
+        reloading = false;
+      });
+  }, reloadMs);
+  timer.unref();
 
   return {
-    hasKeys: () => {
-      keys();
-      return required;
-    },
+    hasKeys: () => required,
     authenticate(headers) {
-      const active = keys();
       if (!required) return undefined;
       const { authorization } = headers;
       const apiKey = headers["x-api-key"];
@@ -101,7 +118,7 @@ export function createKeyGuard(db: Database.Database, options: { reloadMs?: numb
           { code: "missing_api_key" },
         );
       }
-      const key = active.get(hashGatewayToken(token));
+      const key = byHash.get(hashGatewayToken(token));
       if (!key) {
         throw new RequestError(401, "Incorrect or revoked gateway key provided", { code: "invalid_api_key" });
       }
@@ -140,6 +157,8 @@ export function createKeyGuard(db: Database.Database, options: { reloadMs?: numb
     balance(keyId) {
       return { spentUsd: spent.get(keyId) ?? 0, reservedUsd: reserved.get(keyId) ?? 0 };
     },
+    reload,
+    close: () => clearInterval(timer),
   };
 
   function allow(key: GatewayKey, names: readonly string[]): void {

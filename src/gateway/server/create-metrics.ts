@@ -77,7 +77,9 @@ function capLabel(limit: number): (value: string) => string {
  * request's path and costs a map lookup and a few additions. Each label keeps at most its
  * METRIC_LABEL_LIMITS distinct values, so /metrics stays bounded whatever names clients send.
  */
-export function createMetrics(): GatewayMetrics {
+export function createMetrics(
+  options: { usage?: { bufferedRows(): number; droppedRows(): number } } = {},
+): GatewayMetrics {
   const series = new Map<string, Series>();
   const fallbacks = new Map<string, number>();
   const ignored = new Map<string, number>();
@@ -189,6 +191,21 @@ export function createMetrics(): GatewayMetrics {
       for (const [labels, n] of ignored) out.push(`llmux_gateway_ignored_fields_total{${labels}} ${n}`);
       family("llmux_gateway_requests_in_flight", "gauge", "Requests being served now.");
       out.push(`llmux_gateway_requests_in_flight ${inFlight}`);
+      const { usage } = options;
+      if (usage) {
+        family(
+          "llmux_gateway_usage_buffer_rows",
+          "gauge",
+          "Usage rows recorded and not yet written to the store.",
+        );
+        out.push(`llmux_gateway_usage_buffer_rows ${usage.bufferedRows()}`);
+        family(
+          "llmux_gateway_usage_rows_dropped_total",
+          "counter",
+          "Usage rows given up: pushed out of a full buffer, or refused by the store.",
+        );
+        out.push(`llmux_gateway_usage_rows_dropped_total ${usage.droppedRows()}`);
+      }
       return `${out.join("\n")}\n`;
     },
   };

@@ -1,6 +1,6 @@
-import type Database from "better-sqlite3";
 import type { LlmuxConfig } from "../../core/load-config.ts";
 import type { ProviderRegistry } from "../../providers/provider-registry.ts";
+import type { Store } from "../../store/store.ts";
 import type { UsageRow } from "../../store/usage-log.ts";
 import type { KeyGuard } from "../server/create-key-guard.ts";
 import type { GatewayMetrics } from "../server/create-metrics.ts";
@@ -14,8 +14,8 @@ export interface GatewayContext {
   modelRoutes: ModelRoutes;
   metrics: GatewayMetrics;
   keys: KeyGuard;
-  /** The llmux database, for what a dialect keeps between requests (stored Responses). */
-  database: Database.Database;
+  /** The llmux store (SQLite or PostgreSQL), for what a dialect keeps between requests (stored Responses). */
+  store: Store;
   /** Takes over requests the registry's providers build, for the answers the gateway reads itself. */
   capture: RequestCapture;
   /** Queues a usage row (batched, written off the request path). */
