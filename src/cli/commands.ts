@@ -61,6 +61,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./keys.ts")).keysCommand,
   },
   {
+    name: "db",
+    summary: "the store: migrate it, or copy the SQLite file into PostgreSQL (db copy --to postgres://...)",
+    load: async () => (await import("./db.ts")).dbCommand,
+  },
+  {
     name: "read",
     summary: "print the main content of a web page, file or stdin, without navigation, ads and footers",
     load: async () => (await import("./read.ts")).readCommand,
