@@ -398,6 +398,27 @@ describe("an OpenAI upstream, by translation", () => {
     assert.deepEqual(sent[2], { role: "tool", tool_call_id: "call_1", content: "Sunny" });
   });
 
+  test("embed through OpenAI's embeddings; the embedded engine has none (a 400 message)", async () => {
+    const fixture = "openai/embedding/openai-embedding";
+    const openai = await server(startOpenAIServer, [{ fixture }]);
+    const { gateway: gw } = await gateway(openaiEnv(openai));
+    const client = new Ollama({ host: gw.url });
+    const { embeddings, prompt_eval_count } = await client.embed({
+      model: "openai:text-embedding-3-small",
+      input: ["sunny day at the beach", "rainy day in the city"],
+    });
+    const recorded = (readFixture(fixture).json as { data: { embedding: number[] }[] }).data;
+    assert.deepEqual(
+      embeddings,
+      recorded.map((d) => d.embedding),
+    );
+    assert.equal(prompt_eval_count, 12);
+    assert.deepEqual(openai.requests[0]!.json?.input, ["sunny day at the beach", "rainy day in the city"]);
+    const none = await failure(client.embed({ model: "local:llama3.2:1b", input: "x" }));
+    assert.equal(none.status, 400);
+    assert.match(none.message, /offers no embeddings/);
+  });
+
   test("a stream that fails mid-way ends with Ollama's error line, which the client throws", async () => {
     const openai = await server(startOpenAIServer, [
       { fixture: "openai/chat/openai-text", stallAfterEvents: 5 },
