@@ -1,0 +1,264 @@
+// llmux on PostgreSQL as replicas use it: `llmux keys`, `usage`, `db migrate` and `db copy` as the
+// built binary, `llmux serve` answering with a key the CLI created and refusing it within a second
+// of its revocation, and two gateways on one database sharing conversations and stored Responses.
+// A real PostgreSQL server on loopback; its URL carries a password (trust auth ignores it) that
+// must never be printed.
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { after, before, describe, test } from "node:test";
+import OpenAI from "openai";
+import { loadConfig } from "../src/core/load-config.ts";
+import { openStore } from "../src/store/open-store.ts";
+import { OPENAI_KEY, startTestGateway } from "./gateway-support.ts";
+import { type ProviderServer, startOpenAIServer } from "./servers/index.ts";
+import { closedLoopbackUrl } from "./support/closed-loopback-url.ts";
+import { CLI, makeHome, parseJsonLines, runCli } from "./support/run-cli.ts";
+import { type PostgresServer, startPostgres } from "./support/start-postgres.ts";
+
+const PASSWORD = "pg-pass-never-shown-42";
+let postgres: PostgresServer;
+const servers: ProviderServer[] = [];
+const children: ChildProcess[] = [];
+const closers: (() => Promise<void>)[] = [];
+before(async () => {
+  postgres = await startPostgres();
+});
+after(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  for (const close of closers.reverse()) await close();
+  await Promise.all(servers.map((s) => s.close()));
+  await postgres.stop();
+});
+
+/** A fresh database's URL, with the password in it. */
+async function databaseUrl(): Promise<string> {
+  return (await postgres.createDatabase()).replace("//llmux@", `//llmux:${PASSWORD}@`);
+}
+
+async function openAI(): Promise<ProviderServer> {
+  const server = await startOpenAIServer([{ fixture: "openai/chat/openai-text" }]);
+  servers.push(server);
+  return server;
+}
+
+function assertNoPassword(...texts: string[]): void {
+  for (const text of texts) assert.doesNotMatch(text, new RegExp(PASSWORD), "the password was printed");
+}
+
+describe("the CLI and `llmux serve` on PostgreSQL", () => {
+  test("db migrate, keys create, serve with that key, revoke stops it within a second, SIGTERM writes the usage rows", async () => {
+    const url = await databaseUrl();
+    const home = makeHome();
+    const upstream = await openAI();
+    const env = {
+      LLMUX_DATABASE_URL: url,
+      OPENAI_API_KEY: OPENAI_KEY,
+      OPENAI_BASE_URL: `${upstream.url}/v1`,
+    };
+    const cli = (args: string[]) => runCli(args, { home, env });
+
+    const migrated = await cli(["db", "migrate"]);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    assert.match(
+      migrated.stdout,
+      /^postgres:\/\/llmux:\*\*\*@127\.0\.0\.1:\d+\/test_\d+ \(postgres\): schema version \d+\n$/,
+    );
+
+    const created = await cli(["keys", "create", "--name", "ci", "--rpm", "100", "--json"]);
+    assert.equal(created.code, 0, created.stderr);
+    const { id, token } = parseJsonLines<{ id: string; token: string }>(created.stdout)[0]!;
+
+    const child = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
+      env: { PATH: process.env.PATH ?? "", LLMUX_HOME: home, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const gatewayUrl = await new Promise<string>((resolve, reject) => {
+      let stdout = "";
+      child.stdout!.on("data", (d: Buffer) => {
+        stdout += d.toString();
+        const line = /^(http:\/\/\S+)\n/.exec(stdout);
+        if (line) resolve(line[1]!);
+      });
+      child.on("exit", (code) => reject(new Error(`llmux serve exited with ${code}: ${stderr}`)));
+    });
+    const ask = (apiKey: string) =>
+      new OpenAI({ baseURL: `${gatewayUrl}/v1`, apiKey, maxRetries: 0 }).chat.completions.create({
+        model: "openai:gpt-4.1-nano",
+        messages: [{ role: "user", content: "Hi" }],
+      });
+    assert.ok((await ask(token)).choices[0]?.message.content);
+    await assert.rejects(ask("llmux_not-a-key-at-all-123456"), OpenAI.AuthenticationError);
+
+    const revoked = await cli(["keys", "revoke", id]);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    const since = performance.now();
+    for (;;) {
+      const response = await fetch(`${gatewayUrl}/v1/models`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (response.status === 401) break;
+      assert.ok(performance.now() - since < 1000, "still served a second after its revocation");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    assert.equal((await exited)[0], 0, stderr);
+    const usage = await cli(["usage", "--json"]);
+    assert.equal(usage.code, 0, usage.stderr);
+    assert.deepEqual(
+      parseJsonLines(usage.stdout).map((row) => [row.provider, row.model, row.calls]),
+      [["openai", "gpt-4.1-nano", 1]],
+      "the answered request's row reached PostgreSQL",
+    );
+    const listed = parseJsonLines((await cli(["keys", "list", "--json"])).stdout);
+    assert.deepEqual(
+      listed.map((key) => [key.id, key.name, key.revokedAt !== null]),
+      [[id, "ci", true]],
+    );
+    assertNoPassword(migrated.stdout, migrated.stderr, created.stderr, stderr, usage.stdout, usage.stderr);
+  });
+
+  test("an unreachable database is one line, exit code 31, without the password", async () => {
+    const port = new URL(await closedLoopbackUrl()).port;
+    const run = await runCli(["keys", "list"], {
+      env: { LLMUX_DATABASE_URL: `postgres://llmux:${PASSWORD}@127.0.0.1:${port}/llmux` },
+    });
+    assert.equal(run.code, 31);
+    assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
+    assert.match(run.stderr, /PostgreSQL refused the connection at postgres:\/\/llmux:\*\*\*@127\.0\.0\.1/);
+    assertNoPassword(run.stdout, run.stderr);
+  });
+
+  test("db copy moves keys, usage, conversations and stored Responses from SQLite into an empty database, once", async () => {
+    const home = makeHome();
+    const sqlite = await openStore(loadConfig({ cwd: home, env: { LLMUX_HOME: home } }));
+    const { key, token } = await sqlite.keys.create({ name: "moved", budgetUsd: 5 });
+    const usageRow = {
+      time: new Date("2026-11-30T10:00:00Z"),
+      provider: "openai",
+      model: "gpt-4.1",
+      inputTokens: 10,
+      outputTokens: 5,
+      latencyMs: 100,
+      outcome: "ok" as const,
+      errorKind: null,
+      source: "gateway" as const,
+    };
+    for (const costUsd of [0.5, 0.25, null])
+      sqlite.usage.record({ ...usageRow, costUsd, gatewayKeyId: key.id });
+    const conversation = await sqlite.conversations.create(key.id, {
+      title: "Moved chat",
+      messages: [
+        {
+          role: "user",
+          content: "Hello",
+          model: null,
+          inputTokens: null,
+          outputTokens: null,
+          costUsd: null,
+          latencyMs: null,
+          timeToFirstTokenMs: null,
+          outcome: null,
+        },
+      ],
+    });
+    const stored = { input: [{ role: "user", content: "Hi" }], response: { id: "resp_1", output: [] } };
+    await sqlite.responses.save(key.id, "resp_1", stored);
+    await sqlite.usage.flush();
+    const usageBefore = await sqlite.usage.query();
+    await sqlite.close();
+
+    const url = await databaseUrl();
+    const copied = await runCli(["db", "copy", "--to", url], { home });
+    assert.equal(copied.code, 0, copied.stderr);
+    assert.match(
+      copied.stdout,
+      /Copied 1 gateway keys, 3 usage rows, 1 conversations, 1 conversation messages, 1 stored responses from .*llmux\.db to postgres:\/\/llmux:\*\*\*@/,
+    );
+
+    const pg = await openStore(loadConfig({ cwd: home, env: { LLMUX_HOME: home, LLMUX_DATABASE_URL: url } }));
+    closers.push(() => pg.close());
+    assert.deepEqual(
+      (await pg.keys.list()).map((k) => [k.id, k.name, k.budgetUsd, k.prefix]),
+      [[key.id, "moved", 5, token.slice(0, 10)]],
+    );
+    assert.deepEqual(await pg.usage.query(), usageBefore);
+    assert.deepEqual(await pg.keys.spend(), new Map([[key.id, 0.75]]));
+    assert.deepEqual(await pg.conversations.get(key.id, conversation.id), conversation);
+    assert.deepEqual(await pg.responses.get(key.id, "resp_1"), stored);
+    // New rows follow the copied ones.
+    pg.usage.record({ ...usageRow, gatewayKeyId: null, costUsd: 0 });
+    await pg.usage.flush();
+
+    const again = await runCli(["db", "copy", "--to", url], { home });
+    assert.equal(again.code, 3);
+    assert.match(again.stderr, /is not empty \(it holds 1 gateway keys, 4 usage rows/);
+    assert.equal(again.stderr.trim().split("\n").length, 1, again.stderr);
+    assertNoPassword(copied.stdout, copied.stderr, again.stderr);
+  });
+});
+
+describe("two gateways on one PostgreSQL database", () => {
+  test("a conversation saved on one is read and changed on the other; so is a stored Response, and its previous_response_id", async () => {
+    const url = await databaseUrl();
+    const upstream = await startOpenAIServer([{ fixture: "groq/groq-text" }]);
+    servers.push(upstream);
+    const env = {
+      LLMUX_DATABASE_URL: url,
+      GROQ_API_KEY: "gsk-test-key-123456",
+      GROQ_BASE_URL: `${upstream.url}/openai/v1`,
+    };
+    const [one, two] = await Promise.all([startTestGateway(env), startTestGateway(env)]);
+    closers.push(
+      () => one.gateway.close(),
+      () => two.gateway.close(),
+    );
+    const api = (gateway: typeof one, path = "") => `${gateway.gateway.url}/app/api/conversations${path}`;
+    const created = await fetch(api(one), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ title: "Shared", messages: [{ role: "user", content: "Hi from one" }] }),
+    });
+    assert.equal(created.status, 201);
+    const { id } = (await created.json()) as { id: string };
+    const read = (await (await fetch(api(two, `/${id}`))).json()) as { title: string; messages: unknown[] };
+    assert.deepEqual([read.title, read.messages.length], ["Shared", 1]);
+    const renamed = await fetch(api(two, `/${id}`), {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ title: "Renamed on two" }),
+    });
+    assert.equal(renamed.status, 200);
+    const listed = (await (await fetch(api(one, "?q=renamed"))).json()) as {
+      conversations: { id: string }[];
+    };
+    assert.deepEqual(
+      listed.conversations.map((c) => c.id),
+      [id],
+    );
+
+    const GROQ = "groq:llama-3.3-70b-versatile";
+    const first = await one.client().responses.create({ model: GROQ, input: "Invent a holiday" });
+    const retrieved = await two.client().responses.retrieve(first.id);
+    assert.equal(retrieved.output_text, first.output_text);
+    const second = await two
+      .client()
+      .responses.create({ model: GROQ, previous_response_id: first.id, input: "Another" });
+    assert.equal(second.previous_response_id, first.id);
+    const sent = upstream.requests.at(-1)!.json!.messages as { role: string }[];
+    assert.deepEqual(
+      sent.map((m) => m.role),
+      ["user", "assistant", "user"],
+      "the second gateway continued the first one's conversation",
+    );
+    const metrics = await (await fetch(`${one.gateway.url}/metrics`)).text();
+    assert.match(metrics, /^llmux_gateway_usage_buffer_rows \d+$/m);
+  });
+});
