@@ -110,19 +110,30 @@ describe("the CLI and `llmux serve` on PostgreSQL", () => {
     const exited = once(child, "exit");
     child.kill("SIGTERM");
     assert.equal((await exited)[0], 0, stderr);
+    // The CLI's own calls are logged there too.
+    const asked = await cli(["ask", "Hi", "--model", "openai:gpt-4.1-nano"]);
+    assert.equal(asked.code, 0, asked.stderr);
     const usage = await cli(["usage", "--json"]);
     assert.equal(usage.code, 0, usage.stderr);
     assert.deepEqual(
       parseJsonLines(usage.stdout).map((row) => [row.provider, row.model, row.calls]),
-      [["openai", "gpt-4.1-nano", 1]],
-      "the answered request's row reached PostgreSQL",
+      [["openai", "gpt-4.1-nano", 2]],
+      "the gateway's row (written on SIGTERM) and the CLI's reached PostgreSQL",
     );
     const listed = parseJsonLines((await cli(["keys", "list", "--json"])).stdout);
     assert.deepEqual(
       listed.map((key) => [key.id, key.name, key.revokedAt !== null]),
       [[id, "ci", true]],
     );
-    assertNoPassword(migrated.stdout, migrated.stderr, created.stderr, stderr, usage.stdout, usage.stderr);
+    assertNoPassword(
+      migrated.stdout,
+      migrated.stderr,
+      created.stderr,
+      stderr,
+      asked.stderr,
+      usage.stdout,
+      usage.stderr,
+    );
   });
 
   test("an unreachable database is one line, exit code 31, without the password", async () => {

@@ -27,6 +27,8 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
     types,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
+    // An idle connection must not keep a finished CLI command running.
+    allowExitOnIdle: true,
   });
   pool.on("error", (error) => options.onIdleError?.(error));
   const numbered = new Map<string, string>();
