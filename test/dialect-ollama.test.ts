@@ -173,6 +173,22 @@ describe("the embedded engine through Ollama's API", () => {
     const whole = await client.chat({ model: "llama3.2:1b", messages, stream: false, options: SHORT });
     assert.equal(whole.message.content, streamed, "the same seed gives the same answer both ways");
     assert.equal(whole.model, "llama3.2:1b");
+    // A schema the engine enforces with a grammar, whatever the tiny model would say.
+    const schema = {
+      type: "object",
+      properties: { mood: { type: "string", enum: ["happy", "sad"] } },
+      required: ["mood"],
+    };
+    const structured = await client.chat({
+      model: "llama3.2:1b",
+      messages,
+      format: schema,
+      options: { seed: 1 },
+    });
+    assert.ok(
+      ["happy", "sad"].includes(JSON.parse(structured.message.content).mood),
+      structured.message.content,
+    );
     // `ollama run` loads the model first with an empty chat.
     const load = await client.chat({ model: "llama3.2:1b", messages: [] });
     assert.equal(load.done, true);
