@@ -529,6 +529,27 @@ describe("an Ollama upstream, passed through", () => {
     );
   });
 
+  test("show asks the Ollama upstream itself; its 404 is Ollama's", async () => {
+    const shown = {
+      parameters: "stop <|eot_id|>",
+      template: "{{ .Prompt }}",
+      details: { format: "gguf", family: "llama", parameter_size: "3.2B", quantization_level: "Q4_K_M" },
+      model_info: { "general.architecture": "llama", "llama.context_length": 131072 },
+      capabilities: ["completion", "tools", "vision"],
+    };
+    const ollama = await server(startOllamaServer, [
+      { json: shown },
+      { status: 404, message: "model not found" },
+    ]);
+    const { gateway: gw } = await gateway({ OLLAMA_HOST: ollama.url });
+    const client = new Ollama({ host: gw.url });
+    assert.deepEqual(await client.show({ model: "ollama:llama3.2:3b" }), shown);
+    assert.deepEqual(ollama.requests[0]!.json, { model: "llama3.2:3b", verbose: false });
+    const missing = await failure(client.show({ model: "ollama:nope" }));
+    assert.equal(missing.status, 404);
+    assert.equal(missing.message, "model 'ollama:nope' not found");
+  });
+
   test("embed and the older embeddings", async () => {
     const ollama = await server(startOllamaServer, [
       ollamaResponses.embed([

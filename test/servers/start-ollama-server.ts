@@ -9,7 +9,7 @@ const ollamaProtocol: WireProtocol = {
   classify(req) {
     if (req.method === "GET" && req.pathname.endsWith("/api/tags")) return "json";
     if (req.method !== "POST") return undefined;
-    if (req.pathname.endsWith("/api/embed")) return "json";
+    if (req.pathname.endsWith("/api/embed") || req.pathname.endsWith("/api/show")) return "json";
     if (!req.pathname.endsWith("/api/chat") && !req.pathname.endsWith("/api/generate")) return undefined;
     // Ollama streams unless told not to.
     return req.json?.stream === false ? "json" : "stream";
@@ -22,7 +22,7 @@ const ollamaProtocol: WireProtocol = {
 
 /**
  * Ollama native API, per its docs/api.md: `POST /api/chat` and `POST /api/generate` (NDJSON stream
- * unless the body has `stream: false`), `POST /api/embed`, `GET /api/tags`; errors are `{"error": "..."}`.
+ * unless the body has `stream: false`), `POST /api/embed`, `POST /api/show`, `GET /api/tags`; errors are `{"error": "..."}`.
  * No recorded Ollama responses exist: script it with `ollamaResponses` or inline bodies.
  * The ollama-ai-provider-v2 base URL is the server's URL + "/api".
  */

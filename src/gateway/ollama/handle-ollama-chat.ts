@@ -14,6 +14,7 @@ import { convertOllamaGenerateRequest } from "./convert-ollama-generate-request.
 import { createOllamaEncoder } from "./create-ollama-encoder.ts";
 import { createOllamaRelay } from "./create-ollama-relay.ts";
 import { ollamaDialect } from "./ollama-dialect.ts";
+import { ollamaNativeOrigin } from "./ollama-native-origin.ts";
 import { resolveOllamaModelName } from "./resolve-ollama-model-name.ts";
 import { translateOllamaChat } from "./translate-ollama-chat.ts";
 
@@ -53,8 +54,7 @@ export async function handleOllamaChat(
   const attempt = (route: ModelRoute): Promise<RelayResult> => {
     const extraHeaders: Record<string, string> = { "x-llmux-model": route.resolved.reference };
     if (route.resolved.provider === "ollama" && route.passthrough) {
-      // The target is Ollama's OpenAI-compatible /v1; its native API sits beside it.
-      const origin = route.passthrough.baseURL.replace(/\/v1$/, "");
+      const origin = ollamaNativeOrigin(route.passthrough);
       const path = `/api/${kind}`;
       return relayUpstream({
         origin,

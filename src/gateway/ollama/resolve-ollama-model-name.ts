@@ -1,6 +1,7 @@
 import { isLlmuxError } from "../../core/errors.ts";
 import { RequestError } from "../openai/request-error.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
+import { ollamaModelNotFound } from "./ollama-model-not-found.ts";
 
 /**
  * The llmux model reference an Ollama client's model name means. Ollama clients send bare names
@@ -36,14 +37,7 @@ function checked(context: GatewayContext, name: string): string {
       (error instanceof RequestError && error.status === 404) ||
       (isLlmuxError(error) && (error.kind === "model_not_found" || error.kind === "usage"));
     if (notFound && (context.config.file.gateway.fallbacks[name] ?? []).length === 0) {
-      throw new RequestError(
-        404,
-        `model '${name.length > 200 ? `${name.slice(0, 200)}...` : name}' not found`,
-        {
-          param: "model",
-          code: "model_not_found",
-        },
-      );
+      throw ollamaModelNotFound(name);
     }
   }
   return name;
