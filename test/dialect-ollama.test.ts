@@ -414,6 +414,27 @@ describe("an OpenAI upstream, by translation", () => {
     assert.deepEqual(sent[2], { role: "tool", tool_call_id: "call_1", content: "Sunny" });
   });
 
+  test("images on a message reach the upstream as image parts", async () => {
+    const openai = await server(startOpenAIServer, [{ fixture: "openai/chat/openai-text" }]);
+    const { gateway: gw } = await gateway(openaiEnv(openai));
+    const png =
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+    const answer = await new Ollama({ host: gw.url }).chat({
+      model: "openai:gpt-4.1-nano",
+      messages: [{ role: "user", content: "What is this?", images: [png] }],
+    });
+    assert.equal(answer.message.content, OPENAI_ANSWER);
+    assert.deepEqual(openai.requests[0]!.json?.messages, [
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "What is this?" },
+          { type: "image_url", image_url: { url: `data:image/png;base64,${png}` } },
+        ],
+      },
+    ]);
+  });
+
   test("embed through OpenAI's embeddings; the embedded engine has none (a 400 message)", async () => {
     const fixture = "openai/embedding/openai-embedding";
     const openai = await server(startOpenAIServer, [{ fixture }]);
