@@ -593,11 +593,12 @@ describe("an Ollama upstream, passed through", () => {
 });
 
 describe("keys and the Ollama-only port", () => {
-  test("with keys: a missing key is a 401, a model outside the allowlist a 403, too many requests a 429, as messages", async () => {
+  test("with keys: a missing key is a 401, a model outside the allowlist a 403, too many requests and a spent budget 429s, as messages", async () => {
     const openai = await server(startOpenAIServer, [{ fixture: "openai/chat/openai-text" }]);
     const home = makeTempDir("llmux-ollama-keys-");
     const db = openDatabase(join(home, "llmux.db"));
     const { token } = createGatewayKey(db, { name: "editor", models: ["openai:gpt-4.1-nano"], rpm: 1 });
+    const poor = createGatewayKey(db, { name: "poor", budgetUsd: 0.000001 }).token;
     db.close();
     const { gateway: gw } = await gateway(openaiEnv(openai), {}, home);
     const refused = await failure(new Ollama({ host: gw.url }).list());
@@ -613,6 +614,15 @@ describe("keys and the Ollama-only port", () => {
     const limited = await failure(client.chat({ model: "openai:gpt-4.1-nano", messages }));
     assert.equal(limited.status, 429);
     assert.match(limited.message, /^[A-Z]/);
+    // A budget too small for the request's worst case refuses it before any model is called.
+    const broke = await failure(
+      new Ollama({ host: gw.url, headers: { authorization: `Bearer ${poor}` } }).chat({
+        model: "openai:gpt-4.1-nano",
+        messages,
+      }),
+    );
+    assert.equal(broke.status, 429);
+    assert.match(broke.message, /budget/i);
     assert.equal(openai.requests.length, 1);
   });
 
