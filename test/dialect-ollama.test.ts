@@ -321,11 +321,22 @@ describe("an OpenAI upstream, by translation", () => {
         model: "openai:gpt-4.1-nano",
         messages,
         stream: false,
-        options: { num_ctx: 4096, mirostat: 1 },
+        options: { num_ctx: 4096, mirostat: 1, made_up: 2 },
       }),
     });
     assert.equal(raw.status, 200);
-    assert.equal(raw.headers.get("x-llmux-ignored"), "options.num_ctx, options.mirostat");
+    assert.equal(raw.headers.get("x-llmux-ignored"), "options.num_ctx, options.mirostat, options.made_up");
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    assert.match(
+      metrics,
+      /llmux_gateway_ignored_fields_total\{dialect="ollama",field="options\.mirostat"\} 1/,
+    );
+    assert.match(
+      metrics,
+      /llmux_gateway_ignored_fields_total\{dialect="ollama",field="options\.num_ctx"\} 2/,
+    );
+    // Names Ollama does not know are counted together, so clients cannot grow /metrics.
+    assert.match(metrics, /llmux_gateway_ignored_fields_total\{dialect="ollama",field="other"\} 1/);
   });
 
   test("format as a JSON schema becomes json_schema; tools come back with object arguments", async () => {

@@ -11,6 +11,7 @@ import { readModelRequest } from "../v1/read-model-request.ts";
 import { type RelayResult, relayUpstream } from "../v1/relay-upstream.ts";
 import { convertOllamaChatRequest, type OllamaCallRequest } from "./convert-ollama-chat-request.ts";
 import { convertOllamaGenerateRequest } from "./convert-ollama-generate-request.ts";
+import { countOllamaIgnored } from "./count-ollama-ignored.ts";
 import { createOllamaEncoder } from "./create-ollama-encoder.ts";
 import { createOllamaRelay } from "./create-ollama-relay.ts";
 import { ollamaDialect } from "./ollama-dialect.ts";
@@ -77,7 +78,10 @@ export async function handleOllamaChat(
     if (kind === "chat" ? isEmpty(json.messages) : isEmpty(json.prompt) && isEmpty(json.images)) {
       return answerLoad(res, state, name, kind, json.keep_alive === 0 || json.keep_alive === "0");
     }
-    request ??= kind === "chat" ? convertOllamaChatRequest(json) : convertOllamaGenerateRequest(json);
+    if (!request) {
+      request = kind === "chat" ? convertOllamaChatRequest(json) : convertOllamaGenerateRequest(json);
+      countOllamaIgnored(context.metrics, request.ignored);
+    }
     if (request.ignored.length > 0) extraHeaders["x-llmux-ignored"] = request.ignored.join(", ");
     return translateOllamaChat({
       model: route.languageModel(),
