@@ -273,3 +273,46 @@ describe("two gateways on one PostgreSQL database", () => {
     assert.match(metrics, /^llmux_gateway_usage_buffer_rows \d+$/m);
   });
 });
+
+describe("PostgreSQL restarting under load", () => {
+  test("the gateway keeps answering, and every answered request has its usage row afterwards", async () => {
+    const url = await databaseUrl();
+    const upstream = await openAI();
+    const { gateway, client } = await startTestGateway({
+      LLMUX_DATABASE_URL: url,
+      OPENAI_API_KEY: OPENAI_KEY,
+      OPENAI_BASE_URL: `${upstream.url}/v1`,
+    });
+    let answered = 0;
+    let failed = 0;
+    let stop = false;
+    const load = async () => {
+      while (!stop) {
+        try {
+          await client().chat.completions.create({
+            model: "openai:gpt-4.1-nano",
+            messages: [{ role: "user", content: "Hi" }],
+          });
+          answered++;
+        } catch {
+          failed++;
+        }
+      }
+    };
+    const clients = Array.from({ length: 4 }, load);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await postgres.restart();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    stop = true;
+    await Promise.all(clients);
+    await gateway.close();
+    const store = await openStore(
+      loadConfig({ cwd: makeHome(), env: { LLMUX_HOME: makeHome(), LLMUX_DATABASE_URL: url } }),
+    );
+    closers.push(() => store.close());
+    const [{ calls }] = (await store.usage.query()) as [{ calls: number }];
+    assert.equal(failed, 0);
+    assert.ok(answered > 20, `${answered} answered`);
+    assert.equal(calls, answered, "one usage row per answered request");
+  });
+});

@@ -7,7 +7,6 @@ import { sendText } from "../server/send-text.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
 import { handleCreateResponse } from "./handle-create-response.ts";
 import { responsesDialect } from "./responses-dialect.ts";
-import { waitForSaves } from "./wait-for-saves.ts";
 
 const PREFIX = "/v1/responses/";
 
@@ -18,7 +17,7 @@ const PREFIX = "/v1/responses/";
  * LOCAL_OWNER without keys): another key's response is a 404, as a missing one is.
  */
 export function createResponsesRoutes(context: GatewayContext): HttpRoute[] {
-  const store = waitForSaves(context.store.responses);
+  const store = context.store.responses;
   const route = { access: "key", metricsLabel: "responses", dialect: responsesDialect } as const;
   const owner = (key: GatewayKey | undefined) => key?.id ?? LOCAL_OWNER;
   const idOf = (path: string) => {

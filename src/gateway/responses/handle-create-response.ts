@@ -14,6 +14,7 @@ import { readModelRequest } from "../v1/read-model-request.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
 import { convertResponsesInputToPrompt } from "./convert-responses-input-to-prompt.ts";
 import { createItemId } from "./create-item-id.ts";
+import { holdAnswerUntil } from "./hold-answer-until.ts";
 import { parseResponsesRequest, type ResponsesRequest } from "./parse-responses-request.ts";
 import { responsesDialect } from "./responses-dialect.ts";
 import { speaksResponses } from "./speaks-responses.ts";
@@ -105,11 +106,10 @@ export async function handleCreateResponse(
       capture: route.resolved.provider === "anthropic" ? context.capture : undefined,
       finished: (response) => {
         if (!keep) return;
-        store.save(owner, id, { input: items, response }).catch(() => {
-          // A store that cannot take it (disk full, PostgreSQL down) must not cost the client its
-          // answer, which is read from the upstream's bytes here; the id then reads as unknown, as
-          // after a delete.
-        });
+        // A store that cannot take it (disk full, PostgreSQL down) must not cost the client its
+        // answer, which is read from the upstream's bytes here; the id then reads as unknown, as
+        // after a delete.
+        holdAnswerUntil(res, store.save(owner, id, { input: items, response }));
       },
     });
   };
