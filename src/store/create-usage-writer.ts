@@ -131,7 +131,7 @@ export function createUsageWriter(sql: SqlClient, options: UsageWriterOptions = 
       if (queued() + inFlight >= maxRows) {
         if (!warnedFull) {
           log(
-            `the usage buffer is full (${maxRows} rows, ${where} unreachable): dropping the oldest rows (llmux_gateway_usage_rows_dropped_total counts them)`,
+            `the usage buffer is full (${maxRows} rows: ${where} is unreachable, or slower than the requests): dropping the oldest rows (llmux_gateway_usage_rows_dropped_total counts them)`,
           );
           warnedFull = true;
         }

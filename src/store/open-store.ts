@@ -70,6 +70,9 @@ export async function openStore(config: LlmuxConfig, options: OpenStoreOptions =
   }
   const writer = createUsageWriter(sql, {
     where: location,
+    // SQLite writes on the event loop: small batches keep each pause short. PostgreSQL's run
+    // on the server: large ones cost fewer round trips.
+    batchRows: url === undefined ? 256 : 5000,
     maxRows: config.file.database.usageBufferRows,
     log,
     ...options.usage,
