@@ -31,8 +31,10 @@ let site: Served;
 const servers: ProviderServer[] = [];
 before(async () => {
   const html = await readFile(`${PHYS}/page.html`, "utf8");
+  const rss = await readFile("test/fixtures/feeds/rss.xml");
   site = await serve((req, res) => {
     if (req.url === "/phys") res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
+    else if (req.url === "/feed.xml") res.writeHead(200, { "content-type": "application/rss+xml" }).end(rss);
     else res.writeHead(404).end();
   });
 });
@@ -93,6 +95,23 @@ test("a news page: the model is sent the article without the navigation, and its
   assert.deepEqual(result.usage, { inputTokens: 16, outputTokens: 363 });
   assert.ok(result.costUsd !== null && result.costUsd > 0);
   assert.ok(result.timings.extractMs > 0 && result.timings.fetchMs >= 0 && result.timings.llmMs > 0);
+});
+
+test("a feed is summarized as one digest: the model sees each entry's link and is asked to keep it", async () => {
+  const { server, llmux } = await openai([{ fixture: "openai/chat/openai-text" }]);
+  await summarize(`${site.origin}/feed.xml`, {
+    llmux,
+    model: "openai:gpt-4.1-nano",
+    read: { allowPrivate: true, limit: 2 },
+    // Shorter than the digest, which would otherwise be returned as it is.
+    length: 100,
+  });
+  assert.equal(server.requests.length, 1);
+  const { user } = messages(server.requests[0]!);
+  const links = [...user.matchAll(/^## \[[^\]]+\]\((https?:[^)\s]+)\)/gm)].map((m) => m[1]);
+  assert.equal(links.length, 2, "the two newest entries, each with its link");
+  assert.match(user, /Here is the content of the feed "/);
+  assert.match(user, /each entry worth reading as a bullet with its Markdown link/);
 });
 
 test("onText receives the final answer as it streams", async () => {

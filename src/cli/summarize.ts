@@ -80,8 +80,10 @@ const options = defineOptions({
 export const summarizeCommand: Command<typeof options> = {
   usage: `SOURCE... [options]
 
-SOURCE is an http(s) URL, a local file (.html, .md, .txt) or - for stdin. A page too long for
-the model's context is summarized in parts, then the parts' notes are combined. With --site,
+SOURCE is an http(s) URL (a page, a PDF, an RSS or Atom feed, a YouTube video's captions), a
+local file (.html, .md, .txt, .pdf, .rss, .xml) or - for stdin. A feed is summarized as one
+digest of its newest entries (--limit), with their links. A page too long for the model's
+context is summarized in parts, then the parts' notes are combined. With --site,
 SOURCE is one web address, and the overview covers the pages the model chooses to read.
 
 ${renderOptionsHelp(options)}

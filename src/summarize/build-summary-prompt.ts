@@ -16,6 +16,8 @@ export interface SummaryPromptOptions {
 export interface PageInfo {
   title: string;
   url: string | null;
+  /** A digest of a feed's newest entries (with their links), not one page. */
+  feed?: boolean;
 }
 
 /** One model call of a summary: the whole page, one part of it, or notes on its parts. */
@@ -47,6 +49,10 @@ const NEWS = "Ignore navigation. If the page has news or announcements, summariz
 const NOTES =
   "the main points, facts, names, numbers and dates, news and announcements, as concise Markdown bullet points";
 
+const FEED =
+  "It is a feed's newest entries: write a digest, each entry worth reading as a bullet with its Markdown link.";
+const FEED_NOTES = " Keep each entry's Markdown link.";
+
 /**
  * The system prompt and the user prompt of one step. The content comes before the instruction,
  * so that the instruction is the last thing the model reads, however long the page.
@@ -57,18 +63,20 @@ export function buildSummaryPrompt(
   content: string,
   options: SummaryPromptOptions = {},
 ): { system: string; prompt: string } {
-  const what = options.site ? "website" : "page";
+  const what = options.site ? "website" : page.feed ? "feed" : "page";
   const name = `the ${what} "${page.title || "untitled"}"${page.url && /^https?:/.test(page.url) ? ` (${page.url})` : ""}`;
   const target = resolveSummaryLength(options.length);
   const instruction = options.site
     ? `${SITE_INSTRUCTIONS[options.site]} Keep it to about ${target.characters} characters.`
-    : `${target.instruction} ${NEWS}`;
+    : `${target.instruction} ${page.feed ? FEED : NEWS}`;
   const answer = [options.prompt?.trim() || instruction];
   if (options.language) answer.push(`Answer in ${options.language}.`);
   // Notes must keep whatever a custom instruction will ask for.
-  const keep = options.prompt?.trim()
-    ? ` The final summary must do this: "${options.prompt.trim()}"; keep what it needs.`
-    : "";
+  const keep = `${page.feed ? FEED_NOTES : ""}${
+    options.prompt?.trim()
+      ? ` The final summary must do this: "${options.prompt.trim()}"; keep what it needs.`
+      : ""
+  }`;
   let prompt: string;
   switch (step.kind) {
     case "whole":

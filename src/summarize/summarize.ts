@@ -24,6 +24,8 @@ export interface SummarizeInput {
   title?: string | null;
   url?: string | null;
   timings?: ReadPage["timings"];
+  /** What it was read from; a feed's digest keeps its entries' links for the model. */
+  kind?: ReadPage["kind"];
 }
 
 export interface SummarizeOptions extends SummaryPromptOptions {
@@ -101,8 +103,9 @@ export async function summarize(
   if (typeof input === "string") options.onProgress?.({ step: "reading", source: input });
   const page: SummarizeInput = typeof input === "string" ? await readPage(input, options.read) : input;
   const started = performance.now();
-  const info: PageInfo = { title: page.title ?? "", url: page.url ?? null };
-  const content = forModel(page.markdown);
+  const feed = page.kind === "feed";
+  const info: PageInfo = { title: page.title ?? "", url: page.url ?? null, ...(feed && { feed }) };
+  const content = forModel(page.markdown, feed);
   if (!content) {
     throw new LlmuxError("nothing_extracted", `${info.url ?? "The page"} has no text to summarize`, {
       hint: "Check the source; for a page built by JavaScript try --render",
@@ -267,11 +270,15 @@ const BUDGET_STEPS: SummaryStep[] = [
 ];
 
 /** Link targets and images cost tokens and say nothing to a summary: keep only link texts. */
-function forModel(markdown: string): string {
-  return markdown
-    .replace(/!\[[^\]]*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"]*")?\)/g, "")
-    .replace(/\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"]*")?\)/g, "$1")
-    .trim();
+// Images and link targets cost tokens and say nothing about the page; a feed's entry links are
+// what its digest points the reader to, so they stay.
+function forModel(markdown: string, keepLinks: boolean): string {
+  const withoutImages = markdown.replace(/!\[[^\]]*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"]*")?\)/g, "");
+  return (
+    keepLinks
+      ? withoutImages
+      : withoutImages.replace(/\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"]*")?\)/g, "$1")
+  ).trim();
 }
 
 function formatNotes(notes: string[]): string {
