@@ -492,7 +492,7 @@ describe("an OpenAI upstream, by translation", () => {
 });
 
 describe("an Anthropic upstream, by translation", () => {
-  test("thinking streams as message.thinking, beside the text; think: false hides it", async () => {
+  test("think turns thinking on; it streams as message.thinking, beside the text; think: false hides it", async () => {
     const fixture = "anthropic/anthropic-clear-thinking.1";
     const anthropic = await server(startAnthropicServer, [{ fixture }]);
     const { gateway: gw } = await gateway({
@@ -517,6 +517,9 @@ describe("an Anthropic upstream, by translation", () => {
       assert.equal(content, events.map((e) => e.delta?.text ?? "").join(""));
       assert.equal(thinking, think ? events.map((e) => e.delta?.thinking ?? "").join("") : "");
     }
+    // `think` turns Anthropic's extended thinking on, with a budget by level.
+    assert.deepEqual(anthropic.requests[0]!.json?.thinking, { type: "enabled", budget_tokens: 4096 });
+    assert.equal(anthropic.requests[1]!.json?.thinking, undefined);
   });
 });
 

@@ -2,6 +2,7 @@ import type { LanguageModelV3CallOptions, LanguageModelV3Message } from "@ai-sdk
 import { z } from "zod";
 import { RequestError } from "../openai/request-error.ts";
 import { convertOllamaOptions } from "./convert-ollama-options.ts";
+import { convertOllamaThink } from "./convert-ollama-think.ts";
 import { toOllamaImage } from "./to-ollama-image.ts";
 import { toOllamaRequestError } from "./to-ollama-request-error.ts";
 
@@ -60,6 +61,7 @@ export function convertOllamaChatRequest(json: Record<string, unknown>): OllamaC
     callOptions: {
       ...settings,
       prompt: toPrompt(parsed.data.messages),
+      providerOptions: convertOllamaThink(parsed.data.think),
       ...(tools.length > 0 && {
         tools: tools.map((t) => ({
           type: "function" as const,

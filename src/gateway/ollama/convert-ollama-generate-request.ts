@@ -3,6 +3,7 @@ import { z } from "zod";
 import { RequestError } from "../openai/request-error.ts";
 import type { OllamaCallRequest } from "./convert-ollama-chat-request.ts";
 import { convertOllamaOptions } from "./convert-ollama-options.ts";
+import { convertOllamaThink } from "./convert-ollama-think.ts";
 import { toOllamaImage } from "./to-ollama-image.ts";
 import { toOllamaRequestError } from "./to-ollama-request-error.ts";
 
@@ -63,7 +64,7 @@ export function convertOllamaGenerateRequest(json: Record<string, unknown>): Oll
     ],
   });
   return {
-    callOptions: { ...settings, prompt: messages },
+    callOptions: { ...settings, prompt: messages, providerOptions: convertOllamaThink(parsed.data.think) },
     ignored: [
       ...Object.keys(json).filter((f) => !GENERATE_FIELDS.has(f) && !(f in REFUSED) && json[f] != null),
       ...ignored,
