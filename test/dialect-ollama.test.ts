@@ -672,6 +672,24 @@ describe("keys and the Ollama-only port", () => {
     await assert.rejects(fetch(gw.ollamaUrl));
   });
 
+  test("an ollama: model whose host is the gateway's own Ollama port is refused, not sent round in a circle", async () => {
+    const probe = createServer();
+    await new Promise<void>((done) => probe.listen(0, "127.0.0.1", done));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((done) => probe.close(done));
+    const home = makeTempDir("llmux-ollama-loop-");
+    const config = loadConfig({ cwd: home, env: { LLMUX_HOME: home, OLLAMA_HOST: `127.0.0.1:${port}` } });
+    const gw = await startGateway(config, { port: 0, ollamaPort: port });
+    cleanup.push(() => gw.close());
+    const error = await failure(
+      new Ollama({ host: gw.url }).chat({
+        model: "ollama:llama3.2",
+        messages: [{ role: "user", content: "x" }],
+      }),
+    );
+    assert.match(error.message, /llmux forwarded this request to itself/);
+  });
+
   test("`llmux serve --ollama-port` on a busy port exits 15 with one line naming the option", async () => {
     const taken = createServer();
     await new Promise<void>((done) => taken.listen(0, "127.0.0.1", done));

@@ -14,6 +14,7 @@ import { convertOllamaGenerateRequest } from "./convert-ollama-generate-request.
 import { countOllamaIgnored } from "./count-ollama-ignored.ts";
 import { createOllamaEncoder } from "./create-ollama-encoder.ts";
 import { createOllamaRelay } from "./create-ollama-relay.ts";
+import { forwardingLoopGuard } from "./forwarding-loop-guard.ts";
 import { ollamaDialect } from "./ollama-dialect.ts";
 import { ollamaNativeOrigin } from "./ollama-native-origin.ts";
 import { resolveOllamaModelName } from "./resolve-ollama-model-name.ts";
@@ -33,6 +34,7 @@ export async function handleOllamaChat(
   key: GatewayKey | undefined,
   started: number,
 ): Promise<void> {
+  forwardingLoopGuard.check(req);
   const { body, json, name } = await readModelRequest(context, req, "model is required");
   if (json.stream != null && typeof json.stream !== "boolean") {
     throw new RequestError(400, "invalid stream: expected a boolean", {
@@ -60,7 +62,11 @@ export async function handleOllamaChat(
       return relayUpstream({
         origin,
         path,
-        headers: { ...route.passthrough.headers, "content-type": "application/json" },
+        headers: {
+          ...route.passthrough.headers,
+          ...forwardingLoopGuard.header,
+          "content-type": "application/json",
+        },
         body:
           json.model === route.resolved.modelId
             ? body

@@ -7,6 +7,7 @@ import { readBody } from "../server/read-body.ts";
 import { sendText } from "../server/send-text.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
 import { describeLocalModel } from "./describe-local-model.ts";
+import { forwardingLoopGuard } from "./forwarding-loop-guard.ts";
 import { ollamaModelNotFound } from "./ollama-model-not-found.ts";
 import { ollamaNativeOrigin } from "./ollama-native-origin.ts";
 import { readOllamaModelField } from "./read-ollama-model-field.ts";
@@ -25,6 +26,7 @@ export async function handleOllamaShow(
   res: ServerResponse,
 ): Promise<void> {
   const { config } = context;
+  forwardingLoopGuard.check(req);
   const json = parseJsonBody(await readBody(req, config.file.gateway.bodyLimitBytes));
   const name = readOllamaModelField(json);
   const { resolved, passthrough, timeoutMs } = context.modelRoutes.get(resolveOllamaModelName(context, name));
@@ -35,7 +37,11 @@ export async function handleOllamaShow(
     try {
       response = await fetch(`${ollamaNativeOrigin(passthrough)}/api/show`, {
         method: "POST",
-        headers: { ...passthrough.headers, "content-type": "application/json" },
+        headers: {
+          ...passthrough.headers,
+          ...forwardingLoopGuard.header,
+          "content-type": "application/json",
+        },
         body: JSON.stringify({ model: resolved.modelId, verbose: json.verbose === true }),
         signal: AbortSignal.timeout(timeoutMs),
       });
