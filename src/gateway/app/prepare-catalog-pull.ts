@@ -40,7 +40,8 @@ export function prepareCatalogPull(
     });
   }
   const model = `local:${name}`;
-  if (key) context.keys.authorize(key, [model]);
+  // The allowlist may name it either way, as chat requests do.
+  if (key) context.keys.authorize(key, [model, name]);
   return {
     model,
     file: gguf.file,
