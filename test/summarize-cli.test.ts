@@ -83,11 +83,15 @@ describe("llmux summarize", () => {
     assert.match(run.stdout, /\x1b\[1mHoliday Name:\x1b\[22m/, "bold text is bold, without the asterisks");
     assert.match(run.stdout, /openai:gpt-4\.1-nano · \d+ in \/ \d+ out tokens/);
     // The status line: each step drawn over the last on one line, erased before the answer.
-    const fetching = run.stdout.indexOf(`\r\x1b[2K\x1b[2mFetching and extracting ${site.origin}/phys`);
+    const fetching = run.stdout.indexOf(`\r\x1b[2K\x1b[2mFetching ${site.origin}/phys`);
+    const extracting = run.stdout.indexOf(`\r\x1b[2K\x1b[2mExtracting ${site.origin}/phys`);
     const writing = run.stdout.indexOf("\r\x1b[2K\x1b[2mWriting the summary\x1b[22m\r\x1b[2K");
-    assert.ok(fetching >= 0 && writing > fetching, JSON.stringify(run.stdout.slice(0, 300)));
+    assert.ok(
+      fetching >= 0 && extracting > fetching && writing > extracting,
+      JSON.stringify(run.stdout.slice(0, 400)),
+    );
     assert.ok(run.stdout.indexOf("Holiday Name") > writing, "erased before the answer starts");
-    assert.equal(run.stdout.split("\r\x1b[2K").length, 4, "two steps, each drawn once, then erased");
+    assert.equal(run.stdout.split("\r\x1b[2K").length, 5, "three steps, each drawn once, then erased");
   });
 
   test("Ctrl-C in a terminal erases the status line and exits 130", async () => {
@@ -98,7 +102,7 @@ describe("llmux summarize", () => {
     });
     child.stdout.on("data", (data: Buffer) => {
       // The terminal's Ctrl-C, once the status line is up.
-      if (data.toString().includes("Fetching and extracting")) child.stdin.write("\x03");
+      if (data.toString().includes("Fetching ")) child.stdin.write("\x03");
     });
     const run = await collect(child, undefined);
     assert.equal(run.code, 130, run.stdout);

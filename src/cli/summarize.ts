@@ -262,9 +262,9 @@ function noteShortcut(summary: Summary, source: string | undefined, io: CliIo): 
 function describeProgress(progress: SiteProgress): string {
   switch (progress.step) {
     case "reading":
-      return progress.source === "-"
-        ? "Reading standard input"
-        : `Fetching and extracting ${progress.source}`;
+      return progress.source === "-" ? "Reading standard input" : `Fetching ${progress.source}`;
+    case "extracting":
+      return `Extracting ${progress.source === "-" ? "standard input" : progress.source}`;
     case "parts":
       // Parts run a few at once: the one named is the first not done yet.
       return progress.done < progress.total

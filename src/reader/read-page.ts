@@ -13,6 +13,8 @@ export interface ReadPageOptions extends LoadSourceOptions {
    * shell, a login wall), hinting at --render. Default 50; 0 accepts anything.
    */
   minWords?: number;
+  /** Called once the source is fetched, as its extraction starts (for a status line). */
+  onExtracting?: () => void;
   /** Feeds: how many of the newest entries the digest keeps. Default 10. */
   limit?: number;
   /**
@@ -76,6 +78,7 @@ export async function readPage(source: string | URL, options: ReadPageOptions = 
     html = await renderPage({ url: loaded.url, body: loaded.body }, options);
   }
   const fetched = performance.now();
+  options.onExtracting?.();
   const url = /^https?:/.test(loaded.url) ? loaded.url : undefined;
   let content: ExtractedContent;
   switch (loaded.kind) {

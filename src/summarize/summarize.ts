@@ -57,7 +57,8 @@ export interface SummarizeOptions extends SummaryPromptOptions {
 
 /** What a summary is doing now, for a status line. */
 export type SummarizeProgress =
-  | { step: "reading"; source: string }
+  /** Fetching the source (`reading`), then extracting its content. */
+  | { step: "reading" | "extracting"; source: string }
   /** Notes on the parts of a long page (`parts`), then rounds merging notes (`notes`). */
   | { step: "parts" | "notes"; done: number; total: number }
   /** The final answer is being written (it streams to onText once it starts). */
@@ -100,8 +101,17 @@ export async function summarize(
   const resolved = llmux.registry.resolve(llmux.registry.defaultModel(options.model));
   // Made now, so an unknown model or a missing key fails before the page is fetched.
   llmux.registry.languageModel(resolved);
-  if (typeof input === "string") options.onProgress?.({ step: "reading", source: input });
-  const page: SummarizeInput = typeof input === "string" ? await readPage(input, options.read) : input;
+  let page: SummarizeInput;
+  if (typeof input === "string") {
+    const onProgress = options.onProgress;
+    onProgress?.({ step: "reading", source: input });
+    page = await readPage(input, {
+      ...options.read,
+      onExtracting: onProgress && (() => onProgress({ step: "extracting", source: input })),
+    });
+  } else {
+    page = input;
+  }
   const started = performance.now();
   const feed = page.kind === "feed";
   const info: PageInfo = { title: page.title ?? "", url: page.url ?? null, ...(feed && { feed }) };
