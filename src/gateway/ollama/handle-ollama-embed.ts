@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { embedMany } from "ai";
-import { estimateTokens } from "../../providers/estimate-tokens.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { RequestError } from "../openai/request-error.ts";
 import { allowlistNames } from "../v1/allowlist-names.ts";
 import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
 import { AttemptState } from "../v1/attempt-state.ts";
 import type { ModelRoute } from "../v1/create-model-routes.ts";
+import { embeddingWorstCase } from "../v1/embedding-worst-case.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
 import { readModelRequest } from "../v1/read-model-request.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
@@ -87,10 +87,7 @@ export async function handleOllamaEmbed(
     stream: false,
     res,
     state,
-    worstCase: () => ({
-      inputTokens: (values as string[]).reduce((sum, value) => sum + estimateTokens(value) + 1, 0),
-      maxOutputTokens: 0,
-    }),
+    worstCase: () => embeddingWorstCase(values as string[]),
     attempt,
   });
 }

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { embedMany } from "ai";
-import { estimateTokens } from "../../providers/estimate-tokens.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { RequestError } from "../openai/request-error.ts";
 import { answerWithFallbacks } from "./answer-with-fallbacks.ts";
 import { AttemptState } from "./attempt-state.ts";
 import type { ModelRoute } from "./create-model-routes.ts";
+import { embeddingWorstCase } from "./embedding-worst-case.ts";
 import { forwardToUpstream } from "./forward-to-upstream.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { readModelRequest } from "./read-model-request.ts";
@@ -109,10 +109,7 @@ export async function handleEmbeddings(
     stream: false,
     res,
     state,
-    worstCase: () => ({
-      inputTokens: (values as string[]).reduce((sum, value) => sum + estimateTokens(value) + 1, 0),
-      maxOutputTokens: 0,
-    }),
+    worstCase: () => embeddingWorstCase(values as string[]),
     attempt,
   });
 }
