@@ -310,7 +310,7 @@ describe("PostgreSQL restarting under load", () => {
       loadConfig({ cwd: makeHome(), env: { LLMUX_HOME: makeHome(), LLMUX_DATABASE_URL: url } }),
     );
     closers.push(() => store.close());
-    const [{ calls }] = (await store.usage.query()) as [{ calls: number }];
+    const calls = (await store.usage.query())[0]?.calls;
     assert.equal(failed, 0);
     assert.ok(answered > 20, `${answered} answered`);
     assert.equal(calls, answered, "one usage row per answered request");

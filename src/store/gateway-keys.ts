@@ -109,7 +109,7 @@ export function toSpendMap(rows: { id: string; spent: number | null }[]): Map<st
 }
 
 // Synchronous forms on a SQLite connection, for tests' fixtures that set up a store before a
-// gateway opens it; everything else goes through the Store (createKeyStore).
+// gateway opens it (and read its spend after); everything else goes through createKeyStore.
 
 /** Creates a key; the returned token exists nowhere else and cannot be shown again. */
 export function createGatewayKey(
@@ -119,17 +119,6 @@ export function createGatewayKey(
   const { key, token, values } = makeGatewayKey(options);
   db.prepare(GATEWAY_KEY_SQL.insert).run(...values);
   return { key, token };
-}
-
-/** Every key, revoked ones included, oldest first; `tokenSha256` is for the gateway's lookup. */
-export function listGatewayKeys(db: Database.Database): (GatewayKey & { tokenSha256: string })[] {
-  return (db.prepare(GATEWAY_KEY_SQL.list).all() as KeyRow[]).map(toGatewayKey);
-}
-
-/** Revokes a key at once (gateways re-read keys within a second). */
-export function revokeGatewayKey(db: Database.Database, id: string): void {
-  if (!db.prepare(GATEWAY_KEY_SQL.revokedAt).get(id)) throw noSuchKey(id);
-  db.prepare(GATEWAY_KEY_SQL.revoke).run(Date.now(), id);
 }
 
 /** USD spent so far per gateway key id, from the usage log (rows of unknown cost count as 0). */
