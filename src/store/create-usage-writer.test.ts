@@ -59,11 +59,16 @@ testEachBackend("a full batch is written at once, without waiting for the timer"
   await writer.close();
 });
 
-testEachBackend("10,000 rows land, in a few multi-row statements", async ({ store }) => {
+testEachBackend("10,000 rows land, in a few multi-row statements", async ({ store, backend, diagnostic }) => {
   const counted = countStatements(store.sql);
   const writer = createUsageWriter(counted.sql, { flushMs: 60_000 });
+  const started = performance.now();
   for (let i = 0; i < 10_000; i++) writer.record({ ...row, latencyMs: i });
   await writer.flush();
+  const ms = performance.now() - started;
+  diagnostic(
+    `${backend}: 10,000 rows written in ${Math.round(ms)} ms (${Math.round(10_000 / (ms / 1000))} rows/s)`,
+  );
   assert.equal(await storedRows(store), 10_000);
   const [sums] = await store.sql.all<{ total: number }>("SELECT SUM(latency_ms) AS total FROM usage");
   assert.equal(sums!.total, (9_999 * 10_000) / 2, "every row once");

@@ -18,6 +18,8 @@ export interface BackendContext {
   open(options?: Parameters<typeof openStore>[1]): Promise<Store>;
   /** The PostgreSQL server (for restart), when backend is "postgres". */
   server: PostgresServer | undefined;
+  /** Reports a figure with the test's result. */
+  diagnostic(message: string): void;
 }
 
 // One PostgreSQL server per test file, started on first use; each test gets a database of its own.
@@ -36,7 +38,7 @@ export function testEachBackend(
   backends: readonly BackendContext["backend"][] = ["sqlite", "postgres"],
 ): void {
   for (const backend of backends) {
-    test(`${name} (${backend})`, async () => {
+    test(`${name} (${backend})`, async (t) => {
       const home = makeTempDir("llmux-store-");
       const env: Record<string, string> = { LLMUX_HOME: home };
       let pg: PostgresServer | undefined;
@@ -54,7 +56,15 @@ export function testEachBackend(
         return store;
       };
       try {
-        await body({ backend, store: await open(), config, logs, open, server: pg });
+        await body({
+          backend,
+          store: await open(),
+          config,
+          logs,
+          open,
+          server: pg,
+          diagnostic: (message) => t.diagnostic(message),
+        });
       } finally {
         for (const store of opened) await store.close();
         rmSync(home, { recursive: true, force: true });
