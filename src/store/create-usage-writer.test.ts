@@ -77,18 +77,21 @@ testEachBackend("10,000 rows land, in a few multi-row statements", async ({ stor
 });
 
 testEachBackend(
-  "rows the database refuses are dropped, counted and logged; the others are written",
+  "a row the database refuses is dropped alone, counted and logged; its batch's others are written",
   async ({ store }) => {
     const lines: string[] = [];
     const writer = createUsageWriter(store.sql, { flushMs: 10, log: (line) => lines.push(line) });
+    for (let i = 0; i < 3; i++) writer.record(row);
     writer.record({ ...row, outcome: "bogus" as UsageRow["outcome"] });
+    for (let i = 0; i < 2; i++) writer.record(row);
     await sleep(200);
     assert.equal(writer.droppedRows(), 1);
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /dropped 1 usage rows/);
+    assert.equal(await storedRows(store), 5);
     writer.record(row);
     await writer.flush();
-    assert.equal(await storedRows(store), 1);
+    assert.equal(await storedRows(store), 6);
     await writer.close();
   },
 );

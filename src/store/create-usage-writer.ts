@@ -36,7 +36,7 @@ const MAX_RETRY_MS = 10_000;
  * Usage rows off the request path: recorded into a bounded in-memory buffer and written in
  * batches, one transaction each. A failed write (the database restarting) keeps its rows and is
  * retried with backoff; a full buffer drops its oldest rows, with one log line and a counter;
- * rows the database refuses as invalid are dropped (retrying cannot help them). close() writes
+ * a row the database refuses as invalid is dropped alone (retrying cannot help it). close() writes
  * the rest. Timers are unref'd: a pending write never keeps the process alive.
  */
 export function createUsageWriter(sql: SqlClient, options: UsageWriterOptions = {}): UsageWriter {
@@ -62,6 +62,36 @@ export function createUsageWriter(sql: SqlClient, options: UsageWriterOptions = 
   let closed = false;
   const queued = () => queue.length - head;
 
+  const putBack = (rows: UsageRow[]) => {
+    queue = [...rows, ...queue.slice(head)];
+    head = 0;
+  };
+
+  // A batch the database refused: each row alone, so that one bad row costs only itself.
+  const writeOneByOne = async (rows: UsageRow[]) => {
+    let refused = 0;
+    let reason = "";
+    try {
+      for (let i = 0; i < rows.length; i++) {
+        try {
+          await insertUsageRows(sql, [rows[i]!]);
+        } catch (error) {
+          if (!refusesData(error)) {
+            putBack(rows.slice(i));
+            throw error;
+          }
+          refused++;
+          reason = (error as Error).message;
+        }
+      }
+    } finally {
+      if (refused > 0) {
+        dropped += refused;
+        log(`dropped ${refused} usage rows ${where} refused: ${reason}`);
+      }
+    }
+  };
+
   const writeQueued = async () => {
     while (queued() > 0) {
       const batch = queue.slice(head, head + batchRows);
@@ -74,14 +104,11 @@ export function createUsageWriter(sql: SqlClient, options: UsageWriterOptions = 
       try {
         await insertUsageRows(sql, batch);
       } catch (error) {
-        if (refusesData(error)) {
-          dropped += batch.length;
-          log(`dropped ${batch.length} usage rows ${where} refused: ${(error as Error).message}`);
-          continue;
+        if (!refusesData(error)) {
+          putBack(batch);
+          throw error;
         }
-        queue = [...batch, ...queue.slice(head)];
-        head = 0;
-        throw error;
+        await writeOneByOne(batch);
       } finally {
         inFlight = 0;
       }
