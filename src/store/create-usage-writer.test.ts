@@ -163,6 +163,34 @@ testEachBackend(
   ["postgres"],
 );
 
+testEachBackend(
+  "a batch whose commit's answer was lost is retried, and not written twice",
+  async ({ store }) => {
+    // The real database, with the answer to the first commit lost as a cut connection loses it.
+    let cut = true;
+    const sql: SqlClient = {
+      ...store.sql,
+      transaction: async (work) => {
+        const result = await store.sql.transaction(work);
+        if (cut) {
+          cut = false;
+          throw new Error("Connection terminated unexpectedly");
+        }
+        return result;
+      },
+    };
+    const writer = createUsageWriter(sql, { flushMs: 60_000, retryMs: 10 });
+    for (let i = 0; i < 10; i++) writer.record({ ...row, latencyMs: i });
+    await assert.rejects(writer.flush(), /Connection terminated/);
+    assert.equal(writer.bufferedRows(), 10, "kept, as far as the writer knows");
+    writer.record({ ...row, latencyMs: 10 });
+    await writer.flush();
+    assert.equal(writer.bufferedRows(), 0);
+    assert.equal(await storedRows(store), 11);
+    await writer.close();
+  },
+);
+
 /** The client with its statements counted (transactions' included). */
 function countStatements(sql: SqlClient): { sql: SqlClient; statements(): number } {
   let statements = 0;

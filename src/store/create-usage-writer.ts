@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { LlmuxError } from "../core/errors.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { insertUsageRows, type UsageRow } from "./usage-log.ts";
@@ -52,7 +53,8 @@ export function createUsageWriter(sql: SqlClient, options: UsageWriterOptions = 
   // A queue with a moving head: dropping the oldest must not copy 100,000 rows each time.
   let queue: UsageRow[] = [];
   let head = 0;
-  let inFlight = 0;
+  // The batch being written, then (after a failure) the one to write again, whole, with its id.
+  let batch: { id: string; rows: UsageRow[] } | undefined;
   let dropped = 0;
   let writing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -61,10 +63,16 @@ export function createUsageWriter(sql: SqlClient, options: UsageWriterOptions = 
   let warnedFull = false;
   let closed = false;
   const queued = () => queue.length - head;
+  const buffered = () => queued() + (batch?.rows.length ?? 0);
 
-  const putBack = (rows: UsageRow[]) => {
-    queue = [...rows, ...queue.slice(head)];
-    head = 0;
+  const take = (): { id: string; rows: UsageRow[] } => {
+    const rows = queue.slice(head, head + batchRows);
+    head += rows.length;
+    if (head > 4096 && head * 2 > queue.length) {
+      queue = queue.slice(head);
+      head = 0;
+    }
+    return { id: randomUUID(), rows };
   };
 
   // A batch the database refused: each row alone, so that one bad row costs only itself.
@@ -73,11 +81,15 @@ export function createUsageWriter(sql: SqlClient, options: UsageWriterOptions = 
     let reason = "";
     try {
       for (let i = 0; i < rows.length; i++) {
+        const single = { id: randomUUID(), rows: [rows[i]!] };
         try {
-          await insertUsageRows(sql, [rows[i]!]);
+          await insertUsageRows(sql, single.rows, single.id);
         } catch (error) {
           if (!refusesData(error)) {
-            putBack(rows.slice(i));
+            // This row is retried with its id; the ones after it go back to the queue's head.
+            batch = single;
+            queue = [...rows.slice(i + 1), ...queue.slice(head)];
+            head = 0;
             throw error;
           }
           refused++;
@@ -93,24 +105,17 @@ export function createUsageWriter(sql: SqlClient, options: UsageWriterOptions = 
   };
 
   const writeQueued = async () => {
-    while (queued() > 0) {
-      const batch = queue.slice(head, head + batchRows);
-      head += batch.length;
-      if (head > 4096 && head * 2 > queue.length) {
-        queue = queue.slice(head);
-        head = 0;
-      }
-      inFlight = batch.length;
+    while (batch || queued() > 0) {
+      batch ??= take();
+      const current = batch;
       try {
-        await insertUsageRows(sql, batch);
+        await insertUsageRows(sql, current.rows, current.id);
+        batch = undefined;
       } catch (error) {
-        if (!refusesData(error)) {
-          putBack(batch);
-          throw error;
-        }
-        await writeOneByOne(batch);
-      } finally {
-        inFlight = 0;
+        // Kept whole with its id: if it did commit (only the answer was lost), it is not written twice.
+        if (!refusesData(error)) throw error;
+        batch = undefined;
+        await writeOneByOne(current.rows);
       }
     }
   };
@@ -124,7 +129,9 @@ export function createUsageWriter(sql: SqlClient, options: UsageWriterOptions = 
 
   const failed = (error: Error) => {
     if (!failure) {
-      log(`could not write usage rows to ${where} (${error.message}): ${queued()} kept in memory, retrying`);
+      log(
+        `could not write usage rows to ${where} (${error.message}): ${buffered()} kept in memory, retrying`,
+      );
     }
     failure = error;
     if (timer === undefined) {
@@ -144,7 +151,7 @@ export function createUsageWriter(sql: SqlClient, options: UsageWriterOptions = 
       .finally(() => {
         writing = undefined;
         // A row recorded between the last batch and here has no timer yet.
-        if (queued() > 0 && !failure && timer === undefined && !closed) {
+        if (buffered() > 0 && !failure && timer === undefined && !closed) {
           timer = setTimeout(pump, flushMs);
           timer.unref();
         }
@@ -155,7 +162,7 @@ export function createUsageWriter(sql: SqlClient, options: UsageWriterOptions = 
   return {
     record(row) {
       if (closed) throw new LlmuxError("internal", "The usage writer is closed");
-      if (queued() + inFlight >= maxRows) {
+      if (buffered() >= maxRows) {
         if (!warnedFull) {
           log(
             `the usage buffer is full (${maxRows} rows: ${where} is unreachable, or slower than the requests): dropping the oldest rows (llmux_gateway_usage_rows_dropped_total counts them)`,
@@ -178,7 +185,7 @@ export function createUsageWriter(sql: SqlClient, options: UsageWriterOptions = 
     async flush() {
       await writing;
       await pump();
-      if (failure && queued() > 0) throw failure;
+      if (failure && buffered() > 0) throw failure;
     },
     async close() {
       if (closed) return;
@@ -188,14 +195,15 @@ export function createUsageWriter(sql: SqlClient, options: UsageWriterOptions = 
         await writing;
         await pump();
         const left = deadline - performance.now();
-        if (queued() === 0 || left <= 0) break;
+        if (buffered() === 0 || left <= 0) break;
         await new Promise((resolve) => setTimeout(resolve, Math.min(retryDelay, left)));
       }
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
-      if (queued() > 0) log(`${queued()} usage rows could not be written to ${where} before closing: lost`);
+      if (buffered() > 0)
+        log(`${buffered()} usage rows could not be written to ${where} before closing: lost`);
     },
-    bufferedRows: () => queued() + inFlight,
+    bufferedRows: buffered,
     droppedRows: () => dropped,
   };
 }

@@ -90,4 +90,12 @@ export const MIGRATIONS: readonly string[] = [
     response TEXT NOT NULL
   );
   CREATE INDEX responses_owner ON responses (owner, created_ms);`,
+  // 7: the usage batches written, by the id the writer gave each: a batch retried because the
+  // answer to its COMMIT was lost (the connection cut at that moment) is recognised, not written
+  // twice. Kept a day (see insertUsageRows).
+  `CREATE TABLE usage_batches (
+    id TEXT PRIMARY KEY,
+    written_ms INTEGER NOT NULL
+  );
+  CREATE INDEX usage_batches_written ON usage_batches (written_ms);`,
 ];

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { LlmuxError } from "../core/errors.ts";
 import { insertRows } from "./insert-rows.ts";
@@ -108,10 +109,29 @@ export function recordUsage(db: Database.Database, row: UsageRow): void {
   db.prepare(INSERT_SQL).run(...usageValues(row));
 }
 
-/** Writes rows in one transaction, with multi-row INSERTs: the batched writer's path. */
-export function insertUsageRows(sql: SqlClient, rows: readonly UsageRow[]): Promise<void> {
+// How long a written batch's id is remembered: far longer than any retry waits.
+const BATCH_IDS_KEPT_MS = 24 * 3_600_000;
+
+/**
+ * Writes rows in one transaction, with multi-row INSERTs: the batched writer's path. Once per
+ * `batchId`: retried with the same id after a failure, a batch that did commit is not written again.
+ */
+export function insertUsageRows(
+  sql: SqlClient,
+  rows: readonly UsageRow[],
+  batchId: string = randomUUID(),
+): Promise<void> {
   const values = rows.map(usageValues);
-  return sql.transaction((tx) => insertRows(tx, "usage", USAGE_COLUMNS, values));
+  const now = Date.now();
+  return sql.transaction(async (tx) => {
+    const first = await tx.run(
+      "INSERT INTO usage_batches (id, written_ms) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+      [batchId, now],
+    );
+    if (first === 0) return;
+    await tx.run("DELETE FROM usage_batches WHERE written_ms < ?", [now - BATCH_IDS_KEPT_MS]);
+    await insertRows(tx, "usage", USAGE_COLUMNS, values);
+  });
 }
 
 type SummarySqlRow = Omit<UsageSummaryRow, "costPartial"> & { costKnown: number };
