@@ -30,7 +30,7 @@ export async function handleAnthropicCountTokens(
     req,
     "give a model name, e.g. anthropic:claude-sonnet-4-5",
   );
-  if (key) context.keys.authorize(key, allowlistNames(context, name));
+  if (key) await context.keys.authorize(key, allowlistNames(context, name));
   const state = new AttemptState(res);
   const result = await runWithFallbacks(
     context,

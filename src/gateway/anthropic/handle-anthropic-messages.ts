@@ -43,7 +43,7 @@ export async function handleAnthropicMessages(
   if (json.stream != null && typeof json.stream !== "boolean") {
     throw new RequestError(400, "stream: expected a boolean", { param: "stream" });
   }
-  if (key) context.keys.authorize(key, allowlistNames(context, name));
+  if (key) await context.keys.authorize(key, allowlistNames(context, name));
 
   const stream = json.stream === true;
   const state = new AttemptState(res);

@@ -20,7 +20,7 @@ export async function handlePullRequest(
   key: GatewayKey | undefined,
 ): Promise<void> {
   const json = parseJsonBody(await readBody(req, context.config.file.gateway.bodyLimitBytes));
-  const pull = prepareCatalogPull(context, json.model, key);
+  const pull = await prepareCatalogPull(context, json.model, key);
 
   const signal = watchClient(res);
   const send = openEventStream(res);

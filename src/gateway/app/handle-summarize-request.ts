@@ -84,7 +84,8 @@ export async function handleSummarizeRequest(
   // (403 blocked address, 422 too complex or nothing to read, 502 the site failed...).
   const page = await readPage(url, { allowPrivate: context.allowPrivateAddresses, signal });
   pageTokens = estimateTokens(page.markdown);
-  const reservation = key && context.keys.reserve(key, pricing ? worstCaseUsd(pricing, pageTokens) : 0);
+  const reservation =
+    key && (await context.keys.reserve(key, pricing ? worstCaseUsd(pricing, pageTokens) : 0));
   const send = openEventStream(res);
   let firstTokenAt: number | null = null;
   try {

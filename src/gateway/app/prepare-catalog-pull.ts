@@ -26,11 +26,11 @@ interface CatalogPull {
  * a URL or read a path; a 404 otherwise, and the key's model allowlist applies. A stopped download
  * keeps its partial file, so the next pull resumes it.
  */
-export function prepareCatalogPull(
+export async function prepareCatalogPull(
   context: { config: LlmuxConfig; keys: KeyGuard },
   requested: unknown,
   key: GatewayKey | undefined,
-): CatalogPull {
+): Promise<CatalogPull> {
   const name = typeof requested === "string" ? requested.replace(/^local:/, "") : "";
   const gguf = findCatalogEntry("local", name)?.gguf;
   if (!gguf) {
@@ -41,7 +41,7 @@ export function prepareCatalogPull(
   }
   const model = `local:${name}`;
   // The allowlist may name it either way, as chat requests do.
-  if (key) context.keys.authorize(key, [model, name]);
+  if (key) await context.keys.authorize(key, [model, name]);
   return {
     model,
     file: gguf.file,

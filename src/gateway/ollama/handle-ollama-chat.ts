@@ -49,7 +49,7 @@ export async function handleOllamaChat(
     });
   }
   const reference = resolveOllamaModelName(context, name);
-  if (key) context.keys.authorize(key, [...new Set([name, ...allowlistNames(context, reference)])]);
+  if (key) await context.keys.authorize(key, [...new Set([name, ...allowlistNames(context, reference)])]);
   const stream = json.stream !== false;
   const state = new AttemptState(res);
   let request: OllamaCallRequest | undefined;

@@ -19,7 +19,7 @@ export async function handleOllamaDelete(
 ): Promise<void> {
   const json = parseJsonBody(await readBody(req, context.config.file.gateway.bodyLimitBytes));
   const name = readOllamaModelField(json).replace(/^local:/, "");
-  if (key) context.keys.authorize(key, [name, `local:${name}`]);
+  if (key) await context.keys.authorize(key, [name, `local:${name}`]);
   const { config } = context;
   await removeLocalModel(name, { modelsDir: config.paths.models, env: config.env as NodeJS.ProcessEnv });
   res.writeHead(200, { "content-length": 0 }).end();

@@ -45,7 +45,7 @@ export async function handleOllamaEmbed(
     throw new RequestError(400, "invalid prompt: expected a string", { param: field, code: "invalid_value" });
   }
   const reference = resolveOllamaModelName(context, name);
-  if (key) context.keys.authorize(key, [...new Set([name, ...allowlistNames(context, reference)])]);
+  if (key) await context.keys.authorize(key, [...new Set([name, ...allowlistNames(context, reference)])]);
   const state = new AttemptState(res);
 
   const attempt = async (route: ModelRoute): Promise<RelayResult> => {

@@ -24,7 +24,7 @@ export async function handleOllamaPull(
   key: GatewayKey | undefined,
 ): Promise<void> {
   const json = parseJsonBody(await readBody(req, context.config.file.gateway.bodyLimitBytes));
-  const pull = prepareCatalogPull(context, readOllamaModelField(json), key);
+  const pull = await prepareCatalogPull(context, readOllamaModelField(json), key);
   const signal = watchClient(res);
   if (json.stream === false) {
     await pull.run(signal, () => {});

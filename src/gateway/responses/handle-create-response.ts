@@ -45,7 +45,7 @@ export async function handleCreateResponse(
       code: "invalid_value",
     });
   }
-  if (key) context.keys.authorize(key, allowlistNames(context, name));
+  if (key) await context.keys.authorize(key, allowlistNames(context, name));
 
   const owner = key?.id ?? LOCAL_OWNER;
   const stream = json.stream === true;

@@ -14,6 +14,16 @@ const status = (fn: () => unknown) => {
   return 200;
 };
 
+const settledStatus = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof RequestError);
+    return error.status;
+  }
+  return 200;
+};
+
 testEachBackend(
   "no keys: open; with keys: a valid bearer token is needed, and revoking the last one keeps it closed",
   async ({ store }) => {
@@ -63,38 +73,19 @@ testEachBackend(
     });
     await store.usage.flush();
     const guard = await createKeyGuard(store.keys);
-    assert.equal(
-      status(() => guard.authorize(limited, ["anthropic:claude-haiku-4-5"])),
-      403,
-    );
-    assert.equal(
-      status(() => guard.authorize(limited, ["fast", "openai:gpt-4.1-mini"])),
-      200,
-    );
-    assert.equal(
-      status(() => guard.authorize(limited, ["openai:gpt-4.1"])),
-      200,
-    );
-    assert.equal(
-      status(() => guard.authorize(limited, ["openai:gpt-4.1"])),
-      429,
-    );
+    assert.equal(await settledStatus(guard.authorize(limited, ["anthropic:claude-haiku-4-5"])), 403);
+    assert.equal(await settledStatus(guard.authorize(limited, ["fast", "openai:gpt-4.1-mini"])), 200);
+    assert.equal(await settledStatus(guard.authorize(limited, ["openai:gpt-4.1"])), 200);
+    assert.equal(await settledStatus(guard.authorize(limited, ["openai:gpt-4.1"])), 429);
     const spender = { ...limited, id: limited.id, rpm: null };
     assert.equal(
-      status(() => guard.reserve(spender, 0.5)),
+      await settledStatus(guard.reserve(spender, 0.5)),
       429,
       "0.6 spent (from the usage log) + 0.5 > 1",
     );
-    guard.reserve(spender, 0.4).settle(0.4);
-    assert.equal(
-      status(() => guard.reserve(spender, 0.000001)),
-      429,
-    );
-    assert.equal(
-      status(() => guard.reserve(spender, 0)),
-      200,
-      "a free (local) model stays usable",
-    );
+    (await guard.reserve(spender, 0.4)).settle(0.4);
+    assert.equal(await settledStatus(guard.reserve(spender, 0.000001)), 429);
+    assert.equal(await settledStatus(guard.reserve(spender, 0)), 200, "a free (local) model stays usable");
   },
 );
 
@@ -121,25 +112,18 @@ testEachBackend(
   async ({ store }) => {
     const { key } = await store.keys.create({ budgetUsd: 0.01 });
     const guard = await createKeyGuard(store.keys);
-    const held = [guard.reserve(key, 0.004), guard.reserve(key, 0.004)];
-    assert.equal(
-      status(() => guard.reserve(key, 0.004)),
-      429,
-      "0.008 held + 0.004 > 0.01",
-    );
+    const held = [await guard.reserve(key, 0.004), await guard.reserve(key, 0.004)];
+    assert.equal(await settledStatus(guard.reserve(key, 0.004)), 429, "0.008 held + 0.004 > 0.01");
     held[0]!.settle(0.001);
     held[0]!.settle(0.001); // only the first settle counts
     assert.deepEqual(guard.balance(key.id), { spentUsd: 0.001, reservedUsd: 0.004 });
-    const third = guard.reserve(key, 0.005);
-    assert.equal(
-      status(() => guard.reserve(key, 0.0001)),
-      429,
-    );
+    const third = await guard.reserve(key, 0.005);
+    assert.equal(await settledStatus(guard.reserve(key, 0.0001)), 429);
     third.settle(0);
     held[1]!.settle(0.002);
     assert.deepEqual(guard.balance(key.id), { spentUsd: 0.003, reservedUsd: 0 });
     const unlimited = (await store.keys.create()).key;
-    guard.reserve(unlimited, 5).settle(3);
+    (await guard.reserve(unlimited, 5)).settle(3);
     assert.equal(guard.balance(unlimited.id).spentUsd, 3);
   },
 );

@@ -2,6 +2,8 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { KeyStore } from "../../store/create-key-store.ts";
 import { type GatewayKey, hashGatewayToken } from "../../store/gateway-keys.ts";
 import { RequestError } from "../openai/request-error.ts";
+import { createLocalLimits } from "./create-local-limits.ts";
+import type { Limits } from "./limits.ts";
 
 export interface KeyGuard {
   /** Whether any key was ever created: then every /v1 and /app/api request needs an active one. */
@@ -17,17 +19,20 @@ export interface KeyGuard {
   authenticate(headers: IncomingHttpHeaders): GatewayKey | undefined;
   /** The key's model allowlist (403) for one request to `names` (as asked, as resolved). */
   allow(key: GatewayKey, names: readonly string[]): void;
-  /** Counts one request against the key's requests per minute (429 when none is left). */
-  limitRate(key: GatewayKey): void;
+  /**
+   * Counts one request against the key's requests per minute (429 when none is left; 503 when
+   * the shared counters are unreachable and limits fail closed).
+   */
+  limitRate(key: GatewayKey): Promise<void>;
   /** allow, then limitRate: what every model request goes through. */
-  authorize(key: GatewayKey, names: readonly string[]): void;
+  authorize(key: GatewayKey, names: readonly string[]): Promise<void>;
   /**
    * Sets aside `worstCaseUsd` of the key's budget for a request about to start, or refuses it
    * (429 insufficient_quota) when what the key spent, what its requests in flight hold and this
    * would pass the budget. Keys without a budget always get one (it still counts their spend).
    */
-  reserve(key: GatewayKey, worstCaseUsd: number): Reservation;
-  /** USD a key has spent (settled requests) and holds (requests in flight). */
+  reserve(key: GatewayKey, worstCaseUsd: number): Promise<Reservation>;
+  /** USD a key has spent (settled requests) and holds (requests in flight), as this gateway counts them. */
   balance(keyId: string): { spentUsd: number; reservedUsd: number };
   /** Re-reads the keys now (the background does every `reloadMs`). */
   reload(): Promise<void>;
@@ -43,32 +48,23 @@ export interface Reservation {
   settle(costUsd: number): void;
 }
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
 /**
  * Gateway keys, re-read from the store in the background every `reloadMs` (so `llmux keys create`
  * and `revoke`, on this machine or any replica's, take effect within a second without a restart),
  * while authenticate stays synchronous on the keys read last; when the store is unreachable those
- * stay in force (one log line). Spend starts from the usage log and grows in memory as requests
- * settle; a request in flight holds its worst-case cost (reserve), so concurrent requests can
- * never take a key past its budget together. Check and hold happen in one synchronous step, as do
- * release and charge: no other request runs in between. Rate limits are token buckets refilled
- * continuously.
+ * stay in force (one log line). A request in flight holds its worst-case cost (reserve), so
+ * concurrent requests can never take a key past its budget together. The counters are `limits`:
+ * this process's by default (spend starting from the usage log), or Redis's, shared by replicas.
  */
 export async function createKeyGuard(
   store: KeyStore,
-  options: { reloadMs?: number; log?: (line: string) => void } = {},
+  options: { reloadMs?: number; log?: (line: string) => void; limits?: Limits } = {},
 ): Promise<KeyGuard> {
   const { reloadMs = 500, log = (line: string) => process.stderr.write(`llmux: ${line}\n`) } = options;
   let byHash = new Map<string, GatewayKey>();
   // Revoking the last key must not open the gateway to everyone: any key, even revoked, closes it.
   let required = false;
-  const spent = await store.spend();
-  const reserved = new Map<string, number>();
-  const buckets = new Map<string, Bucket>();
+  const limits = options.limits ?? createLocalLimits(await store.spend());
 
   const reload = async () => {
     const all = await store.list();
@@ -126,37 +122,33 @@ export async function createKeyGuard(
     },
     allow,
     limitRate,
-    authorize(key, names) {
+    async authorize(key, names) {
       allow(key, names);
-      limitRate(key);
+      await limitRate(key);
     },
-    reserve(key, worstCaseUsd) {
+    async reserve(key, worstCaseUsd) {
       const amount = Math.max(0, worstCaseUsd);
-      const spentNow = spent.get(key.id) ?? 0;
-      const heldNow = reserved.get(key.id) ?? 0;
-      if (key.budgetUsd !== null && round(spentNow + heldNow + amount) > key.budgetUsd) {
-        const held = heldNow > 0 ? ` ($${heldNow.toFixed(6)} more is held by its requests in flight)` : "";
+      const hold = await limits.hold(key.id, key.budgetUsd, amount);
+      if (!hold.held) {
+        const { spentUsd, heldUsd } = hold;
+        const held = heldUsd > 0 ? ` ($${heldUsd.toFixed(6)} more is held by its requests in flight)` : "";
         throw new RequestError(
           429,
-          `Budget exhausted for key ${key.id}: it has spent $${spentNow.toFixed(6)} of its $${key.budgetUsd} budget${held}, and this request could cost up to $${amount.toFixed(6)}; ask for fewer tokens (max_tokens) or for a larger budget`,
+          `Budget exhausted for key ${key.id}: it has spent $${spentUsd.toFixed(6)} of its $${key.budgetUsd} budget${held}, and this request could cost up to $${amount.toFixed(6)}; ask for fewer tokens (max_tokens) or for a larger budget`,
           { type: "insufficient_quota", code: "insufficient_quota" },
         );
       }
-      reserved.set(key.id, heldNow + amount);
       let settled = false;
       return {
         amountUsd: amount,
         settle(costUsd) {
           if (settled) return;
           settled = true;
-          reserved.set(key.id, round((reserved.get(key.id) ?? 0) - amount));
-          spent.set(key.id, round((spent.get(key.id) ?? 0) + Math.max(0, costUsd)));
+          hold.release(Math.max(0, costUsd));
         },
       };
     },
-    balance(keyId) {
-      return { spentUsd: spent.get(keyId) ?? 0, reservedUsd: reserved.get(keyId) ?? 0 };
-    },
+    balance: (keyId) => limits.balance(keyId),
     reload,
     close: () => clearInterval(timer),
   };
@@ -171,37 +163,18 @@ export async function createKeyGuard(
     }
   }
 
-  function limitRate(key: GatewayKey): void {
-    if (key.rpm !== null && !take(key.id, key.rpm)) {
+  async function limitRate(key: GatewayKey): Promise<void> {
+    if (key.rpm !== null && !(await limits.takeRequest(key.id, key.rpm))) {
       throw new RequestError(429, `Rate limit reached for key ${key.id}: ${key.rpm} requests per minute`, {
         type: "requests",
         code: "rate_limit_exceeded",
       });
     }
   }
-
-  function take(id: string, rpm: number): boolean {
-    const now = performance.now();
-    let bucket = buckets.get(id);
-    if (!bucket) {
-      bucket = { tokens: rpm, at: now };
-      buckets.set(id, bucket);
-    }
-    bucket.tokens = Math.min(rpm, bucket.tokens + ((now - bucket.at) * rpm) / 60_000);
-    bucket.at = now;
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
-  }
 }
 
 // RFC 7235: the scheme is case-insensitive; spaces around the token are tolerated.
 const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
-
-// Costs are kept to 1e-9 USD (see computeCost); sums of floats are rounded back to that.
-function round(usd: number): number {
-  return Math.round(usd * 1e9) / 1e9;
-}
 
 function allows(models: readonly string[], name: string): boolean {
   return models.some((m) => m === name || (m.endsWith(":*") && name.startsWith(m.slice(0, -1))));

@@ -31,7 +31,7 @@ export async function serveRoute(
   metrics?.inFlight(1);
   try {
     const key = route.access === "key" ? services.keys.authenticate(req.headers) : undefined;
-    if (key && route.rateLimit === "request") services.keys.limitRate(key);
+    if (key && route.rateLimit === "request") await services.keys.limitRate(key);
     return (await route.handle({ req, res, path, key, started })) !== false;
   } catch (error) {
     if (res.headersSent) res.destroy();

@@ -42,7 +42,7 @@ export async function answerWithFallbacks(context: GatewayContext, options: Answ
     counted ??= options.worstCase();
     return counted;
   };
-  const reservation = reserveBudget(context, options.key, options.name, worstCase);
+  const reservation = await reserveBudget(context, options.key, options.name, worstCase);
   try {
     const dialect = options.dialect ?? openaiDialect;
     const result = await runWithFallbacks(context, options.name, state, options.attempt, {

@@ -44,7 +44,7 @@ export async function handleChatCompletion(
       code: "invalid_value",
     });
   }
-  if (key) context.keys.authorize(key, allowlistNames(context, name));
+  if (key) await context.keys.authorize(key, allowlistNames(context, name));
 
   const stream = json.stream === true;
   const options = json.stream_options as { include_usage?: unknown } | null | undefined;

@@ -45,7 +45,7 @@ export async function handleEmbeddings(
       code: "invalid_value",
     });
   }
-  if (key) context.keys.authorize(key, [name]);
+  if (key) await context.keys.authorize(key, [name]);
 
   const state = new AttemptState(res);
 

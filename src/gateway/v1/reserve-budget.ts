@@ -25,12 +25,12 @@ export interface WorstCase {
  * price (the catalog's, the config's `prices`, or a local model's 0): that is a 400 naming it.
  * `worstCase` runs only for keys with a budget. Undefined without a key.
  */
-export function reserveBudget(
+export async function reserveBudget(
   context: GatewayContext,
   key: GatewayKey | undefined,
   name: string,
   worstCase: () => WorstCase,
-): Reservation | undefined {
+): Promise<Reservation | undefined> {
   if (!key) return undefined;
   if (key.budgetUsd === null) return context.keys.reserve(key, 0);
   const { inputTokens, maxOutputTokens } = worstCase();
