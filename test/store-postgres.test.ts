@@ -164,6 +164,10 @@ describe("the CLI and `llmux serve` on PostgreSQL", () => {
     };
     for (const costUsd of [0.5, 0.25, null])
       sqlite.usage.record({ ...usageRow, costUsd, gatewayKeyId: key.id });
+    // More than one page of the copy.
+    for (let i = 0; i < 12_000; i++) {
+      sqlite.usage.record({ ...usageRow, costUsd: null, gatewayKeyId: null, latencyMs: i });
+    }
     const conversation = await sqlite.conversations.create(key.id, {
       title: "Moved chat",
       messages: [
@@ -191,7 +195,7 @@ describe("the CLI and `llmux serve` on PostgreSQL", () => {
     assert.equal(copied.code, 0, copied.stderr);
     assert.match(
       copied.stdout,
-      /Copied 1 gateway keys, 3 usage rows, 1 conversations, 1 conversation messages, 1 stored responses from .*llmux\.db to postgres:\/\/llmux:\*\*\*@/,
+      /Copied 1 gateway keys, 12003 usage rows, 1 conversations, 1 conversation messages, 1 stored responses from .*llmux\.db to postgres:\/\/llmux:\*\*\*@/,
     );
 
     const pg = await openStore(loadConfig({ cwd: home, env: { LLMUX_HOME: home, LLMUX_DATABASE_URL: url } }));
@@ -210,7 +214,7 @@ describe("the CLI and `llmux serve` on PostgreSQL", () => {
 
     const again = await runCli(["db", "copy", "--to", url], { home });
     assert.equal(again.code, 3);
-    assert.match(again.stderr, /is not empty \(it holds 1 gateway keys, 4 usage rows/);
+    assert.match(again.stderr, /is not empty \(it holds 1 gateway keys, 12004 usage rows/);
     assert.equal(again.stderr.trim().split("\n").length, 1, again.stderr);
     assertNoPassword(copied.stdout, copied.stderr, again.stderr);
   });

@@ -3,15 +3,16 @@ import { insertRows } from "./insert-rows.ts";
 import type { SqlClient } from "./sql-client.ts";
 
 /**
- * What a store holds, parents before children, with the order pages are read in. Both stores
- * have the same columns (the same migrations), so rows are copied as they are read.
+ * What a store holds, parents before children, with the key pages are read in (by key, not by
+ * offset: a usage log of millions of rows is read in one pass). Both stores have the same columns
+ * (the same migrations), so rows are copied as they are read.
  */
 const TABLES = [
-  { name: "gateway_keys", label: "gateway keys", order: "id" },
-  { name: "usage", label: "usage rows", order: "id" },
-  { name: "conversations", label: "conversations", order: "id" },
-  { name: "conversation_messages", label: "conversation messages", order: "conversation_id, position" },
-  { name: "responses", label: "stored responses", order: "id" },
+  { name: "gateway_keys", label: "gateway keys", key: ["id"] },
+  { name: "usage", label: "usage rows", key: ["id"] },
+  { name: "conversations", label: "conversations", key: ["id"] },
+  { name: "conversation_messages", label: "conversation messages", key: ["conversation_id", "position"] },
+  { name: "responses", label: "stored responses", key: ["id"] },
 ] as const;
 
 const PAGE_ROWS = 5000;
@@ -40,10 +41,13 @@ export async function copyStore(
     const copied = new Map<string, number>();
     for (const table of TABLES) {
       let count = 0;
+      let after: unknown[] | undefined;
+      const key = table.key.join(", ");
       for (;;) {
+        const where = after ? `WHERE (${key}) > (${table.key.map(() => "?").join(", ")})` : "";
         const rows = await source.all<Record<string, unknown>>(
-          `SELECT * FROM ${table.name} ORDER BY ${table.order} LIMIT ? OFFSET ?`,
-          [PAGE_ROWS, count],
+          `SELECT * FROM ${table.name} ${where} ORDER BY ${key} LIMIT ?`,
+          [...(after ?? []), PAGE_ROWS],
         );
         const columns = Object.keys(rows[0] ?? {});
         await insertRows(
@@ -54,6 +58,8 @@ export async function copyStore(
         );
         count += rows.length;
         if (rows.length < PAGE_ROWS) break;
+        const last = rows.at(-1)!;
+        after = table.key.map((column) => last[column]);
       }
       copied.set(table.label, count);
     }
