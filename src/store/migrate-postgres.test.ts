@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import pg from "pg";
 import { closedLoopbackUrl } from "../../test/support/closed-loopback-url.ts";
@@ -118,4 +120,24 @@ test("an unreachable server or a wrong URL is one clear error, without the passw
     (error: unknown) =>
       error instanceof LlmuxError && error.kind === "config" && /no_such_db/.test(error.message),
   );
+});
+
+test("database.url in the config file selects PostgreSQL; LLMUX_DATABASE_URL wins over it; neither is SQLite", async () => {
+  const [fromFile, fromEnv] = [await server.createDatabase(), await server.createDatabase()];
+  const home = makeTempDir("llmux-pg-config-");
+  writeFileSync(join(home, "config.json"), JSON.stringify({ database: { url: fromFile } }));
+  const open = (env: Record<string, string>) =>
+    openStore(loadConfig({ cwd: home, env: { LLMUX_HOME: home, ...env } }));
+  const file = await open({});
+  const env = await open({ LLMUX_DATABASE_URL: fromEnv });
+  try {
+    assert.deepEqual([file.backend, file.location], ["postgres", fromFile]);
+    assert.deepEqual([env.backend, env.location], ["postgres", fromEnv]);
+  } finally {
+    await Promise.all([file.close(), env.close()]);
+  }
+  const sqliteHome = makeTempDir("llmux-pg-config-");
+  const sqlite = await openStore(loadConfig({ cwd: sqliteHome, env: { LLMUX_HOME: sqliteHome } }));
+  assert.deepEqual([sqlite.backend, sqlite.location], ["sqlite", join(sqliteHome, "llmux.db")]);
+  await sqlite.close();
 });
