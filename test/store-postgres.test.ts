@@ -319,4 +319,49 @@ describe("PostgreSQL restarting under load", () => {
     assert.ok(answered > 20, `${answered} answered`);
     assert.equal(calls, answered, "one usage row per answered request");
   });
+
+  test("PostgreSQL down for a while: answers go on, the conversation API answers 503 with Retry-After, /metrics shows the buffer; back, the rows land", async () => {
+    const url = await databaseUrl();
+    const upstream = await openAI();
+    const { gateway, client } = await startTestGateway({
+      LLMUX_DATABASE_URL: url,
+      OPENAI_API_KEY: OPENAI_KEY,
+      OPENAI_BASE_URL: `${upstream.url}/v1`,
+    });
+    const ask = () =>
+      client().chat.completions.create({
+        model: "openai:gpt-4.1-nano",
+        messages: [{ role: "user", content: "Hi" }],
+      });
+    await ask();
+    await postgres.stop();
+    try {
+      for (let i = 0; i < 5; i++) assert.ok((await ask()).choices[0]?.message.content);
+      const saved = await fetch(`${gateway.url}/app/api/conversations`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ title: "While down" }),
+      });
+      assert.equal(saved.status, 503);
+      assert.equal(saved.headers.get("retry-after"), "1");
+      const { error } = (await saved.json()) as { error: { code: string; message: string } };
+      assert.equal(error.code, "busy");
+      assert.doesNotMatch(
+        error.message,
+        /127\.0\.0\.1|ECONNREFUSED|postgres/,
+        "the database's address stays inside",
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+      assert.match(metrics, /^llmux_gateway_usage_buffer_rows [1-6]$/m);
+    } finally {
+      await postgres.restart();
+    }
+    await gateway.close();
+    const store = await openStore(
+      loadConfig({ cwd: makeHome(), env: { LLMUX_HOME: makeHome(), LLMUX_DATABASE_URL: url } }),
+    );
+    closers.push(() => store.close());
+    assert.equal((await store.usage.query())[0]?.calls, 6);
+  });
 });

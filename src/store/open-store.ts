@@ -1,6 +1,7 @@
 import { LlmuxError } from "../core/errors.ts";
 import type { LlmuxConfig } from "../core/load-config.ts";
 import { registerSecrets } from "../core/redact-secrets.ts";
+import { answerUnreachableAsBusy } from "./answer-unreachable-as-busy.ts";
 import { createConversationStore } from "./conversation-store.ts";
 import { createKeyStore } from "./create-key-store.ts";
 import { createPostgresClient } from "./create-postgres-client.ts";
@@ -83,8 +84,8 @@ export async function openStore(config: LlmuxConfig, options: OpenStoreOptions =
     location,
     keys: createKeyStore(sql),
     usage: { ...writer, query: (query) => queryUsage(sql, query) },
-    conversations: createConversationStore(sql),
-    responses: createResponseStore(sql),
+    conversations: answerUnreachableAsBusy(createConversationStore(sql)),
+    responses: answerUnreachableAsBusy(createResponseStore(sql)),
     sql,
     schemaVersion,
     close() {
