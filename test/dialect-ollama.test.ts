@@ -656,8 +656,26 @@ describe("keys and the Ollama-only port", () => {
       await (await fetch(gw.ollamaUrl, { headers: { accept: "text/html" } })).text(),
       "Ollama is running",
     );
-    assert.equal((await fetch(`${gw.ollamaUrl}/v1/models`)).status, 404);
+    const unknown = await fetch(`${gw.ollamaUrl}/v1/models`);
+    assert.equal(unknown.status, 404);
+    assert.match(
+      ((await unknown.json()) as { error: string }).error,
+      /^Unknown request URL: GET \/v1\/models/,
+    );
     assert.ok((await client.list()).models.some((m) => m.name === "openai:gpt-4.1-nano"));
+    // Refusals before any route (a web page's Origin, here) are in Ollama's shape on both ports, so
+    // Ollama's clients show the message rather than "[object Object]".
+    for (const base of [gw.url, gw.ollamaUrl]) {
+      const refused = await fetch(`${base}/api/chat`, {
+        method: "POST",
+        headers: { origin: "https://evil.example", "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4.1-nano", messages: [] }),
+      });
+      assert.equal(refused.status, 403);
+      const body = (await refused.json()) as { error: unknown };
+      assert.equal(typeof body.error, "string", base);
+      assert.match(body.error as string, /^Origin "https:\/\/evil\.example" is not allowed/);
+    }
 
     // A port taken by another process.
     const taken = createServer();

@@ -9,6 +9,7 @@ import { createAnthropicRoutes } from "./anthropic/create-anthropic-routes.ts";
 import { createAppRoutes } from "./app/create-app-routes.ts";
 import { createOllamaRootRoutes } from "./ollama/create-ollama-root-routes.ts";
 import { createOllamaRoutes } from "./ollama/create-ollama-routes.ts";
+import { ollamaDialect } from "./ollama/ollama-dialect.ts";
 import { createResponsesRoutes } from "./responses/create-responses-routes.ts";
 import { answerClientError } from "./server/answer-client-error.ts";
 import { createBrowserGuard } from "./server/create-browser-guard.ts";
@@ -128,7 +129,7 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
   const ollama =
     options.ollamaPort === undefined
       ? undefined
-      : serve(createRouteTable([...ollamaRoutes, ...createOllamaRootRoutes()]));
+      : serve(createRouteTable([...ollamaRoutes, ...createOllamaRootRoutes()], { dialect: ollamaDialect }));
   let mainUrl: string;
   let ollamaUrl: string | undefined;
   try {

@@ -41,12 +41,14 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     } catch (error) {
       // A body refused unread (415, 403) may be large: close rather than read it all.
       if (!req.complete) res.shouldKeepAlive = false;
-      return sendError(res, error);
+      // In the words of the client the path is for (an Ollama client reads only Ollama's errors).
+      return sendError(res, error, options.routes.dialectOf((req.url ?? "/").split("?", 1)[0]!));
     }
     const unknownUrl = () =>
       sendError(
         res,
         new RequestError(404, `Unknown request URL: ${method} ${path}`, { code: "unknown_url" }),
+        options.routes.dialectOf(path),
       );
     if (!route) return unknownUrl();
     const measured = route.metricsLabel !== undefined;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
+import { openaiDialect } from "../openai/openai-dialect.ts";
 import { RequestError } from "../openai/request-error.ts";
 import type { WireDialect } from "./wire-dialect.ts";
 
@@ -46,10 +47,21 @@ export interface RouteTable {
    * routes have it but not for this method.
    */
   find(method: string, path: string): HttpRoute | undefined;
+  /**
+   * The dialect errors at `path` are answered in, before or without a route (403, 404, 405, 415,
+   * 503): that of the routes at the path, else the table's.
+   */
+  dialectOf(path: string): WireDialect;
 }
 
-/** Every route of a gateway in one table: exact paths looked up, prefixes tried in order. */
-export function createRouteTable(routes: readonly HttpRoute[]): RouteTable {
+/**
+ * Every route of a gateway in one table: exact paths looked up, prefixes tried in order.
+ * `dialect` answers errors at paths no route covers (default OpenAI's).
+ */
+export function createRouteTable(
+  routes: readonly HttpRoute[],
+  options: { dialect?: WireDialect } = {},
+): RouteTable {
   const exact = new Map<string, Map<string, HttpRoute>>();
   const prefixes: { prefix: string; byMethod: Map<string, HttpRoute> }[] = [];
   for (const route of routes) {
@@ -71,9 +83,16 @@ export function createRouteTable(routes: readonly HttpRoute[]): RouteTable {
     if (byMethod.has(route.method)) throw new Error(`Two routes for ${route.method} ${route.path}`);
     byMethod.set(route.method, route);
   }
+  const routesAt = (path: string) =>
+    exact.get(path) ?? prefixes.find((p) => path.startsWith(p.prefix))?.byMethod;
+  const fallback = options.dialect ?? openaiDialect;
   return {
+    dialectOf(path) {
+      const byMethod = routesAt(path);
+      return (byMethod && [...byMethod.values()][0]?.dialect) ?? fallback;
+    },
     find(method, path) {
-      const byMethod = exact.get(path) ?? prefixes.find((p) => path.startsWith(p.prefix))?.byMethod;
+      const byMethod = routesAt(path);
       if (!byMethod) return undefined;
       const route = byMethod.get(method);
       if (!route) {
