@@ -123,6 +123,16 @@ function buildConfigSchemas(z: typeof import("zod").z) {
         })
         .strict()
         .prefault({}),
+      /** Counters shared by gateway replicas (rpm, budget holds); unset: each process counts its own. */
+      redis: z
+        .object({
+          /** redis://[:PASSWORD@]HOST:6379; LLMUX_REDIS_URL wins. */
+          url: z.string().min(1).optional(),
+          /** While Redis is unreachable, count in each process (true) rather than answer 503 (false). */
+          failOpen: z.boolean().default(false),
+        })
+        .strict()
+        .prefault({}),
       maxRetries: z.number().int().min(0).max(10).default(2),
       timeoutMs: z.number().int().positive().default(600_000),
       gateway: gatewaySchema.prefault({}),
@@ -196,8 +206,10 @@ function resolvedSecrets(file: ConfigFile, env: Readonly<Record<string, string |
     const keyEnv = "apiKeyEnv" in settings ? settings.apiKeyEnv : undefined;
     if (keyEnv) secrets.push(env[keyEnv] ?? "");
   }
-  // The database URL's password (its own words: not a secret-named variable).
-  for (const url of [env.LLMUX_DATABASE_URL, file.database.url]) secrets.push(databasePassword(url));
+  // The database's and Redis's URLs' passwords (their own words: not secret-named variables).
+  for (const url of [env.LLMUX_DATABASE_URL, file.database.url, env.LLMUX_REDIS_URL, file.redis.url]) {
+    secrets.push(databasePassword(url));
+  }
   return secrets;
 }
 

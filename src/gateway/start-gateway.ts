@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { LlmuxError } from "../core/errors.ts";
@@ -20,6 +21,10 @@ import { createRouteTable, type RouteTable } from "./server/create-route-table.t
 import { createStatusRoutes } from "./server/create-status-routes.ts";
 import { isLoopbackHost } from "./server/is-loopback-host.ts";
 import { limitConnections } from "./server/limit-connections.ts";
+import type { Limits } from "./server/limits.ts";
+import { openLimits } from "./server/open-limits.ts";
+import { redisUrl } from "./server/redis-url.ts";
+import { warnPerReplicaLimits } from "./server/warn-per-replica-limits.ts";
 import { createModelRoutes } from "./v1/create-model-routes.ts";
 import { createRequestCapture } from "./v1/create-request-capture.ts";
 import { createV1Routes } from "./v1/create-v1-routes.ts";
@@ -55,18 +60,30 @@ export interface Gateway {
 export async function startGateway(config: LlmuxConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 4000;
-  const store = await openStore(config);
+  // Unique per gateway, so that replicas on one PostgreSQL database see each other.
+  const applicationName = `llmux-gateway ${randomBytes(4).toString("hex")}`;
+  const store = await openStore(config, { applicationName });
+  const log = (line: string) => process.stderr.write(`llmux: ${line}\n`);
+  let limits: Limits | undefined;
   let keys: KeyGuard;
   try {
-    keys = await createKeyGuard(store.keys);
+    limits = await openLimits(config, store, log);
+    keys = await createKeyGuard(store.keys, { limits });
   } catch (error) {
+    await limits?.close();
     await store.close();
     throw error;
   }
+  const stopWarning =
+    store.backend === "postgres" && redisUrl(config) === undefined
+      ? warnPerReplicaLimits(store, applicationName, log)
+      : () => undefined;
   // The summary cache stays in this machine's SQLite file, whatever the store: opened on first use.
   let local: ReturnType<typeof openDatabase> | undefined;
   const closeStore = async () => {
     keys.close();
+    stopWarning();
+    await limits.close();
     local?.close();
     await store.close();
   };

@@ -13,6 +13,8 @@ interface PostgresClientOptions {
   max?: number;
   /** Told once per outage about a connection the server dropped while idle (a restart). */
   onIdleError?: (error: Error) => void;
+  /** pg_stat_activity's application_name of every connection (a gateway's: see warnPerReplicaLimits). */
+  applicationName?: string;
 }
 
 /**
@@ -24,6 +26,7 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
+    application_name: options.applicationName,
     types,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,

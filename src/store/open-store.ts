@@ -24,6 +24,8 @@ interface OpenStoreOptions {
   url?: string;
   /** Where the store's events go (usage buffer, dropped connections); default stderr. */
   log?: (line: string) => void;
+  /** PostgreSQL's application_name for the store's connections. */
+  applicationName?: string;
   /** Usage writer timings, for tests. */
   usage?: { flushMs?: number; retryMs?: number; closeTimeoutMs?: number };
 }
@@ -52,6 +54,7 @@ export async function openStore(config: LlmuxConfig, options: OpenStoreOptions =
     location = checkPostgresUrl(url);
     let loggedAt = Number.NEGATIVE_INFINITY;
     sql = createPostgresClient(url, {
+      applicationName: options.applicationName,
       onIdleError: (error) => {
         if (performance.now() - loggedAt < IDLE_ERROR_LOG_MS) return;
         loggedAt = performance.now();
