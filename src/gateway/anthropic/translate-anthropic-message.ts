@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { LanguageModelV3 } from "@ai-sdk/provider";
+import type { LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import { convertOpenAICompletion } from "../openai/convert-openai-completion.ts";
 import { createOpenAIStreamReader } from "../openai/create-openai-stream-reader.ts";
 import type { AttemptState } from "../v1/attempt-state.ts";
@@ -9,7 +9,7 @@ import { createCallTimeout } from "../v1/create-call-timeout.ts";
 import type { RequestCapture } from "../v1/create-request-capture.ts";
 import { relayCapturedCall } from "../v1/relay-captured-call.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
-import { toStreamError } from "../v1/to-stream-error.ts";
+import { streamModelAnswer } from "../v1/stream-model-answer.ts";
 import { toTokenUsage } from "../v1/to-token-usage.ts";
 import type { AnthropicCallRequest } from "./convert-anthropic-request-to-call-options.ts";
 import { createAnthropicEventEncoder } from "./create-anthropic-event-encoder.ts";
@@ -63,61 +63,40 @@ export async function translateAnthropicMessage(options: TranslateOptions): Prom
     });
   }
   const call = createCallTimeout(state, options.timeoutMs);
-  const commit = (contentType: string) => {
-    res.writeHead(200, {
-      ...options.extraHeaders,
-      "content-type": contentType,
-      ...(request.stream && { "cache-control": "no-cache" }),
-    });
-    state.committed = true;
-    state.firstByteAt = performance.now();
-  };
   try {
     const callOptions = { ...request.callOptions, abortSignal: call.signal };
     if (!request.stream) {
       const result = await model.doGenerate(callOptions);
-      commit("application/json");
+      res.writeHead(200, { ...options.extraHeaders, "content-type": "application/json" });
+      state.committed = true;
+      state.firstByteAt = performance.now();
       res.end(JSON.stringify(toAnthropicMessage(result, options.meta)));
       return { usage: toTokenUsage(result.usage), lateError: undefined };
     }
     const { stream } = await model.doStream(callOptions);
     const encoder = createAnthropicEventEncoder(options.meta);
-    const reader = stream.getReader();
-    try {
-      for (;;) {
-        const { done, value: part } = await reader.read();
-        if (done) break;
-        if (part.type === "error") throw toStreamError(part.error, options.providerLabel);
-        const text = encoder.encode(part);
-        if (text === "") continue;
-        if (!state.committed) commit("text/event-stream");
-        state.countEvents(text);
-        if (!res.write(text)) await new Promise((resolve) => res.once("drain", resolve));
-      }
-    } catch (error) {
-      if (!state.committed) throw error;
-      if (!res.destroyed) res.end(toAnthropicErrorEvent(error));
-      return { usage: undefined, lateError: error instanceof Error ? error : new Error(String(error)) };
-    } finally {
-      reader.releaseLock();
-    }
-    // A stream that ended without its finish part still ends as Anthropic's do.
-    if (!encoder.usage) {
-      const text = encoder.encode({
-        type: "finish",
-        finishReason: { unified: "other", raw: undefined },
-        usage: {
-          inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
-          outputTokens: { total: undefined, text: undefined, reasoning: undefined },
-        },
-      });
-      if (!state.committed) commit("text/event-stream");
-      res.end(text);
-      return { usage: undefined, lateError: undefined };
-    }
-    res.end();
-    return { usage: toTokenUsage(encoder.usage), lateError: undefined };
+    return await streamModelAnswer({
+      parts: stream,
+      encoder,
+      contentType: "text/event-stream",
+      failure: toAnthropicErrorEvent,
+      // A stream that ended without its finish part still ends as Anthropic's do.
+      end: () => (encoder.usage ? "" : encoder.encode(MISSING_FINISH)),
+      res,
+      extraHeaders: options.extraHeaders,
+      state,
+      providerLabel: options.providerLabel,
+    });
   } finally {
     call.clear();
   }
 }
+
+const MISSING_FINISH: LanguageModelV3StreamPart = {
+  type: "finish",
+  finishReason: { unified: "other", raw: undefined },
+  usage: {
+    inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
+    outputTokens: { total: undefined, text: undefined, reasoning: undefined },
+  },
+};

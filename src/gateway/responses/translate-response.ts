@@ -13,7 +13,7 @@ import { createCallTimeout } from "../v1/create-call-timeout.ts";
 import type { RequestCapture } from "../v1/create-request-capture.ts";
 import { relayCapturedCall } from "../v1/relay-captured-call.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
-import { toStreamError } from "../v1/to-stream-error.ts";
+import { streamModelAnswer } from "../v1/stream-model-answer.ts";
 import { toTokenUsage } from "../v1/to-token-usage.ts";
 import { createResponsesEventEncoder } from "./create-responses-event-encoder.ts";
 import { mapResponsesStatus } from "./map-responses-status.ts";
@@ -88,49 +88,21 @@ export async function translateResponse(options: TranslateResponseOptions): Prom
       return { usage: toTokenUsage(result.usage), lateError: undefined };
     }
     const { stream: parts } = await model.doStream(call);
-    const write = async (text: string) => {
-      if (!state.committed) {
-        res.writeHead(200, {
-          ...options.extraHeaders,
-          "content-type": "text/event-stream",
-          "cache-control": "no-cache",
-        });
-        state.committed = true;
-        state.firstByteAt = performance.now();
-      }
-      state.countEvents(text);
-      if (!res.write(text)) await new Promise((resolve) => res.once("drain", resolve));
-    };
-    const lateFailure = (error: unknown): RelayResult => {
-      if (!res.destroyed) res.end(encoder.failure(toOpenAIError(error).body.error.message));
-      return { usage: undefined, lateError: error instanceof Error ? error : new Error(String(error)) };
-    };
-    const reader = parts.getReader();
-    try {
-      for (;;) {
-        const { done, value: part } = await reader.read();
-        if (done) break;
-        if (part.type === "error") {
-          const error = toStreamError(part.error, options.providerLabel);
-          if (!state.committed) throw error;
-          return lateFailure(error);
-        }
-        const text = encoder.encode(part);
-        if (text !== "") await write(text);
-      }
-    } catch (error) {
-      if (!state.committed) throw error;
-      return lateFailure(error);
-    } finally {
-      reader.releaseLock();
-    }
-    if (!encoder.finished) {
-      const error = new Error(`${options.providerLabel} ended its answer without finishing it`);
-      if (!state.committed) throw error;
-      return lateFailure(error);
-    }
-    res.end();
-    return { usage: encoder.usage && toTokenUsage(encoder.usage), lateError: undefined };
+    return await streamModelAnswer({
+      parts,
+      encoder,
+      contentType: "text/event-stream",
+      failure: (error) => encoder.failure(toOpenAIError(error).body.error.message),
+      end: () => {
+        if (!encoder.finished)
+          throw new Error(`${options.providerLabel} ended its answer without finishing it`);
+        return "";
+      },
+      res,
+      extraHeaders: options.extraHeaders,
+      state,
+      providerLabel: options.providerLabel,
+    });
   } finally {
     deadline.clear();
   }

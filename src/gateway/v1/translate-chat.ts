@@ -11,7 +11,7 @@ import { createCallTimeout } from "./create-call-timeout.ts";
 import type { RequestCapture } from "./create-request-capture.ts";
 import { relayCapturedCall } from "./relay-captured-call.ts";
 import type { RelayResult } from "./relay-upstream.ts";
-import { toStreamError } from "./to-stream-error.ts";
+import { streamModelAnswer } from "./stream-model-answer.ts";
 import { toTokenUsage } from "./to-token-usage.ts";
 
 interface TranslateOptions {
@@ -68,44 +68,16 @@ export async function translateChat(options: TranslateOptions): Promise<RelayRes
       return { usage: toTokenUsage(result.usage), lateError: undefined };
     }
     const { stream } = await model.doStream(callOptions);
-    const startStream = () => {
-      res.writeHead(200, {
-        ...options.extraHeaders,
-        "content-type": "text/event-stream",
-        "cache-control": "no-cache",
-      });
-      state.committed = true;
-      state.firstByteAt = performance.now();
-    };
-    const encoder = createChunkEncoder(options.meta, request.includeUsage);
-    const reader = stream.getReader();
-    try {
-      for (;;) {
-        const { done, value: part } = await reader.read();
-        if (done) break;
-        if (part.type === "error") {
-          const error = toStreamError(part.error, options.providerLabel);
-          if (!state.committed) throw error;
-          res.end(`data: ${JSON.stringify(toOpenAIError(error).body)}\n\n`);
-          return { usage: undefined, lateError: error };
-        }
-        const text = encoder.encode(part);
-        if (text === "") continue;
-        if (!state.committed) startStream();
-        state.countEvents(text);
-        if (!res.write(text)) await new Promise((resolve) => res.once("drain", resolve));
-      }
-    } catch (error) {
-      if (!state.committed) throw error;
-      if (!res.destroyed) res.end(`data: ${JSON.stringify(toOpenAIError(error).body)}\n\n`);
-      return { usage: undefined, lateError: error instanceof Error ? error : new Error(String(error)) };
-    } finally {
-      reader.releaseLock();
-    }
-    // A stream with no content at all: still a well-formed, empty answer.
-    if (!state.committed) startStream();
-    res.end();
-    return { usage: encoder.usage && toTokenUsage(encoder.usage), lateError: undefined };
+    return await streamModelAnswer({
+      parts: stream,
+      encoder: createChunkEncoder(options.meta, request.includeUsage),
+      contentType: "text/event-stream",
+      failure: (error) => `data: ${JSON.stringify(toOpenAIError(error).body)}\n\n`,
+      res,
+      extraHeaders: options.extraHeaders,
+      state,
+      providerLabel: options.providerLabel,
+    });
   } finally {
     deadline.clear();
   }
