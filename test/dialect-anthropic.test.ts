@@ -7,56 +7,32 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { localEngine } from "../src/local/local-engine.ts";
-import { createGatewayKey, type NewGatewayKey } from "../src/store/gateway-keys.ts";
+import type { NewGatewayKey } from "../src/store/gateway-keys.ts";
 import { openDatabase } from "../src/store/open-database.ts";
-import { ANTHROPIC_KEY, OPENAI_KEY, postRaw, startTestGateway, type TestGateway } from "./gateway-support.ts";
 import {
-  type ProviderServer,
-  type ResponseSpec,
-  readFixture,
-  recordedOpenAIStream,
-  startAnthropicServer,
-  startOpenAIServer,
-} from "./servers/index.ts";
-import { makeTempDir } from "./support/make-temp-dir.ts";
+  ANTHROPIC_KEY,
+  anthropicEnv,
+  gatewayTestServers,
+  homeWithKeys,
+  openaiEnv,
+  postRaw,
+  type TestGateway,
+} from "./gateway-support.ts";
+import { type ResponseSpec, readFixture, recordedOpenAIStream } from "./servers/index.ts";
 
-const cleanup: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const close of cleanup.reverse()) await close();
-  await localEngine.dispose();
-});
+const servers = gatewayTestServers();
+const { openai, anthropic } = servers;
+after(() => localEngine.dispose());
 
-async function openai(script: ResponseSpec[]): Promise<ProviderServer> {
-  const server = await startOpenAIServer(script);
-  cleanup.push(() => server.close());
-  return server;
-}
-async function anthropic(script: ResponseSpec[]): Promise<ProviderServer> {
-  const server = await startAnthropicServer(script);
-  cleanup.push(() => server.close());
-  return server;
-}
 async function gateway(
   env: Record<string, string>,
   config: Record<string, unknown> = {},
   keys: NewGatewayKey[] = [],
 ): Promise<TestGateway & { tokens: string[] }> {
-  const home = makeTempDir("llmux-anthropic-dialect-");
-  const db = openDatabase(join(home, "llmux.db"));
-  const tokens = keys.map((key) => createGatewayKey(db, key).token);
-  db.close();
-  const started = await startTestGateway(env, config, { home });
-  cleanup.push(() => started.gateway.close());
-  return { ...started, tokens };
+  const { home, created } = homeWithKeys("llmux-anthropic-dialect-", keys);
+  const started = await servers.gateway(env, config, { home });
+  return { ...started, tokens: created.map(({ token }) => token) };
 }
-const openaiEnv = (server: ProviderServer) => ({
-  OPENAI_API_KEY: OPENAI_KEY,
-  OPENAI_BASE_URL: `${server.url}/v1`,
-});
-const anthropicEnv = (server: ProviderServer) => ({
-  ANTHROPIC_API_KEY: ANTHROPIC_KEY,
-  ANTHROPIC_BASE_URL: `${server.url}/v1`,
-});
 const sdk = (gw: TestGateway, apiKey = "no-key") =>
   new Anthropic({ baseURL: gw.gateway.url, apiKey, maxRetries: 0 });
 

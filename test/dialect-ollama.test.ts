@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { Ollama } from "ollama";
@@ -15,12 +15,15 @@ import { isLlmuxError } from "../src/core/errors.ts";
 import { loadConfig } from "../src/core/load-config.ts";
 import { startGateway } from "../src/gateway/start-gateway.ts";
 import { localEngine } from "../src/local/local-engine.ts";
-import { createGatewayKey } from "../src/store/gateway-keys.ts";
-import { openDatabase } from "../src/store/open-database.ts";
-import { ANTHROPIC_KEY, OPENAI_KEY, startTestGateway, type TestGateway } from "./gateway-support.ts";
+import {
+  ANTHROPIC_KEY,
+  gatewayTestServers,
+  homeWithKeys,
+  openaiEnv,
+  type TestGateway,
+} from "./gateway-support.ts";
 import {
   ollamaResponses,
-  type ProviderServer,
   readFixture,
   recordedOpenAIStream,
   startAnthropicServer,
@@ -40,17 +43,15 @@ const OPENAI_STREAMED = recordedOpenAIStream("openai/chat/openai-text").text;
 // A few tokens of the tiny model: enough to see an answer, quick on any CPU.
 const SHORT = { num_predict: 12, temperature: 0, seed: 1 };
 
-const cleanup: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const close of cleanup.reverse()) await close();
-  await localEngine.dispose();
-});
+const servers = gatewayTestServers();
+const { keep } = servers;
+after(() => localEngine.dispose());
 
 let hub: ServedFile;
 before(async () => {
   // The delay keeps the download going long enough for progress lines to be seen.
   hub = await serveFile(STORIES, { etag: SHA256, delayMs: 300 });
-  cleanup.push(() => hub.close());
+  keep(hub);
 });
 
 async function gateway(
@@ -58,22 +59,12 @@ async function gateway(
   config: Record<string, unknown> = {},
   home?: string,
 ) {
-  const started = await startTestGateway(
-    { HF_ENDPOINT: `${hub.origin}/hub`, LLMUX_THREADS: "1", ...env },
-    config,
-    { home },
-  );
-  cleanup.push(() => started.gateway.close());
-  return started;
+  return servers.gateway({ HF_ENDPOINT: `${hub.origin}/hub`, LLMUX_THREADS: "1", ...env }, config, { home });
 }
 
 async function server(start: typeof startOpenAIServer, script: Parameters<typeof startOpenAIServer>[0]) {
-  const started = await start(script);
-  cleanup.push(() => started.close());
-  return started;
+  return keep(await start(script));
 }
-
-const openaiEnv = (s: ProviderServer) => ({ OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: `${s.url}/v1` });
 
 /** The error a call rejects with, as the client shows it. */
 async function failure(call: Promise<unknown>): Promise<{ message: string; status: unknown }> {
@@ -609,11 +600,13 @@ describe("an Ollama upstream, passed through", () => {
 describe("keys and the Ollama-only port", () => {
   test("with keys: a missing key is a 401, a model outside the allowlist a 403, too many requests and a spent budget 429s, as messages", async () => {
     const openai = await server(startOpenAIServer, [{ fixture: "openai/chat/openai-text" }]);
-    const home = makeTempDir("llmux-ollama-keys-");
-    const db = openDatabase(join(home, "llmux.db"));
-    const { token } = createGatewayKey(db, { name: "editor", models: ["openai:gpt-4.1-nano"], rpm: 1 });
-    const poor = createGatewayKey(db, { name: "poor", budgetUsd: 0.000001 }).token;
-    db.close();
+    const {
+      home,
+      created: [{ token }, { token: poor }],
+    } = homeWithKeys("llmux-ollama-keys-", [
+      { name: "editor", models: ["openai:gpt-4.1-nano"], rpm: 1 },
+      { name: "poor", budgetUsd: 0.000001 },
+    ]);
     const { gateway: gw } = await gateway(openaiEnv(openai), {}, home);
     const refused = await failure(new Ollama({ host: gw.url }).list());
     assert.equal(refused.status, 401);
@@ -698,7 +691,7 @@ describe("keys and the Ollama-only port", () => {
     const home = makeTempDir("llmux-ollama-loop-");
     const config = loadConfig({ cwd: home, env: { LLMUX_HOME: home, OLLAMA_HOST: `127.0.0.1:${port}` } });
     const gw = await startGateway(config, { port: 0, ollamaPort: port });
-    cleanup.push(() => gw.close());
+    keep(gw);
     const error = await failure(
       new Ollama({ host: gw.url }).chat({
         model: "ollama:llama3.2",

@@ -8,46 +8,24 @@ import { join, resolve } from "node:path";
 import { after, describe, test } from "node:test";
 import OpenAI from "openai";
 import { localEngine } from "../src/local/local-engine.ts";
-import { createGatewayKey } from "../src/store/gateway-keys.ts";
 import { openDatabase } from "../src/store/open-database.ts";
-import { ANTHROPIC_KEY, OPENAI_KEY, postRaw, startTestGateway, type TestGateway } from "./gateway-support.ts";
 import {
-  type ProviderServer,
-  type ResponseSpec,
-  readFixture,
-  startAnthropicServer,
-  startOpenAIServer,
-} from "./servers/index.ts";
-import { makeTempDir } from "./support/make-temp-dir.ts";
+  ANTHROPIC_KEY,
+  gatewayTestServers,
+  homeWithKeys,
+  OPENAI_KEY,
+  openaiEnv,
+  postRaw,
+} from "./gateway-support.ts";
+import { type ProviderServer, readFixture, startAnthropicServer } from "./servers/index.ts";
 
-const cleanup: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const close of cleanup.reverse()) await close();
-  await localEngine.dispose();
-});
+const { keep, openai: upstream, gateway } = gatewayTestServers();
+after(() => localEngine.dispose());
 
-async function upstream(script: ResponseSpec[]): Promise<ProviderServer> {
-  const server = await startOpenAIServer(script);
-  cleanup.push(() => server.close());
-  return server;
-}
-async function gateway(
-  env: Record<string, string>,
-  config: Record<string, unknown> = {},
-  options: { home?: string } = {},
-): Promise<TestGateway> {
-  const started = await startTestGateway(env, config, options);
-  cleanup.push(() => started.gateway.close());
-  return started;
-}
 const GROQ = "groq:llama-3.3-70b-versatile";
 const groqEnv = (server: ProviderServer) => ({
   GROQ_API_KEY: "gsk-test-key-123456",
   GROQ_BASE_URL: `${server.url}/openai/v1`,
-});
-const openaiEnv = (server: ProviderServer) => ({
-  OPENAI_API_KEY: OPENAI_KEY,
-  OPENAI_BASE_URL: `${server.url}/v1`,
 });
 
 const groqText = readFixture("groq/groq-text");
@@ -527,12 +505,13 @@ describe("translated for Anthropic, its answers read from the bytes", () => {
 
   test("whole and streamed, with the usage Anthropic reported; a failure mid-stream ends it with response.failed", async () => {
     const overloaded = { type: "error", error: { type: "overloaded_error", message: "Overloaded" } };
-    const server = await startAnthropicServer([
-      { fixture: "anthropic/anthropic-text" },
-      { fixture: "anthropic/anthropic-text" },
-      { chunks: [...anthropicLines.slice(0, 4), overloaded] },
-    ]);
-    cleanup.push(() => server.close());
+    const server = keep(
+      await startAnthropicServer([
+        { fixture: "anthropic/anthropic-text" },
+        { fixture: "anthropic/anthropic-text" },
+        { chunks: [...anthropicLines.slice(0, 4), overloaded] },
+      ]),
+    );
     const {
       client,
       home,
@@ -577,8 +556,7 @@ describe("translated for Anthropic, its answers read from the bytes", () => {
     );
   });
   test("Codex CLI's request reaches Anthropic with its function tools and developer messages as the system prompt", async () => {
-    const server = await startAnthropicServer([{ fixture: "anthropic/anthropic-text" }]);
-    cleanup.push(() => server.close());
+    const server = keep(await startAnthropicServer([{ fixture: "anthropic/anthropic-text" }]));
     const { gateway: gw } = await gateway({
       ANTHROPIC_API_KEY: ANTHROPIC_KEY,
       ANTHROPIC_BASE_URL: `${server.url}/v1`,
@@ -771,13 +749,10 @@ describe("forwarded to OpenAI's own /responses", () => {
 describe("errors, in OpenAI's shape", () => {
   test("401 without a key, 404 for an unknown model, 400 for what cannot be honoured, 404 for an unknown response id", async () => {
     const server = await upstream([{ fixture: "groq/groq-text" }]);
-    const home = makeTempDir("llmux-responses-keys-");
-    const db = openDatabase(join(home, "llmux.db"));
-    const [alice, bob] = [
-      createGatewayKey(db, { name: "alice" }).token,
-      createGatewayKey(db, { name: "bob" }).token,
-    ];
-    db.close();
+    const {
+      home,
+      created: [{ token: alice }, { token: bob }],
+    } = homeWithKeys("llmux-responses-keys-", [{ name: "alice" }, { name: "bob" }]);
     const { client } = await gateway(groqEnv(server), {}, { home });
 
     await assert.rejects(
@@ -835,10 +810,10 @@ describe("errors, in OpenAI's shape", () => {
   });
   test("a key's allowlist and budget apply: 403 for another model, 429 insufficient_quota for a worst case past the budget", async () => {
     const server = await upstream([{ fixture: "groq/groq-text" }]);
-    const home = makeTempDir("llmux-responses-limits-");
-    const db = openDatabase(join(home, "llmux.db"));
-    const token = createGatewayKey(db, { models: [GROQ], budgetUsd: 0.0005 }).token;
-    db.close();
+    const {
+      home,
+      created: [{ token }],
+    } = homeWithKeys("llmux-responses-limits-", [{ models: [GROQ], budgetUsd: 0.0005 }]);
     const prices = { [GROQ]: { inputPerMTok: 0.59, outputPerMTok: 0.79 } };
     const { client, gateway: gw } = await gateway(groqEnv(server), { prices }, { home });
     await assert.rejects(

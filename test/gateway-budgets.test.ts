@@ -3,23 +3,20 @@
 // worst-case cost before it starts and is charged its real cost when it ends.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import OpenAI from "openai";
-import { createGatewayKey, type NewGatewayKey, readGatewayKeySpend } from "../src/store/gateway-keys.ts";
+import { type NewGatewayKey, readGatewayKeySpend } from "../src/store/gateway-keys.ts";
 import { openDatabase } from "../src/store/open-database.ts";
-import { ANTHROPIC_KEY, OPENAI_KEY, startTestGateway, type TestGateway } from "./gateway-support.ts";
 import {
-  type ProviderServer,
-  type ResponseSpec,
-  startAnthropicServer,
-  startOpenAIServer,
-} from "./servers/index.ts";
-import { makeTempDir } from "./support/make-temp-dir.ts";
+  anthropicEnv,
+  gatewayTestServers,
+  homeWithKeys,
+  openaiEnv,
+  type TestGateway,
+} from "./gateway-support.ts";
+import type { ProviderServer, ResponseSpec } from "./servers/index.ts";
 
-const cleanup: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const close of cleanup.reverse()) await close();
-});
+const servers = gatewayTestServers();
 
 const hi = [{ role: "user" as const, content: "Hi" }];
 
@@ -43,18 +40,12 @@ async function setup(
   key: NewGatewayKey,
   config: (server: ProviderServer) => Record<string, unknown> = () => ({}),
 ): Promise<Setup> {
-  const server = await startOpenAIServer(script);
-  cleanup.push(() => server.close());
-  const home = makeTempDir("llmux-budgets-");
-  const db = openDatabase(join(home, "llmux.db"));
-  const { key: created, token } = createGatewayKey(db, key);
-  db.close();
-  const started = await startTestGateway(
-    { OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: `${server.url}/v1` },
-    config(server),
-    { home },
-  );
-  cleanup.push(() => started.gateway.close());
+  const server = await servers.openai(script);
+  const {
+    home,
+    created: [{ key: created, token }],
+  } = homeWithKeys("llmux-budgets-", [key]);
+  const started = await servers.gateway(openaiEnv(server), config(server), { home });
   return { started, server, token, keyId: created.id, home };
 }
 
@@ -193,18 +184,12 @@ describe("streams cut short are charged for what was used", () => {
 });
 
 test("a translated stream (Anthropic) the client aborts is charged an estimate too", async () => {
-  const server = await startAnthropicServer([{ fixture: "anthropic/anthropic-text", stallAfterEvents: 6 }]);
-  cleanup.push(() => server.close());
-  const home = makeTempDir("llmux-budgets-");
-  const db = openDatabase(join(home, "llmux.db"));
-  const { key, token } = createGatewayKey(db, { budgetUsd: 1 });
-  db.close();
-  const started = await startTestGateway(
-    { ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_BASE_URL: `${server.url}/v1` },
-    {},
-    { home },
-  );
-  cleanup.push(() => started.gateway.close());
+  const server = await servers.anthropic([{ fixture: "anthropic/anthropic-text", stallAfterEvents: 6 }]);
+  const {
+    home,
+    created: [{ key, token }],
+  } = homeWithKeys("llmux-budgets-", [{ budgetUsd: 1 }]);
+  const started = await servers.gateway(anthropicEnv(server), {}, { home });
   const controller = new AbortController();
   const stream = await started
     .client(token)

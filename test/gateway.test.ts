@@ -4,57 +4,26 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { generateText, streamText } from "ai";
 import OpenAI from "openai";
 import { isLlmuxError } from "../src/core/errors.ts";
 import { createGatewayKey } from "../src/store/gateway-keys.ts";
 import { openDatabase } from "../src/store/open-database.ts";
-import { ANTHROPIC_KEY, OPENAI_KEY, postRaw, startTestGateway, type TestGateway } from "./gateway-support.ts";
 import {
-  type ProviderServer,
-  type ResponseSpec,
-  readFixture,
-  startAnthropicServer,
-  startCohereServer,
-  startOpenAIServer,
-} from "./servers/index.ts";
+  anthropicEnv,
+  gatewayTestServers,
+  OPENAI_KEY,
+  openaiEnv,
+  postRaw,
+  startTestGateway,
+} from "./gateway-support.ts";
+import { readFixture, startCohereServer } from "./servers/index.ts";
 import { closedLoopbackUrl } from "./support/closed-loopback-url.ts";
 import { makeTempDir } from "./support/make-temp-dir.ts";
 
-const cleanup: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const close of cleanup.reverse()) await close();
-});
-
-async function openai(script: ResponseSpec[]): Promise<ProviderServer> {
-  const server = await startOpenAIServer(script);
-  cleanup.push(() => server.close());
-  return server;
-}
-async function anthropic(script: ResponseSpec[]): Promise<ProviderServer> {
-  const server = await startAnthropicServer(script);
-  cleanup.push(() => server.close());
-  return server;
-}
-async function gateway(
-  env: Record<string, string>,
-  config: Record<string, unknown> = {},
-  options: { home?: string } = {},
-): Promise<TestGateway> {
-  const started = await startTestGateway(env, config, options);
-  cleanup.push(() => started.gateway.close());
-  return started;
-}
-const openaiEnv = (server: ProviderServer) => ({
-  OPENAI_API_KEY: OPENAI_KEY,
-  OPENAI_BASE_URL: `${server.url}/v1`,
-});
-const anthropicEnv = (server: ProviderServer) => ({
-  ANTHROPIC_API_KEY: ANTHROPIC_KEY,
-  ANTHROPIC_BASE_URL: `${server.url}/v1`,
-});
+const { keep, openai, anthropic, gateway } = gatewayTestServers();
 
 const openAIText = readFixture("openai/chat/openai-text");
 const openAIAnswer = (openAIText.json as { choices: { message: { content: string } }[] }).choices[0]!.message
@@ -313,8 +282,7 @@ describe("other providers: translated through the provider layer", () => {
   });
 
   test("embeddings through the provider layer, base64 as the openai client asks by default", async () => {
-    const server = await startCohereServer([{ fixture: "cohere/cohere-embedding" }]);
-    cleanup.push(() => server.close());
+    const server = keep(await startCohereServer([{ fixture: "cohere/cohere-embedding" }]));
     const { client } = await gateway({
       COHERE_API_KEY: "cohere-test-key-123456",
       COHERE_BASE_URL: `${server.url}/v2`,
