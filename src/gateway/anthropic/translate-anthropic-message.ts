@@ -1,8 +1,6 @@
-import type { ServerResponse } from "node:http";
-import type { LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provider";
+import type { LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import { convertOpenAICompletion } from "../openai/convert-openai-completion.ts";
 import { createOpenAIStreamReader } from "../openai/create-openai-stream-reader.ts";
-import type { AttemptState } from "../v1/attempt-state.ts";
 import { checkPromptUrls } from "../v1/check-prompt-urls.ts";
 import { createAnswerRelay } from "../v1/create-answer-relay.ts";
 import { createCallTimeout } from "../v1/create-call-timeout.ts";
@@ -11,22 +9,15 @@ import { relayCapturedCall } from "../v1/relay-captured-call.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
 import { streamModelAnswer } from "../v1/stream-model-answer.ts";
 import { toTokenUsage } from "../v1/to-token-usage.ts";
+import type { TranslationOptions } from "../v1/translation-options.ts";
 import type { AnthropicCallRequest } from "./convert-anthropic-request-to-call-options.ts";
 import { createAnthropicEventEncoder } from "./create-anthropic-event-encoder.ts";
 import { toAnthropicErrorEvent } from "./to-anthropic-error-event.ts";
 import { type AnthropicMessageMeta, toAnthropicMessage } from "./to-anthropic-message.ts";
 
-interface TranslateOptions {
-  model: LanguageModelV3;
+interface TranslateOptions extends TranslationOptions {
   request: AnthropicCallRequest;
   meta: AnthropicMessageMeta;
-  res: ServerResponse;
-  timeoutMs: number;
-  /** Headers added to the answer (x-llmux-model, x-llmux-ignored). */
-  extraHeaders: Record<string, string>;
-  state: AttemptState;
-  /** Names the provider in errors its stream reports. */
-  providerLabel: string;
   /** Set for OpenAI-compatible APIs: the AI SDK builds the request, the gateway sends it and reads the answer. */
   capture: RequestCapture | undefined;
 }

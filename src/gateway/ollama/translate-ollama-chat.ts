@@ -1,24 +1,16 @@
-import type { ServerResponse } from "node:http";
-import type { LanguageModelV3 } from "@ai-sdk/provider";
-import type { AttemptState } from "../v1/attempt-state.ts";
 import { createCallTimeout } from "../v1/create-call-timeout.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
 import { streamModelAnswer } from "../v1/stream-model-answer.ts";
 import { toTokenUsage } from "../v1/to-token-usage.ts";
+import type { TranslationOptions } from "../v1/translation-options.ts";
 import type { OllamaCallRequest } from "./convert-ollama-chat-request.ts";
 import type { createOllamaEncoder } from "./create-ollama-encoder.ts";
 import { ollamaDialect } from "./ollama-dialect.ts";
 
-interface TranslateOptions {
-  model: LanguageModelV3;
+interface TranslateOptions extends TranslationOptions {
   request: OllamaCallRequest;
   encoder: ReturnType<typeof createOllamaEncoder>;
   stream: boolean;
-  res: ServerResponse;
-  timeoutMs: number;
-  extraHeaders: Record<string, string>;
-  state: AttemptState;
-  providerLabel: string;
 }
 
 /**

@@ -1,12 +1,9 @@
-import type { ServerResponse } from "node:http";
 import type {
-  LanguageModelV3,
   LanguageModelV3CallOptions,
   LanguageModelV3GenerateResult,
   LanguageModelV3StreamPart,
 } from "@ai-sdk/provider";
 import { toOpenAIError } from "../openai/to-openai-error.ts";
-import type { AttemptState } from "../v1/attempt-state.ts";
 import { checkPromptUrls } from "../v1/check-prompt-urls.ts";
 import { createAnthropicAnswerRelay } from "../v1/create-anthropic-answer-relay.ts";
 import { createCallTimeout } from "../v1/create-call-timeout.ts";
@@ -15,22 +12,16 @@ import { relayCapturedCall } from "../v1/relay-captured-call.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
 import { streamModelAnswer } from "../v1/stream-model-answer.ts";
 import { toTokenUsage } from "../v1/to-token-usage.ts";
+import type { TranslationOptions } from "../v1/translation-options.ts";
 import { createResponsesEventEncoder } from "./create-responses-event-encoder.ts";
 import { mapResponsesStatus } from "./map-responses-status.ts";
 import { type ResponseMeta, toResponseObject } from "./to-response-object.ts";
 import { toResponsesOutput } from "./to-responses-output.ts";
 import { toResponsesUsage } from "./to-responses-usage.ts";
 
-interface TranslateResponseOptions {
-  model: LanguageModelV3;
+interface TranslateResponseOptions extends TranslationOptions {
   callOptions: Omit<LanguageModelV3CallOptions, "abortSignal">;
   meta: ResponseMeta;
-  res: ServerResponse;
-  timeoutMs: number;
-  extraHeaders: Record<string, string>;
-  state: AttemptState;
-  /** Names the provider in errors its stream reports. */
-  providerLabel: string;
   /** Set for Anthropic: the AI SDK builds the request, the gateway sends it and reads the answer. */
   capture: RequestCapture | undefined;
   /** Called with the finished Response object (not for failed ones), before the answer ends. */

@@ -1,10 +1,7 @@
-import type { ServerResponse } from "node:http";
-import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { createChunkEncoder } from "../openai/create-chunk-encoder.ts";
 import type { ChatRequest } from "../openai/parse-chat-request.ts";
 import { type CompletionMeta, toChatCompletion } from "../openai/to-chat-completion.ts";
 import { toOpenAIError } from "../openai/to-openai-error.ts";
-import type { AttemptState } from "./attempt-state.ts";
 import { checkPromptUrls } from "./check-prompt-urls.ts";
 import { createAnthropicRelay } from "./create-anthropic-relay.ts";
 import { createCallTimeout } from "./create-call-timeout.ts";
@@ -13,17 +10,11 @@ import { relayCapturedCall } from "./relay-captured-call.ts";
 import type { RelayResult } from "./relay-upstream.ts";
 import { streamModelAnswer } from "./stream-model-answer.ts";
 import { toTokenUsage } from "./to-token-usage.ts";
+import type { TranslationOptions } from "./translation-options.ts";
 
-interface TranslateOptions {
-  model: LanguageModelV3;
+interface TranslateOptions extends TranslationOptions {
   request: ChatRequest;
   meta: CompletionMeta;
-  res: ServerResponse;
-  timeoutMs: number;
-  extraHeaders: Record<string, string>;
-  state: AttemptState;
-  /** Names the provider in errors its stream reports. */
-  providerLabel: string;
   /** Set for Anthropic: the AI SDK builds the request, the gateway sends it and reads the answer. */
   capture: RequestCapture | undefined;
 }
