@@ -2,13 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { estimateTokens } from "../../providers/estimate-tokens.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
-import { RequestError } from "../openai/request-error.ts";
-import { allowlistNames } from "../v1/allowlist-names.ts";
 import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
 import { AttemptState } from "../v1/attempt-state.ts";
 import type { ModelRoute } from "../v1/create-model-routes.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
-import { readModelRequest } from "../v1/read-model-request.ts";
+import { readChatRequest } from "../v1/read-chat-request.ts";
 import { headerValue, type RelayResult } from "../v1/relay-upstream.ts";
 import { anthropicDialect } from "./anthropic-dialect.ts";
 import {
@@ -32,18 +30,11 @@ export async function handleAnthropicMessages(
   key: GatewayKey | undefined,
   started: number,
 ): Promise<void> {
-  const { body, json, name } = await readModelRequest(
-    context,
-    req,
-    "give a model name, e.g. anthropic:claude-sonnet-4-5",
-  );
-  if (!Array.isArray(json.messages)) {
-    throw new RequestError(400, "messages: give an array of messages", { param: "messages" });
-  }
-  if (json.stream != null && typeof json.stream !== "boolean") {
-    throw new RequestError(400, "stream: expected a boolean", { param: "stream" });
-  }
-  if (key) await context.keys.authorize(key, allowlistNames(context, name));
+  const { body, json, name } = await readChatRequest(context, req, key, {
+    modelHint: "give a model name, e.g. anthropic:claude-sonnet-4-5",
+    messages: "messages: give an array of messages",
+    stream: "stream: expected a boolean",
+  });
 
   const stream = json.stream === true;
   const state = new AttemptState(res);

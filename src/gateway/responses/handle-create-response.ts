@@ -4,13 +4,12 @@ import { LOCAL_OWNER } from "../../store/conversation-store.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import type { ResponseStore } from "../../store/response-store.ts";
 import { RequestError } from "../openai/request-error.ts";
-import { allowlistNames } from "../v1/allowlist-names.ts";
 import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
 import { AttemptState } from "../v1/attempt-state.ts";
 import type { ModelRoute } from "../v1/create-model-routes.ts";
 import { forwardToUpstream } from "../v1/forward-to-upstream.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
-import { readModelRequest } from "../v1/read-model-request.ts";
+import { readChatRequest } from "../v1/read-chat-request.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
 import { convertResponsesInputToPrompt } from "./convert-responses-input-to-prompt.ts";
 import { createItemId } from "./create-item-id.ts";
@@ -34,18 +33,11 @@ export async function handleCreateResponse(
   key: GatewayKey | undefined,
   started: number,
 ): Promise<void> {
-  const { body, json, name } = await readModelRequest(
-    context,
-    req,
-    "give a model name, e.g. openai:gpt-4.1-mini",
-  );
-  if (json.stream != null && typeof json.stream !== "boolean") {
-    throw new RequestError(400, "Invalid value for stream: expected a boolean", {
-      param: "stream",
-      code: "invalid_value",
-    });
-  }
-  if (key) await context.keys.authorize(key, allowlistNames(context, name));
+  const { body, json, name } = await readChatRequest(context, req, key, {
+    modelHint: "give a model name, e.g. openai:gpt-4.1-mini",
+    stream: "Invalid value for stream: expected a boolean",
+    code: "invalid_value",
+  });
 
   const owner = key?.id ?? LOCAL_OWNER;
   const stream = json.stream === true;

@@ -4,14 +4,12 @@ import { checkCallCapabilities } from "../../providers/check-call-capabilities.t
 import { estimateTokens } from "../../providers/estimate-tokens.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { type ChatRequest, parseChatRequest } from "../openai/parse-chat-request.ts";
-import { RequestError } from "../openai/request-error.ts";
-import { allowlistNames } from "./allowlist-names.ts";
 import { answerWithFallbacks } from "./answer-with-fallbacks.ts";
 import { AttemptState } from "./attempt-state.ts";
 import type { ModelRoute } from "./create-model-routes.ts";
 import { forwardToUpstream } from "./forward-to-upstream.ts";
 import type { GatewayContext } from "./gateway-context.ts";
-import { readModelRequest } from "./read-model-request.ts";
+import { readChatRequest } from "./read-chat-request.ts";
 import type { RelayResult } from "./relay-upstream.ts";
 import { translateChat } from "./translate-chat.ts";
 
@@ -27,24 +25,12 @@ export async function handleChatCompletion(
   key: GatewayKey | undefined,
   started: number,
 ): Promise<void> {
-  const { body, json, name } = await readModelRequest(
-    context,
-    req,
-    "give a model name, e.g. openai:gpt-4.1-mini",
-  );
-  if (!Array.isArray(json.messages)) {
-    throw new RequestError(400, "Missing or invalid messages: give an array of messages", {
-      param: "messages",
-      code: "invalid_value",
-    });
-  }
-  if (json.stream != null && typeof json.stream !== "boolean") {
-    throw new RequestError(400, "Invalid value for stream: expected a boolean", {
-      param: "stream",
-      code: "invalid_value",
-    });
-  }
-  if (key) await context.keys.authorize(key, allowlistNames(context, name));
+  const { body, json, name } = await readChatRequest(context, req, key, {
+    modelHint: "give a model name, e.g. openai:gpt-4.1-mini",
+    messages: "Missing or invalid messages: give an array of messages",
+    stream: "Invalid value for stream: expected a boolean",
+    code: "invalid_value",
+  });
 
   const stream = json.stream === true;
   const options = json.stream_options as { include_usage?: unknown } | null | undefined;
