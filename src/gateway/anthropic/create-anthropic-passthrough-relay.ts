@@ -1,7 +1,8 @@
-import { APICallError } from "@ai-sdk/provider";
 import { LlmuxError } from "../../core/errors.ts";
+import { ByteTail } from "../v1/byte-tail.ts";
 import { headerValue, type Relay, type UpstreamHeaders } from "../v1/relay-upstream.ts";
 import { scrubErrorEvent } from "../v1/scrub-error-event.ts";
+import { toErrorInStream } from "../v1/to-error-in-stream.ts";
 import { scanAnthropicUsage } from "./scan-anthropic-usage.ts";
 import { toAnthropicErrorEvent } from "./to-anthropic-error-event.ts";
 
@@ -18,8 +19,8 @@ const TAIL_BYTES = 8192;
 export function createAnthropicPassthroughRelay(url: string, stream: boolean): Relay {
   const head: Buffer[] = [];
   let headBytes = 0;
-  const tail: Buffer[] = [];
-  let tailBytes = 0;
+  // A whole message is kept: its usage comes last.
+  const tail = new ByteTail(TAIL_BYTES, stream);
   let error: Error | undefined;
   return {
     get error() {
@@ -36,14 +37,7 @@ export function createAnthropicPassthroughRelay(url: string, stream: boolean): R
     },
     data(chunk) {
       if (headBytes === 0 && stream && chunk.subarray(0, 16).toString("latin1").startsWith("event: error")) {
-        // As a 502 carrying the event, so it maps (toLlmuxError) like an error status would.
-        error = new APICallError({
-          message: "HTTP 502",
-          url,
-          requestBodyValues: undefined,
-          statusCode: 502,
-          responseBody: chunk.toString("utf8").replace(/^event: error\s*data:\s*/, ""),
-        });
+        error = toErrorInStream(url, chunk.toString("utf8").replace(/^event: error\s*data:\s*/, ""));
         return chunk;
       }
       if (headBytes < HEAD_BYTES) {
@@ -51,15 +45,12 @@ export function createAnthropicPassthroughRelay(url: string, stream: boolean): R
         headBytes += chunk.length;
       }
       tail.push(chunk);
-      tailBytes += chunk.length;
-      // A whole message is kept: its usage comes last.
-      if (stream) while (tailBytes - tail[0]!.length >= TAIL_BYTES) tailBytes -= tail.shift()!.length;
       return stream ? scrubErrorEvent(chunk) : chunk;
     },
     end: () => "",
     usage() {
-      if (tail.length === 0) return undefined;
-      const last = Buffer.concat(tail);
+      if (tail.chunks.length === 0) return undefined;
+      const last = Buffer.concat(tail.chunks);
       return scanAnthropicUsage(stream ? Buffer.concat(head) : last, last, stream);
     },
     failure: (message) => toAnthropicErrorEvent(new LlmuxError("provider_error", message)),

@@ -1,7 +1,8 @@
-import { APICallError } from "@ai-sdk/provider";
 import type { TokenUsage } from "../../catalog/compute-cost.ts";
 import { redactSecrets } from "../../core/redact-secrets.ts";
+import { ByteTail } from "../v1/byte-tail.ts";
 import { headerValue, type Relay, type UpstreamHeaders } from "../v1/relay-upstream.ts";
+import { toErrorInStream } from "../v1/to-error-in-stream.ts";
 
 // Enough of a stream's end to hold its final line, which carries the counts.
 const TAIL_BYTES = 8192;
@@ -14,8 +15,7 @@ const ERROR_KEY = Buffer.from('"error"');
  * (so it may be retried or fall back), and one that fails later ends with such a line.
  */
 export function createOllamaRelay(url: string, stream: boolean): Relay {
-  const tail: Buffer[] = [];
-  let tailBytes = 0;
+  const tail = new ByteTail(TAIL_BYTES, stream);
   let first = true;
   let error: Error | undefined;
   return {
@@ -36,19 +36,11 @@ export function createOllamaRelay(url: string, stream: boolean): Relay {
       if (first) {
         first = false;
         if (stream && chunk.subarray(0, 16).indexOf(ERROR_KEY) !== -1) {
-          error = new APICallError({
-            message: "HTTP 502",
-            url,
-            requestBodyValues: undefined,
-            statusCode: 502,
-            responseBody: chunk.toString("utf8"),
-          });
+          error = toErrorInStream(url, chunk.toString("utf8"));
           return chunk;
         }
       }
       tail.push(chunk);
-      tailBytes += chunk.length;
-      while (stream && tailBytes - tail[0]!.length >= TAIL_BYTES) tailBytes -= tail.shift()!.length;
       // An error line may quote the credential the upstream received.
       if (chunk.indexOf(ERROR_KEY) === -1) return chunk;
       const text = chunk.toString("utf8");
@@ -56,7 +48,7 @@ export function createOllamaRelay(url: string, stream: boolean): Relay {
       return scrubbed === text ? chunk : Buffer.from(scrubbed);
     },
     end: () => "",
-    usage: () => readCounts(Buffer.concat(tail).toString("utf8")),
+    usage: () => readCounts(Buffer.concat(tail.chunks).toString("utf8")),
     failure: (message) => `${JSON.stringify({ error: message })}\n`,
   };
 }

@@ -1,4 +1,4 @@
-import { APICallError } from "@ai-sdk/provider";
+import { ByteTail } from "./byte-tail.ts";
 import {
   headerValue,
   type Relay,
@@ -11,6 +11,7 @@ import { removeUsageEvent } from "./remove-usage-event.ts";
 import type { PassthroughTarget } from "./resolve-passthrough-target.ts";
 import { scanUsage } from "./scan-usage.ts";
 import { scrubErrorEvent } from "./scrub-error-event.ts";
+import { toErrorInStream } from "./to-error-in-stream.ts";
 
 interface ForwardOptions
   extends Pick<RelayOptions, "res" | "stream" | "timeoutMs" | "extraHeaders" | "state"> {
@@ -68,15 +69,17 @@ const TAIL_BYTES = 8192;
 /** The upstream's bytes as they are (bar a usage event the client did not ask for). */
 class PassthroughRelay implements Relay {
   error: Error | undefined = undefined;
-  private readonly tail: Buffer[] = [];
-  private tailBytes = 0;
+  private readonly tail: ByteTail;
   private first = true;
 
   constructor(
     private readonly url: string,
     private readonly stream: boolean,
     private readonly stripUsage: boolean,
-  ) {}
+  ) {
+    // Non-streamed bodies are kept whole: some servers put usage before the choices.
+    this.tail = new ByteTail(TAIL_BYTES, stream);
+  }
 
   headers(upstream: UpstreamHeaders): Record<string, string> {
     const out: Record<string, string> = {
@@ -94,24 +97,11 @@ class PassthroughRelay implements Relay {
     if (this.first) {
       this.first = false;
       if (this.stream && startsWithErrorEvent(chunk)) {
-        // As a 502 carrying the event, so it maps (toLlmuxError) like an error status would.
-        this.error = new APICallError({
-          message: "HTTP 502",
-          url: this.url,
-          requestBodyValues: undefined,
-          statusCode: 502,
-          responseBody: chunk.toString("utf8").replace(/^data:\s*/, ""),
-        });
+        this.error = toErrorInStream(this.url, chunk.toString("utf8").replace(/^data:\s*/, ""));
         return chunk;
       }
     }
     this.tail.push(chunk);
-    this.tailBytes += chunk.length;
-    // Non-streamed bodies are kept whole: some servers put usage before the choices.
-    if (this.stream) {
-      const { tail } = this;
-      while (this.tailBytes - tail[0]!.length >= TAIL_BYTES) this.tailBytes -= tail.shift()!.length;
-    }
     const out = this.stripUsage ? (removeUsageEvent(chunk) ?? chunk) : chunk;
     return this.stream ? scrubErrorEvent(out) : out;
   }
@@ -121,7 +111,7 @@ class PassthroughRelay implements Relay {
   }
 
   usage() {
-    const { tail } = this;
+    const tail = this.tail.chunks;
     return tail.length === 0 ? undefined : scanUsage(tail.length === 1 ? tail[0]! : Buffer.concat(tail));
   }
 }

@@ -1,0 +1,21 @@
+/**
+ * The last bytes of an upstream's answer, where its usage is: a stream's last `limit` bytes or
+ * more (whole chunks), a body that is not streamed kept whole.
+ */
+export class ByteTail {
+  readonly chunks: Buffer[] = [];
+  private bytes = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly stream: boolean,
+  ) {}
+
+  push(chunk: Buffer): void {
+    const { chunks } = this;
+    chunks.push(chunk);
+    this.bytes += chunk.length;
+    if (!this.stream) return;
+    while (this.bytes - chunks[0]!.length >= this.limit) this.bytes -= chunks.shift()!.length;
+  }
+}
