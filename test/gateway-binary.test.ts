@@ -1,13 +1,14 @@
 // `llmux serve` and `llmux keys` as the built binary: the bound URL on stdout, SIGTERM draining a
 // stream in flight, the refusal to listen beyond loopback without keys, and the key commands.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { after, describe, test } from "node:test";
 import OpenAI from "openai";
 import { OPENAI_KEY } from "./gateway-support.ts";
 import { type ProviderServer, readFixture, startOpenAIServer } from "./servers/index.ts";
-import { CLI, makeHome, parseJsonLines, runCli } from "./support/run-cli.ts";
+import { makeHome, parseJsonLines, runCli } from "./support/run-cli.ts";
+import { serveBinary } from "./support/serve-binary.ts";
 
 const servers: ProviderServer[] = [];
 const children: ChildProcess[] = [];
@@ -16,35 +17,13 @@ after(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-/** Starts `llmux serve --port 0` and resolves with the URL it prints. */
-async function serve(env: Record<string, string>, home: string, args: string[] = []) {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...args], {
-    env: { PATH: process.env.PATH ?? "", LLMUX_HOME: home, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  let stdout = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => {
-      stdout += d.toString();
-      const line = /^(http:\/\/\S+)\n/.exec(stdout);
-      if (line) resolve(line[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`llmux serve exited with ${code}: ${stderr}`)));
-  });
-  return { child, url, stderr: () => stderr };
-}
-
 describe("llmux serve (binary)", () => {
   test("prints its URL, serves, and on SIGTERM finishes the stream in flight before exiting", async () => {
     const server = await startOpenAIServer([{ fixture: "openai/chat/openai-text", chunkDelayMs: 15 }]);
     servers.push(server);
     const home = makeHome();
-    const { child, url } = await serve(
+    const { child, url } = await serveBinary(
+      children,
       { OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: `${server.url}/v1` },
       home,
     );
@@ -120,10 +99,12 @@ describe("llmux keys (binary)", () => {
     assert.equal(key.revokedAt, null);
     assert.doesNotMatch(listed.stdout, new RegExp(token.slice(10)));
 
-    const { url } = await serve({ OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: `${server.url}/v1` }, home, [
-      "--host",
-      "0.0.0.0",
-    ]);
+    const { url } = await serveBinary(
+      children,
+      { OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: `${server.url}/v1` },
+      home,
+      ["--host", "0.0.0.0"],
+    );
     const local = url.replace("0.0.0.0", "127.0.0.1");
     const client = (apiKey: string) => new OpenAI({ baseURL: `${local}/v1`, apiKey, maxRetries: 0 });
     const ok = await client(token).chat.completions.create({

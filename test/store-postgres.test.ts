@@ -4,16 +4,17 @@
 // A real PostgreSQL server on loopback; its URL carries a password (trust auth ignores it) that
 // must never be printed.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { after, before, describe, test } from "node:test";
 import OpenAI from "openai";
 import { loadConfig } from "../src/core/load-config.ts";
 import { openStore } from "../src/store/open-store.ts";
-import { OPENAI_KEY, startTestGateway } from "./gateway-support.ts";
+import { openaiEnv, startTestGateway } from "./gateway-support.ts";
 import { type ProviderServer, startOpenAIServer } from "./servers/index.ts";
 import { closedLoopbackUrl } from "./support/closed-loopback-url.ts";
-import { CLI, makeHome, parseJsonLines, runCli } from "./support/run-cli.ts";
+import { makeHome, parseJsonLines, runCli } from "./support/run-cli.ts";
+import { serveBinary } from "./support/serve-binary.ts";
 import { type PostgresServer, startPostgres } from "./support/start-postgres.ts";
 
 const PASSWORD = "pg-pass-never-shown-42";
@@ -42,6 +43,13 @@ async function openAI(): Promise<ProviderServer> {
   return server;
 }
 
+/** The gateway's or the CLI's environment: the database at `url`, OpenAI at `upstream`. */
+const openAIOn = (url: string, upstream: ProviderServer) => ({
+  LLMUX_DATABASE_URL: url,
+  ...openaiEnv(upstream),
+});
+const HI = { model: "openai:gpt-4.1-nano", messages: [{ role: "user" as const, content: "Hi" }] };
+
 function assertNoPassword(...texts: string[]): void {
   for (const text of texts) assert.doesNotMatch(text, new RegExp(PASSWORD), "the password was printed");
 }
@@ -51,11 +59,7 @@ describe("the CLI and `llmux serve` on PostgreSQL", () => {
     const url = await databaseUrl();
     const home = makeHome();
     const upstream = await openAI();
-    const env = {
-      LLMUX_DATABASE_URL: url,
-      OPENAI_API_KEY: OPENAI_KEY,
-      OPENAI_BASE_URL: `${upstream.url}/v1`,
-    };
+    const env = openAIOn(url, upstream);
     const cli = (args: string[]) => runCli(args, { home, env });
 
     const migrated = await cli(["db", "migrate"]);
@@ -69,29 +73,9 @@ describe("the CLI and `llmux serve` on PostgreSQL", () => {
     assert.equal(created.code, 0, created.stderr);
     const { id, token } = parseJsonLines<{ id: string; token: string }>(created.stdout)[0]!;
 
-    const child = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
-      env: { PATH: process.env.PATH ?? "", LLMUX_HOME: home, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    children.push(child);
-    let stderr = "";
-    child.stderr!.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const gatewayUrl = await new Promise<string>((resolve, reject) => {
-      let stdout = "";
-      child.stdout!.on("data", (d: Buffer) => {
-        stdout += d.toString();
-        const line = /^(http:\/\/\S+)\n/.exec(stdout);
-        if (line) resolve(line[1]!);
-      });
-      child.on("exit", (code) => reject(new Error(`llmux serve exited with ${code}: ${stderr}`)));
-    });
+    const { child, url: gatewayUrl, stderr } = await serveBinary(children, env, home);
     const ask = (apiKey: string) =>
-      new OpenAI({ baseURL: `${gatewayUrl}/v1`, apiKey, maxRetries: 0 }).chat.completions.create({
-        model: "openai:gpt-4.1-nano",
-        messages: [{ role: "user", content: "Hi" }],
-      });
+      new OpenAI({ baseURL: `${gatewayUrl}/v1`, apiKey, maxRetries: 0 }).chat.completions.create(HI);
     assert.ok((await ask(token)).choices[0]?.message.content);
     await assert.rejects(ask("llmux_not-a-key-at-all-123456"), OpenAI.AuthenticationError);
 
@@ -109,7 +93,7 @@ describe("the CLI and `llmux serve` on PostgreSQL", () => {
 
     const exited = once(child, "exit");
     child.kill("SIGTERM");
-    assert.equal((await exited)[0], 0, stderr);
+    assert.equal((await exited)[0], 0, stderr());
     // The CLI's own calls are logged there too.
     const asked = await cli(["ask", "Hi", "--model", "openai:gpt-4.1-nano"]);
     assert.equal(asked.code, 0, asked.stderr);
@@ -129,7 +113,7 @@ describe("the CLI and `llmux serve` on PostgreSQL", () => {
       migrated.stdout,
       migrated.stderr,
       created.stderr,
-      stderr,
+      stderr(),
       asked.stderr,
       usage.stdout,
       usage.stderr,
@@ -282,21 +266,14 @@ describe("PostgreSQL restarting under load", () => {
   test("the gateway keeps answering, and every answered request has its usage row afterwards", async () => {
     const url = await databaseUrl();
     const upstream = await openAI();
-    const { gateway, client } = await startTestGateway({
-      LLMUX_DATABASE_URL: url,
-      OPENAI_API_KEY: OPENAI_KEY,
-      OPENAI_BASE_URL: `${upstream.url}/v1`,
-    });
+    const { gateway, client } = await startTestGateway(openAIOn(url, upstream));
     let answered = 0;
     let failed = 0;
     let stop = false;
     const load = async () => {
       while (!stop) {
         try {
-          await client().chat.completions.create({
-            model: "openai:gpt-4.1-nano",
-            messages: [{ role: "user", content: "Hi" }],
-          });
+          await client().chat.completions.create(HI);
           answered++;
         } catch {
           failed++;
@@ -323,16 +300,8 @@ describe("PostgreSQL restarting under load", () => {
   test("PostgreSQL down for a while: answers go on, the conversation API answers 503 with Retry-After, /metrics shows the buffer; back, the rows land", async () => {
     const url = await databaseUrl();
     const upstream = await openAI();
-    const { gateway, client } = await startTestGateway({
-      LLMUX_DATABASE_URL: url,
-      OPENAI_API_KEY: OPENAI_KEY,
-      OPENAI_BASE_URL: `${upstream.url}/v1`,
-    });
-    const ask = () =>
-      client().chat.completions.create({
-        model: "openai:gpt-4.1-nano",
-        messages: [{ role: "user", content: "Hi" }],
-      });
+    const { gateway, client } = await startTestGateway(openAIOn(url, upstream));
+    const ask = () => client().chat.completions.create(HI);
     await ask();
     await postgres.stop();
     try {
