@@ -8,6 +8,7 @@ import type { ModelRoute } from "../v1/create-model-routes.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
 import { readChatRequest } from "../v1/read-chat-request.ts";
 import { headerValue, type RelayResult } from "../v1/relay-upstream.ts";
+import { translationOptions } from "../v1/translation-options.ts";
 import { anthropicDialect } from "./anthropic-dialect.ts";
 import {
   type AnthropicCallRequest,
@@ -64,14 +65,9 @@ export async function handleAnthropicMessages(
     }
     if (translated.ignored.length > 0) extraHeaders["x-llmux-ignored"] = translated.ignored.join(", ");
     return translateAnthropicMessage({
-      model: route.languageModel(),
+      ...translationOptions(route, res, state, extraHeaders),
       request: translated,
       meta: { id, model: route.resolved.reference },
-      res,
-      timeoutMs: route.timeoutMs,
-      extraHeaders,
-      state,
-      providerLabel: route.resolved.definition.label,
       // OpenAI's answers are read from the bytes (the AI SDK's response pipeline costs more than the rest).
       capture: speaksOpenAIChat(context, route) ? context.capture : undefined,
     });

@@ -9,6 +9,7 @@ import type { ModelRoute } from "../v1/create-model-routes.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
 import { readModelRequest } from "../v1/read-model-request.ts";
 import { type RelayResult, relayUpstream } from "../v1/relay-upstream.ts";
+import { translationOptions } from "../v1/translation-options.ts";
 import { convertOllamaChatRequest, type OllamaCallRequest } from "./convert-ollama-chat-request.ts";
 import { convertOllamaGenerateRequest } from "./convert-ollama-generate-request.ts";
 import { countOllamaIgnored } from "./count-ollama-ignored.ts";
@@ -90,15 +91,10 @@ export async function handleOllamaChat(
     }
     if (request.ignored.length > 0) extraHeaders["x-llmux-ignored"] = request.ignored.join(", ");
     return translateOllamaChat({
-      model: route.languageModel(),
+      ...translationOptions(route, res, state, extraHeaders),
       request,
       encoder: createOllamaEncoder({ kind, model: name, showThinking: request.showThinking, started }),
       stream,
-      res,
-      timeoutMs: route.timeoutMs,
-      extraHeaders,
-      state,
-      providerLabel: route.resolved.definition.label,
     });
   };
 

@@ -11,6 +11,7 @@ import { forwardToUpstream } from "../v1/forward-to-upstream.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
 import { readChatRequest } from "../v1/read-chat-request.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
+import { translationOptions } from "../v1/translation-options.ts";
 import { convertResponsesInputToPrompt } from "./convert-responses-input-to-prompt.ts";
 import { createItemId } from "./create-item-id.ts";
 import { holdAnswerUntil } from "./hold-answer-until.ts";
@@ -83,17 +84,12 @@ export async function handleCreateResponse(
     const id = createItemId("resp");
     const { store: keep } = request;
     return translateResponse({
-      model: route.languageModel(),
+      ...translationOptions(route, res, state, extraHeaders),
       callOptions: {
         ...request.callOptions,
         prompt: convertResponsesInputToPrompt(request.instructions, items, history.length),
       },
       meta: { id, createdAt, model: route.resolved.reference, request },
-      res,
-      timeoutMs: route.timeoutMs,
-      extraHeaders,
-      state,
-      providerLabel: route.resolved.definition.label,
       // Anthropic's answers are read from the bytes (see createAnthropicAnswerRelay).
       capture: route.resolved.provider === "anthropic" ? context.capture : undefined,
       finished: (response) => {

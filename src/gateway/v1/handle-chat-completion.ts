@@ -12,6 +12,7 @@ import type { GatewayContext } from "./gateway-context.ts";
 import { readChatRequest } from "./read-chat-request.ts";
 import type { RelayResult } from "./relay-upstream.ts";
 import { translateChat } from "./translate-chat.ts";
+import { translationOptions } from "./translation-options.ts";
 
 /**
  * POST /v1/chat/completions: OpenAI-compatible upstreams get the client's bytes (model name
@@ -57,14 +58,9 @@ export async function handleChatCompletion(
     }
     chatRequest ??= parseChatRequest(json);
     return translateChat({
-      model: route.languageModel(),
+      ...translationOptions(route, res, state, extraHeaders),
       request: chatRequest,
       meta: { id: `chatcmpl-${randomUUID()}`, created, model: route.resolved.reference },
-      res,
-      timeoutMs: route.timeoutMs,
-      extraHeaders,
-      state,
-      providerLabel: route.resolved.definition.label,
       // Anthropic's answers are read from the bytes (see createAnthropicRelay).
       capture: route.resolved.provider === "anthropic" ? context.capture : undefined,
     });
