@@ -1,5 +1,6 @@
 import { createCallTimeout } from "../v1/create-call-timeout.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
+import { sendWholeAnswer } from "../v1/send-whole-answer.ts";
 import { streamModelAnswer } from "../v1/stream-model-answer.ts";
 import { toTokenUsage } from "../v1/to-token-usage.ts";
 import type { TranslationOptions } from "../v1/translation-options.ts";
@@ -36,14 +37,16 @@ export async function translateOllamaChat(options: TranslateOptions): Promise<Re
       }
       encoder.line({ type: "finish", usage: result.usage, finishReason: result.finishReason });
       const body = encoder.whole();
-      res.writeHead(200, {
-        ...options.extraHeaders,
-        "content-type": "application/json; charset=utf-8",
-        "content-length": Buffer.byteLength(body),
-      });
-      state.committed = true;
-      state.firstByteAt = performance.now();
-      res.end(body);
+      sendWholeAnswer(
+        res,
+        state,
+        {
+          ...options.extraHeaders,
+          "content-type": "application/json; charset=utf-8",
+          "content-length": Buffer.byteLength(body),
+        },
+        body,
+      );
       return { usage: toTokenUsage(result.usage), lateError: undefined };
     }
     const { stream: parts } = await options.model.doStream(callOptions);

@@ -10,6 +10,7 @@ import { createCallTimeout } from "../v1/create-call-timeout.ts";
 import type { RequestCapture } from "../v1/create-request-capture.ts";
 import { relayCapturedCall } from "../v1/relay-captured-call.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
+import { sendWholeAnswer } from "../v1/send-whole-answer.ts";
 import { streamModelAnswer } from "../v1/stream-model-answer.ts";
 import { toTokenUsage } from "../v1/to-token-usage.ts";
 import type { TranslationOptions } from "../v1/translation-options.ts";
@@ -72,10 +73,7 @@ export async function translateResponse(options: TranslateResponseOptions): Prom
     if (!encoder) {
       const result = await model.doGenerate(call);
       const body = whole(result);
-      res.writeHead(200, { ...options.extraHeaders, "content-type": "application/json" });
-      state.committed = true;
-      state.firstByteAt = performance.now();
-      res.end(body);
+      sendWholeAnswer(res, state, { ...options.extraHeaders, "content-type": "application/json" }, body);
       return { usage: toTokenUsage(result.usage), lateError: undefined };
     }
     const { stream: parts } = await model.doStream(call);

@@ -8,6 +8,7 @@ import { createCallTimeout } from "./create-call-timeout.ts";
 import type { RequestCapture } from "./create-request-capture.ts";
 import { relayCapturedCall } from "./relay-captured-call.ts";
 import type { RelayResult } from "./relay-upstream.ts";
+import { sendWholeAnswer } from "./send-whole-answer.ts";
 import { streamModelAnswer } from "./stream-model-answer.ts";
 import { toTokenUsage } from "./to-token-usage.ts";
 import type { TranslationOptions } from "./translation-options.ts";
@@ -52,10 +53,7 @@ export async function translateChat(options: TranslateOptions): Promise<RelayRes
     if (!request.stream) {
       const result = await model.doGenerate(callOptions);
       const body = JSON.stringify(toChatCompletion(result, options.meta));
-      res.writeHead(200, { ...options.extraHeaders, "content-type": "application/json" });
-      state.committed = true;
-      state.firstByteAt = performance.now();
-      res.end(body);
+      sendWholeAnswer(res, state, { ...options.extraHeaders, "content-type": "application/json" }, body);
       return { usage: toTokenUsage(result.usage), lateError: undefined };
     }
     const { stream } = await model.doStream(callOptions);
