@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { embedMany } from "ai";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { RequestError } from "../openai/request-error.ts";
 import { allowlistNames } from "../v1/allowlist-names.ts";
 import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
 import { AttemptState } from "../v1/attempt-state.ts";
 import type { ModelRoute } from "../v1/create-model-routes.ts";
+import { embedValues } from "../v1/embed-values.ts";
 import { embeddingWorstCase } from "../v1/embedding-worst-case.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
 import { readModelRequest } from "../v1/read-model-request.ts";
@@ -49,14 +49,7 @@ export async function handleOllamaEmbed(
   const state = new AttemptState(res);
 
   const attempt = async (route: ModelRoute): Promise<RelayResult> => {
-    const controller = new AbortController();
-    state.upstream = controller;
-    const result = await embedMany({
-      model: context.registry.embeddingModel(route.resolved),
-      values: values as string[],
-      maxRetries: 0,
-      abortSignal: AbortSignal.any([controller.signal, AbortSignal.timeout(route.timeoutMs)]),
-    });
+    const result = await embedValues(context, route, state, values as string[]);
     const text = JSON.stringify(
       kind === "embed"
         ? {

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { embedMany } from "ai";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { RequestError } from "../openai/request-error.ts";
 import { answerWithFallbacks } from "./answer-with-fallbacks.ts";
 import { AttemptState } from "./attempt-state.ts";
 import type { ModelRoute } from "./create-model-routes.ts";
+import { embedValues } from "./embed-values.ts";
 import { embeddingWorstCase } from "./embedding-worst-case.ts";
 import { forwardToUpstream } from "./forward-to-upstream.ts";
 import type { GatewayContext } from "./gateway-context.ts";
@@ -74,14 +74,7 @@ export async function handleEmbeddings(
         code: "unsupported_parameter",
       });
     }
-    const controller = new AbortController();
-    state.upstream = controller;
-    const result = await embedMany({
-      model: context.registry.embeddingModel(route.resolved),
-      values: values as string[],
-      maxRetries: 0,
-      abortSignal: AbortSignal.any([controller.signal, AbortSignal.timeout(route.timeoutMs)]),
-    });
+    const result = await embedValues(context, route, state, values as string[]);
     const text = JSON.stringify({
       object: "list",
       data: result.embeddings.map((embedding, index) => ({
