@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { estimateTokens } from "../../providers/estimate-tokens.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
 import { AttemptState } from "../v1/attempt-state.ts";
@@ -8,6 +7,7 @@ import type { ModelRoute } from "../v1/create-model-routes.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
 import { readChatRequest } from "../v1/read-chat-request.ts";
 import { headerValue, type RelayResult } from "../v1/relay-upstream.ts";
+import { requestWorstCase } from "../v1/request-worst-case.ts";
 import { translationOptions } from "../v1/translation-options.ts";
 import { anthropicDialect } from "./anthropic-dialect.ts";
 import {
@@ -82,12 +82,11 @@ export async function handleAnthropicMessages(
     stream,
     res,
     state,
-    // The whole body counted as prompt (JSON syntax, tools and all): an upper bound, or close.
-    worstCase: () => ({
-      inputTokens: estimateTokens(body.toString("utf8")),
-      maxOutputTokens:
+    worstCase: () =>
+      requestWorstCase(
+        body,
         typeof json.max_tokens === "number" && json.max_tokens > 0 ? Math.ceil(json.max_tokens) : undefined,
-    }),
+      ),
     attempt,
   });
 }

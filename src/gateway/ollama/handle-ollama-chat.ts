@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { estimateTokens } from "../../providers/estimate-tokens.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { RequestError } from "../openai/request-error.ts";
 import { allowlistNames } from "../v1/allowlist-names.ts";
@@ -9,6 +8,7 @@ import type { ModelRoute } from "../v1/create-model-routes.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
 import { readModelRequest } from "../v1/read-model-request.ts";
 import { type RelayResult, relayUpstream } from "../v1/relay-upstream.ts";
+import { requestWorstCase } from "../v1/request-worst-case.ts";
 import { translationOptions } from "../v1/translation-options.ts";
 import { convertOllamaChatRequest, type OllamaCallRequest } from "./convert-ollama-chat-request.ts";
 import { convertOllamaGenerateRequest } from "./convert-ollama-generate-request.ts";
@@ -107,10 +107,7 @@ export async function handleOllamaChat(
     stream,
     res,
     state,
-    worstCase: () => ({
-      inputTokens: estimateTokens(body.toString("utf8")),
-      maxOutputTokens: outputCap(json),
-    }),
+    worstCase: () => requestWorstCase(body, outputCap(json)),
     attempt,
   });
 }

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { estimateTokens } from "../../providers/estimate-tokens.ts";
 import { LOCAL_OWNER } from "../../store/conversation-store.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import type { ResponseStore } from "../../store/response-store.ts";
@@ -11,6 +10,7 @@ import { forwardToUpstream } from "../v1/forward-to-upstream.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
 import { readChatRequest } from "../v1/read-chat-request.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
+import { requestWorstCase } from "../v1/request-worst-case.ts";
 import { translationOptions } from "../v1/translation-options.ts";
 import { convertResponsesInputToPrompt } from "./convert-responses-input-to-prompt.ts";
 import { createItemId } from "./create-item-id.ts";
@@ -111,15 +111,10 @@ export async function handleCreateResponse(
     stream,
     res,
     state,
-    // The whole body counted as prompt (JSON syntax, tools and all), and the stored conversation
-    // it continues: an upper bound, or close.
     worstCase: () => {
       const earlier = previous;
       const history = earlier ? JSON.stringify([earlier.input, earlier.response.output]) : "";
-      return {
-        inputTokens: estimateTokens(body.toString("utf8")) + estimateTokens(history),
-        maxOutputTokens: outputCap(json.max_output_tokens),
-      };
+      return requestWorstCase(body, outputCap(json.max_output_tokens), history);
     },
     attempt,
   });

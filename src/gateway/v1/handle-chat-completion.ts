@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { checkCallCapabilities } from "../../providers/check-call-capabilities.ts";
-import { estimateTokens } from "../../providers/estimate-tokens.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { type ChatRequest, parseChatRequest } from "../openai/parse-chat-request.ts";
 import { answerWithFallbacks } from "./answer-with-fallbacks.ts";
@@ -11,6 +10,7 @@ import { forwardToUpstream } from "./forward-to-upstream.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { readChatRequest } from "./read-chat-request.ts";
 import type { RelayResult } from "./relay-upstream.ts";
+import { requestWorstCase } from "./request-worst-case.ts";
 import { translateChat } from "./translate-chat.ts";
 import { translationOptions } from "./translation-options.ts";
 
@@ -74,11 +74,7 @@ export async function handleChatCompletion(
     stream,
     res,
     state,
-    // The whole body counted as prompt (JSON syntax, tools and all): an upper bound, or close.
-    worstCase: () => ({
-      inputTokens: estimateTokens(body.toString("utf8")),
-      maxOutputTokens: outputCap(json),
-    }),
+    worstCase: () => requestWorstCase(body, outputCap(json)),
     attempt,
   });
 }
