@@ -205,7 +205,10 @@ describe("Content-Type: a browser-style POST that skips the CORS preflight is re
   test("without an Origin (curl -d, scripts) a JSON body is read whatever type it declares", async () => {
     const server = await upstream();
     const { gateway: gw } = await gateway(server);
-    for (const headers of [{ "content-type": "application/x-www-form-urlencoded" }, {}]) {
+    for (const headers of [{ "content-type": "application/x-www-form-urlencoded" }, {}] as Record<
+      string,
+      string
+    >[]) {
       const response = await send(gw, {
         method: "POST",
         path: "/v1/chat/completions",
