@@ -1,0 +1,123 @@
+// One gateway replica on PostgreSQL + Redis against one on SQLite, in the same run under the same
+// load: requests per second and the gateway's CPU per request (from /proc). Both are the built
+// `llmux serve` with a keyed client (an rpm high enough never to limit: each request is still
+// counted, in Redis for the replica, in process for SQLite), a loopback OpenAI upstream answering
+// a recorded reply, the usage log on. Rounds alternate the two; the median round counts.
+//
+//   npm run build && npx tsx bench/replicas.bench.ts [--rounds 3] [--duration 5] [--connections 32]
+//
+// Needs wrk, redis-server and PostgreSQL (.ci/run installs the last two).
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { startOpenAIServer } from "../test/servers/index.ts";
+import { makeTempDir } from "../test/support/make-temp-dir.ts";
+import { CLI, makeHome, parseJsonLines, runCli } from "../test/support/run-cli.ts";
+import { startPostgres } from "../test/support/start-postgres.ts";
+import { startRedis } from "../test/support/start-redis.ts";
+
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+};
+const rounds = option("--rounds", 3);
+const duration = option("--duration", 5);
+const connections = option("--connections", 32);
+const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
+
+const [postgres, redis, upstream] = await Promise.all([
+  startPostgres(),
+  startRedis(),
+  startOpenAIServer([{ fixture: "openai/chat/openai-text" }]),
+]);
+const common = { OPENAI_API_KEY: "sk-bench-1234567890", OPENAI_BASE_URL: `${upstream.url}/v1` };
+const targets = [
+  { name: "SQLite", env: { ...common } as Record<string, string> },
+  {
+    name: "PostgreSQL + Redis",
+    env: { ...common, LLMUX_DATABASE_URL: await postgres.createDatabase(), LLMUX_REDIS_URL: redis.url },
+  },
+];
+
+const dir = makeTempDir("llmux-replicas-bench-");
+const started: { name: string; child: ChildProcess; url: string; script: string }[] = [];
+for (const target of targets) {
+  const home = makeHome();
+  const created = await runCli(["keys", "create", "--rpm", "100000000", "--json"], { env: target.env, home });
+  if (created.code !== 0) throw new Error(created.stderr);
+  const { token } = parseJsonLines<{ token: string }>(created.stdout)[0]!;
+  const child = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
+    env: { PATH: process.env.PATH ?? "", LLMUX_HOME: home, ...target.env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve) => {
+    child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim().split("\n")[0]!));
+  });
+  const script = join(dir, `${started.length}.lua`);
+  writeFileSync(
+    script,
+    `wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer ${token}"
+wrk.body = '{"model":"openai:gpt-4.1-nano","max_tokens":16,"messages":[{"role":"user","content":"Hi"}]}'
+`,
+  );
+  started.push({ name: target.name, child, url, script });
+}
+
+/** The process's user + system CPU so far, in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+// wrk runs beside this process's event loop: the upstream answering in it must not be blocked.
+async function load(target: (typeof started)[number]): Promise<{ rps: number; cpuPerRequestMs: number }> {
+  const before = cpuMs(target.child.pid!);
+  const { stdout: out } = await promisify(execFile)("wrk", [
+    "-t2",
+    `-c${connections}`,
+    `-d${duration}s`,
+    "-s",
+    target.script,
+    `${target.url}/v1/chat/completions`,
+  ]);
+  const cpu = cpuMs(target.child.pid!) - before;
+  if (/Non-2xx/.test(out)) throw new Error(`${target.name}: some answers were not 200\n${out}`);
+  const requests = Number(/(\d+) requests in/.exec(out)![1]);
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]), cpuPerRequestMs: cpu / requests };
+}
+
+const results = new Map(started.map((t) => [t.name, [] as { rps: number; cpuPerRequestMs: number }[]]));
+for (const target of started) await load(target); // warm-up
+for (let round = 0; round < rounds; round++) {
+  const order = round % 2 === 0 ? started : [...started].reverse();
+  for (const target of order) results.get(target.name)!.push(await load(target));
+}
+const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const rows = started.map(({ name }) => {
+  const all = results.get(name)!;
+  return { name, rps: median(all.map((r) => r.rps)), cpu: median(all.map((r) => r.cpuPerRequestMs)) };
+});
+const [sqlite, shared] = rows as [(typeof rows)[0], (typeof rows)[0]];
+console.log(
+  `\n${rounds} rounds of ${duration} s, ${connections} connections, non-streaming chat completions, keyed (rpm counted)\n`,
+);
+console.log("| one replica on | requests/s | gateway CPU per request |");
+console.log("|---|---|---|");
+for (const row of rows) console.log(`| ${row.name} | ${Math.round(row.rps)} | ${row.cpu.toFixed(3)} ms |`);
+console.log(
+  `\nPostgreSQL + Redis / SQLite: ${(shared.rps / sqlite.rps).toFixed(2)}x requests/s (goal >= 0.8x), ${(shared.cpu / sqlite.cpu).toFixed(2)}x CPU per request`,
+);
+
+for (const { child } of started) {
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  await exited;
+}
+await upstream.close();
+await redis.stop();
+await postgres.stop();
