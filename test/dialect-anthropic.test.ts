@@ -3,12 +3,10 @@
 // translation, and errors arrive as the SDK's own error classes.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { localEngine } from "../src/local/local-engine.ts";
 import type { NewGatewayKey } from "../src/store/gateway-keys.ts";
-import { openDatabase } from "../src/store/open-database.ts";
 import {
   ANTHROPIC_KEY,
   anthropicEnv,
@@ -17,6 +15,7 @@ import {
   openaiEnv,
   postRaw,
   type TestGateway,
+  usageRows,
 } from "./gateway-support.ts";
 import { type ResponseSpec, readFixture, recordedOpenAIStream } from "./servers/index.ts";
 
@@ -35,15 +34,6 @@ async function gateway(
 }
 const sdk = (gw: TestGateway, apiKey = "no-key") =>
   new Anthropic({ baseURL: gw.gateway.url, apiKey, maxRetries: 0 });
-
-function usageRows(home: string) {
-  const db = openDatabase(join(home, "llmux.db"));
-  try {
-    return db.prepare("SELECT * FROM usage ORDER BY id").all() as Record<string, unknown>[];
-  } finally {
-    db.close();
-  }
-}
 
 /** The events of an SSE body: each `event:` name with its parsed `data:`. */
 function sseEvents(text: string): { event: string; data: { type: string } & Record<string, unknown> }[] {

@@ -4,11 +4,10 @@
 // completions upstream (Groq's recordings) and for the in-process engine with a tiny model.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { after, describe, test } from "node:test";
 import OpenAI from "openai";
 import { localEngine } from "../src/local/local-engine.ts";
-import { openDatabase } from "../src/store/open-database.ts";
 import {
   ANTHROPIC_KEY,
   gatewayTestServers,
@@ -16,6 +15,7 @@ import {
   OPENAI_KEY,
   openaiEnv,
   postRaw,
+  usageRows,
 } from "./gateway-support.ts";
 import { type ProviderServer, readFixture, startAnthropicServer } from "./servers/index.ts";
 
@@ -36,15 +36,6 @@ const groqStreamed = readFixture("groq/groq-text")
   .lines!.map((l) => JSON.parse(l) as { choices: { delta: { content?: string | null } }[] })
   .map((c) => c.choices[0]?.delta.content ?? "")
   .join("");
-
-function usageRows(home: string) {
-  const db = openDatabase(join(home, "llmux.db"));
-  try {
-    return db.prepare("SELECT * FROM usage ORDER BY id").all() as Record<string, unknown>[];
-  } finally {
-    db.close();
-  }
-}
 
 type Message = { role: string; content: unknown; tool_calls?: { id: string; function: { name: string } }[] };
 const messagesSent = (server: ProviderServer, index: number) =>

@@ -13,6 +13,7 @@ import {
   homeWithKeys,
   openaiEnv,
   type TestGateway,
+  usageRows,
 } from "./gateway-support.ts";
 import type { ProviderServer, ResponseSpec } from "./servers/index.ts";
 
@@ -55,15 +56,6 @@ async function spentAfterClose({ started, home, keyId }: Setup): Promise<number>
   const db = openDatabase(join(home, "llmux.db"));
   try {
     return readGatewayKeySpend(db).get(keyId) ?? 0;
-  } finally {
-    db.close();
-  }
-}
-
-function usageRows(home: string): Record<string, unknown>[] {
-  const db = openDatabase(join(home, "llmux.db"));
-  try {
-    return db.prepare("SELECT * FROM usage ORDER BY id").all() as Record<string, unknown>[];
   } finally {
     db.close();
   }

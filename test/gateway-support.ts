@@ -112,3 +112,13 @@ export function homeWithKeys<const Keys extends readonly NewGatewayKey[]>(
   db.close();
   return { home, created: created as { [I in keyof Keys]: CreatedKey } };
 }
+
+/** The usage log's rows in the SQLite database of `home`, oldest first. */
+export function usageRows(home: string): Record<string, unknown>[] {
+  const db = openDatabase(join(home, "llmux.db"));
+  try {
+    return db.prepare("SELECT * FROM usage ORDER BY id").all() as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
+}

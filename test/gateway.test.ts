@@ -18,6 +18,7 @@ import {
   openaiEnv,
   postRaw,
   startTestGateway,
+  usageRows,
 } from "./gateway-support.ts";
 import { readFixture, startCohereServer } from "./servers/index.ts";
 import { closedLoopbackUrl } from "./support/closed-loopback-url.ts";
@@ -39,15 +40,6 @@ const ANTHROPIC_STREAMED_TEXT = anthropicLines
   .map((e) => e.delta?.text ?? "")
   .join("");
 const hi = [{ role: "user" as const, content: "Hi" }];
-
-function usageRows(home: string) {
-  const db = openDatabase(join(home, "llmux.db"));
-  try {
-    return db.prepare("SELECT * FROM usage ORDER BY id").all() as Record<string, unknown>[];
-  } finally {
-    db.close();
-  }
-}
 
 describe("OpenAI-compatible upstreams: bytes forwarded as they are", () => {
   test("non-streaming: the client gets the upstream's bytes; the model name and auth are rewritten", async () => {
