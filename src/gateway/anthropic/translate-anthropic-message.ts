@@ -65,17 +65,13 @@ export async function translateAnthropicMessage(options: TranslateOptions): Prom
     }
     const { stream } = await model.doStream(callOptions);
     const encoder = createAnthropicEventEncoder(options.meta);
-    return await streamModelAnswer({
+    return await streamModelAnswer(options, {
       parts: stream,
       encoder,
       contentType: "text/event-stream",
       failure: toAnthropicErrorEvent,
       // A stream that ended without its finish part still ends as Anthropic's do.
       end: () => (encoder.usage ? "" : encoder.encode(MISSING_FINISH)),
-      res,
-      extraHeaders: options.extraHeaders,
-      state,
-      providerLabel: options.providerLabel,
     });
   } finally {
     call.clear();

@@ -51,7 +51,7 @@ export async function translateOllamaChat(options: TranslateOptions): Promise<Re
     }
     const { stream: parts } = await options.model.doStream(callOptions);
     encoder.opened();
-    return await streamModelAnswer({
+    return await streamModelAnswer(options, {
       parts,
       encoder: {
         encode: (part) => encoder.line(part),
@@ -62,10 +62,6 @@ export async function translateOllamaChat(options: TranslateOptions): Promise<Re
       contentType: "application/x-ndjson",
       failure: (error) => `${JSON.stringify(ollamaDialect.toErrorResponse(error).body)}\n`,
       end: () => encoder.finish(),
-      res,
-      extraHeaders: options.extraHeaders,
-      state,
-      providerLabel: options.providerLabel,
     });
   } finally {
     deadline.clear();

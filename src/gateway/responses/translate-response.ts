@@ -77,7 +77,7 @@ export async function translateResponse(options: TranslateResponseOptions): Prom
       return { usage: toTokenUsage(result.usage), lateError: undefined };
     }
     const { stream: parts } = await model.doStream(call);
-    return await streamModelAnswer({
+    return await streamModelAnswer(options, {
       parts,
       encoder,
       contentType: "text/event-stream",
@@ -87,10 +87,6 @@ export async function translateResponse(options: TranslateResponseOptions): Prom
           throw new Error(`${options.providerLabel} ended its answer without finishing it`);
         return "";
       },
-      res,
-      extraHeaders: options.extraHeaders,
-      state,
-      providerLabel: options.providerLabel,
     });
   } finally {
     deadline.clear();

@@ -1,9 +1,8 @@
-import type { ServerResponse } from "node:http";
 import type { LanguageModelV3StreamPart, LanguageModelV3Usage } from "@ai-sdk/provider";
-import type { AttemptState } from "./attempt-state.ts";
 import type { RelayResult } from "./relay-upstream.ts";
 import { toStreamError } from "./to-stream-error.ts";
 import { toTokenUsage } from "./to-token-usage.ts";
+import type { TranslationOptions } from "./translation-options.ts";
 
 /** Writes the provider layer's stream parts in the client's dialect. */
 interface PartEncoder {
@@ -19,26 +18,25 @@ interface PartEncoder {
  * and the caller is still free to retry or fall back; one after it ends the stream with the
  * dialect's `failure` bytes.
  */
-export async function streamModelAnswer(options: {
-  parts: ReadableStream<LanguageModelV3StreamPart>;
-  encoder: PartEncoder;
-  /** text/event-stream, or application/x-ndjson (Ollama's: one event a line). */
-  contentType: string;
-  /** The dialect's last bytes of a stream that failed mid-way. */
-  failure(error: Error): string;
-  /** The dialect's last bytes of a stream that ended; throws where such an end is a failure. */
-  end?(): string;
-  res: ServerResponse;
-  extraHeaders: Record<string, string>;
-  state: AttemptState;
-  /** Names the provider in errors its stream reports. */
-  providerLabel: string;
-}): Promise<RelayResult> {
-  const { encoder, res, state } = options;
+export async function streamModelAnswer(
+  translation: Pick<TranslationOptions, "res" | "extraHeaders" | "state" | "providerLabel">,
+  options: {
+    parts: ReadableStream<LanguageModelV3StreamPart>;
+    encoder: PartEncoder;
+    /** text/event-stream, or application/x-ndjson (Ollama's: one event a line). */
+    contentType: string;
+    /** The dialect's last bytes of a stream that failed mid-way. */
+    failure(error: Error): string;
+    /** The dialect's last bytes of a stream that ended; throws where such an end is a failure. */
+    end?(): string;
+  },
+): Promise<RelayResult> {
+  const { res, state } = translation;
+  const { encoder } = options;
   const ndjson = options.contentType === "application/x-ndjson";
   const commit = () => {
     res.writeHead(200, {
-      ...options.extraHeaders,
+      ...translation.extraHeaders,
       "content-type": options.contentType,
       "cache-control": "no-cache",
     });
@@ -50,7 +48,7 @@ export async function streamModelAnswer(options: {
     for (;;) {
       const { done, value: part } = await reader.read();
       if (done) break;
-      if (part.type === "error") throw toStreamError(part.error, options.providerLabel);
+      if (part.type === "error") throw toStreamError(part.error, translation.providerLabel);
       const text = encoder.encode(part);
       if (text === "") continue;
       if (!state.committed) commit();

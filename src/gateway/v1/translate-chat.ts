@@ -57,15 +57,11 @@ export async function translateChat(options: TranslateOptions): Promise<RelayRes
       return { usage: toTokenUsage(result.usage), lateError: undefined };
     }
     const { stream } = await model.doStream(callOptions);
-    return await streamModelAnswer({
+    return await streamModelAnswer(options, {
       parts: stream,
       encoder: createChunkEncoder(options.meta, request.includeUsage),
       contentType: "text/event-stream",
       failure: (error) => `data: ${JSON.stringify(toOpenAIError(error).body)}\n\n`,
-      res,
-      extraHeaders: options.extraHeaders,
-      state,
-      providerLabel: options.providerLabel,
     });
   } finally {
     deadline.clear();
