@@ -13,6 +13,7 @@ import { openStore } from "../src/store/open-store.ts";
 import { openaiEnv, startTestGateway } from "./gateway-support.ts";
 import { type ProviderServer, startOpenAIServer } from "./servers/index.ts";
 import { closedLoopbackUrl } from "./support/closed-loopback-url.ts";
+import { conversationMessage } from "./support/conversation-message.ts";
 import { makeHome, parseJsonLines, runCli } from "./support/run-cli.ts";
 import { serveBinary } from "./support/serve-binary.ts";
 import { type PostgresServer, startPostgres } from "./support/start-postgres.ts";
@@ -154,19 +155,7 @@ describe("the CLI and `llmux serve` on PostgreSQL", () => {
     }
     const conversation = await sqlite.conversations.create(key.id, {
       title: "Moved chat",
-      messages: [
-        {
-          role: "user",
-          content: "Hello",
-          model: null,
-          inputTokens: null,
-          outputTokens: null,
-          costUsd: null,
-          latencyMs: null,
-          timeToFirstTokenMs: null,
-          outcome: null,
-        },
-      ],
+      messages: [conversationMessage("user", "Hello")],
     });
     const stored = { input: [{ role: "user", content: "Hi" }], response: { id: "resp_1", output: [] } };
     await sqlite.responses.save(key.id, "resp_1", stored);

@@ -1,28 +1,14 @@
 import assert from "node:assert/strict";
+import { conversationMessage } from "../../test/support/conversation-message.ts";
 import { testEachBackend } from "../../test/support/test-each-backend.ts";
-import { type ConversationMessage, LOCAL_OWNER } from "./conversation-store.ts";
+import { LOCAL_OWNER } from "./conversation-store.ts";
 
 const ME = LOCAL_OWNER;
-
-function message(role: "user" | "assistant", content: string, extra: Partial<ConversationMessage> = {}) {
-  return {
-    role,
-    content,
-    model: null,
-    inputTokens: null,
-    outputTokens: null,
-    costUsd: null,
-    latencyMs: null,
-    timeToFirstTokenMs: null,
-    outcome: null,
-    ...extra,
-  } satisfies ConversationMessage;
-}
 
 testEachBackend(
   "a created conversation comes back with its settings and messages, and survives reopening",
   async ({ store: { conversations: store }, open }) => {
-    const reply = message("assistant", "Hi!", {
+    const reply = conversationMessage("assistant", "Hi!", {
       model: "openai:gpt-4.1-nano",
       inputTokens: 12,
       outputTokens: 3,
@@ -36,7 +22,7 @@ testEachBackend(
       model: "openai:gpt-4.1-nano",
       system: "Be brief",
       temperature: 0.3,
-      messages: [message("user", "Hello"), reply],
+      messages: [conversationMessage("user", "Hello"), reply],
     });
     assert.match(created.id, /^[0-9a-f-]{36}$/);
     // Another connection (another replica, or a restarted gateway) reads it.
@@ -46,7 +32,7 @@ testEachBackend(
     assert.equal(again.system, "Be brief");
     assert.equal(again.temperature, 0.3);
     assert.equal(again.messageCount, 2);
-    assert.deepEqual(again.messages, [message("user", "Hello"), reply]);
+    assert.deepEqual(again.messages, [conversationMessage("user", "Hello"), reply]);
   },
 );
 
@@ -55,14 +41,14 @@ testEachBackend(
   async ({ store: { conversations: store } }) => {
     const first = await store.create(ME, {
       title: "First",
-      messages: [message("user", "a"), message("assistant", "b")],
+      messages: [conversationMessage("user", "a"), conversationMessage("assistant", "b")],
     });
     const second = await store.create(ME, { title: "Second" });
     assert.deepEqual(
       (await store.list(ME)).map((c) => c.title),
       ["Second", "First"],
     );
-    const updated = await store.update(ME, first.id, { messages: [message("user", "edited")] });
+    const updated = await store.update(ME, first.id, { messages: [conversationMessage("user", "edited")] });
     assert.ok(updated);
     assert.equal(updated.title, "First");
     assert.deepEqual(
@@ -88,8 +74,14 @@ testEachBackend(
   "search matches titles and message text, case-insensitively, with % and _ taken literally",
   async ({ store: { conversations: store } }) => {
     await store.create(ME, { title: "Rust lifetimes" });
-    await store.create(ME, { title: "Cooking", messages: [message("user", "How long to boil an EGG?")] });
-    await store.create(ME, { title: "Discount", messages: [message("user", "What is 15% of 80?")] });
+    await store.create(ME, {
+      title: "Cooking",
+      messages: [conversationMessage("user", "How long to boil an EGG?")],
+    });
+    await store.create(ME, {
+      title: "Discount",
+      messages: [conversationMessage("user", "What is 15% of 80?")],
+    });
     assert.deepEqual(
       (await store.list(ME, { query: "egg" })).map((c) => c.title),
       ["Cooking"],
@@ -109,7 +101,7 @@ testEachBackend(
 testEachBackend(
   "removing a conversation removes its messages",
   async ({ store: { sql, conversations: store } }) => {
-    const created = await store.create(ME, { messages: [message("user", "bye")] });
+    const created = await store.create(ME, { messages: [conversationMessage("user", "bye")] });
     assert.equal(await store.remove(ME, created.id), true);
     assert.equal(await store.get(ME, created.id), undefined);
     assert.equal(await store.remove(ME, created.id), false);
@@ -120,7 +112,10 @@ testEachBackend(
 testEachBackend(
   "an owner sees and changes only its own conversations; another's id reads as a missing one",
   async ({ store: { conversations: store } }) => {
-    const mine = await store.create("key_a", { title: "Mine", messages: [message("user", "secret plans")] });
+    const mine = await store.create("key_a", {
+      title: "Mine",
+      messages: [conversationMessage("user", "secret plans")],
+    });
     const theirs = await store.create("key_b", { title: "Theirs" });
     assert.deepEqual(
       (await store.list("key_a")).map((c) => c.title),
