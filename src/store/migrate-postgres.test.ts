@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import pg from "pg";
 import { closedLoopbackUrl } from "../../test/support/closed-loopback-url.ts";
+import { isNewerSchemaError } from "../../test/support/is-newer-schema-error.ts";
 import { makeTempDir } from "../../test/support/make-temp-dir.ts";
 import { type PostgresServer, startPostgres } from "../../test/support/start-postgres.ts";
 import { LlmuxError } from "../core/errors.ts";
@@ -82,15 +83,7 @@ test("a database from a newer llmux is refused with a hint to upgrade, and left 
   const config = configFor(url);
   await (await openStore(config)).close();
   await query(url, "UPDATE llmux_schema_version SET version = 99");
-  await assert.rejects(
-    openStore(config),
-    (error: unknown) =>
-      error instanceof LlmuxError &&
-      error.kind === "config" &&
-      /newer llmux/.test(error.message) &&
-      /99/.test(error.message) &&
-      /[Uu]pgrade llmux/.test(error.hint ?? ""),
-  );
+  await assert.rejects(openStore(config), isNewerSchemaError);
   assert.deepEqual(await query(url, "SELECT version FROM llmux_schema_version"), [{ version: 99 }]);
 });
 

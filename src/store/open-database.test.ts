@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, test } from "node:test";
 import Database from "better-sqlite3";
+import { isNewerSchemaError } from "../../test/support/is-newer-schema-error.ts";
 import { LlmuxError } from "../core/errors.ts";
 import { openDatabase } from "./open-database.ts";
 
@@ -64,15 +65,7 @@ test("a database from a newer llmux is refused with a hint to upgrade", () => {
   rawConnections.push(new Database(file));
   rawConnections.at(-1)!.exec("PRAGMA user_version = 99");
   rawConnections.at(-1)!.close();
-  assert.throws(
-    () => openDatabase(file),
-    (error: unknown) =>
-      error instanceof LlmuxError &&
-      error.kind === "config" &&
-      /newer llmux/.test(error.message) &&
-      /99/.test(error.message) &&
-      /[Uu]pgrade llmux/.test(error.hint ?? ""),
-  );
+  assert.throws(() => openDatabase(file), isNewerSchemaError);
 });
 
 test("a file that is not a SQLite database gives a clear error", () => {
