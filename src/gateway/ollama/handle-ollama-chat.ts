@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { RequestError } from "../openai/request-error.ts";
-import { allowlistNames } from "../v1/allowlist-names.ts";
 import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
 import { AttemptState } from "../v1/attempt-state.ts";
 import type { ModelRoute } from "../v1/create-model-routes.ts";
@@ -10,6 +9,7 @@ import { readModelRequest } from "../v1/read-model-request.ts";
 import { type RelayResult, relayUpstream } from "../v1/relay-upstream.ts";
 import { requestWorstCase } from "../v1/request-worst-case.ts";
 import { translationOptions } from "../v1/translation-options.ts";
+import { authorizeOllamaModel } from "./authorize-ollama-model.ts";
 import { convertOllamaChatRequest, type OllamaCallRequest } from "./convert-ollama-chat-request.ts";
 import { convertOllamaGenerateRequest } from "./convert-ollama-generate-request.ts";
 import { countOllamaIgnored } from "./count-ollama-ignored.ts";
@@ -18,7 +18,6 @@ import { createOllamaRelay } from "./create-ollama-relay.ts";
 import { forwardingLoopGuard } from "./forwarding-loop-guard.ts";
 import { ollamaDialect } from "./ollama-dialect.ts";
 import { ollamaNativeOrigin } from "./ollama-native-origin.ts";
-import { resolveOllamaModelName } from "./resolve-ollama-model-name.ts";
 import { translateOllamaChat } from "./translate-ollama-chat.ts";
 
 /**
@@ -49,8 +48,7 @@ export async function handleOllamaChat(
       code: "invalid_value",
     });
   }
-  const reference = resolveOllamaModelName(context, name);
-  if (key) await context.keys.authorize(key, [...new Set([name, ...allowlistNames(context, reference)])]);
+  const reference = await authorizeOllamaModel(context, key, name);
   const stream = json.stream !== false;
   const state = new AttemptState(res);
   let request: OllamaCallRequest | undefined;

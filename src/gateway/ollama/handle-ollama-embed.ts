@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { RequestError } from "../openai/request-error.ts";
-import { allowlistNames } from "../v1/allowlist-names.ts";
 import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
 import { AttemptState } from "../v1/attempt-state.ts";
 import type { ModelRoute } from "../v1/create-model-routes.ts";
@@ -10,8 +9,8 @@ import { embeddingWorstCase } from "../v1/embedding-worst-case.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
 import { readModelRequest } from "../v1/read-model-request.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
+import { authorizeOllamaModel } from "./authorize-ollama-model.ts";
 import { ollamaDialect } from "./ollama-dialect.ts";
-import { resolveOllamaModelName } from "./resolve-ollama-model-name.ts";
 
 const NS_PER_MS = 1e6;
 
@@ -44,8 +43,7 @@ export async function handleOllamaEmbed(
   if (kind === "embeddings" && typeof input !== "string") {
     throw new RequestError(400, "invalid prompt: expected a string", { param: field, code: "invalid_value" });
   }
-  const reference = resolveOllamaModelName(context, name);
-  if (key) await context.keys.authorize(key, [...new Set([name, ...allowlistNames(context, reference)])]);
+  const reference = await authorizeOllamaModel(context, key, name);
   const state = new AttemptState(res);
 
   const attempt = async (route: ModelRoute): Promise<RelayResult> => {
