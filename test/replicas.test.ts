@@ -285,3 +285,13 @@ describe("replicas without Redis", () => {
     assert.deepEqual(await Promise.all([first.stop(), second.stop()]), [0, 0]);
   });
 });
+
+test("a Redis URL that is not redis:// stops llmux serve at start: exit 3, one line, no password", async () => {
+  const run = await runCli(["serve", "--port", "0"], {
+    env: { LLMUX_REDIS_URL: "http://:s3cret-redis-pass@127.0.0.1:6379" },
+  });
+  assert.equal(run.code, 3, run.stderr);
+  assert.match(run.stderr, /The Redis URL http:\/\/:\*\*\*@127\.0\.0\.1:6379\/ is not a redis:\/\/ URL/);
+  assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
+  assert.doesNotMatch(run.stderr, /s3cret/);
+});

@@ -43,7 +43,11 @@ The chat web UI is at the bound URL itself, and Ollama's API at <url>/api (Ollam
 The bound URL is printed on stdout; point any OpenAI client at <url>/v1 and use llmux model
 references (openai:gpt-4.1-mini, anthropic:claude-haiku-4-5, local:llama3.2:1b) as model names.
 Fallbacks, timeouts and limits come from the "gateway" section of the config file. SIGTERM or
-Ctrl-C stops accepting requests and lets streams in flight finish.`,
+Ctrl-C stops accepting requests and lets streams in flight finish.
+
+Replicas behind a load balancer share LLMUX_DATABASE_URL (keys, usage) and LLMUX_REDIS_URL
+(requests per minute and budgets, exact across replicas; LLMUX_REDIS_FAIL_OPEN=1 counts them per
+replica while Redis is away, instead of answering 503).`,
   options,
   async run({ values, io, config }) {
     const gateway = await startGateway(config(), {

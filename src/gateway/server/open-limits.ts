@@ -16,9 +16,8 @@ export async function openLimits(
   store: Store,
   log: (line: string) => void,
 ): Promise<Limits> {
-  const local = createLocalLimits(await store.keys.spend());
   const url = redisUrl(config);
-  if (!url) return local;
+  if (!url) return createLocalLimits(await store.keys.spend());
   let protocol: string | undefined;
   try {
     protocol = new URL(url).protocol;
@@ -31,7 +30,7 @@ export async function openLimits(
   return createRedisLimits({
     url,
     failOpen: config.env.LLMUX_REDIS_FAIL_OPEN === "1" || config.file.redis.failOpen,
-    local,
+    local: createLocalLimits(await store.keys.spend()),
     spend: () => store.keys.spend(),
     log,
   });
