@@ -8,7 +8,6 @@
 FROM node:20-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY scripts ./scripts
 # Scripts off: the package's own `prepare` would build before the sources are here. Native modules
 # (better-sqlite3) still need theirs: rebuilt just after.
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3

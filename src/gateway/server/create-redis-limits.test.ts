@@ -18,7 +18,9 @@ after(async () => {
 });
 
 /** One replica's limits on the shared Redis, its log lines kept. */
-async function replica(options: { failOpen?: boolean; spent?: Map<string, number>; url?: string } = {}) {
+async function replica(
+  options: { failOpen?: boolean; spent?: Map<string, number>; url?: string; holdLeaseMs?: number } = {},
+) {
   const lines: string[] = [];
   const limits = await createRedisLimits({
     url: options.url ?? redis.url,
@@ -26,6 +28,7 @@ async function replica(options: { failOpen?: boolean; spent?: Map<string, number
     local: createLocalLimits(new Map()),
     spend: async () => options.spent ?? new Map(),
     log: (line) => lines.push(line),
+    holdLeaseMs: options.holdLeaseMs,
   });
   opened.push(limits);
   return { limits, lines };
@@ -69,6 +72,21 @@ test("budget holds are atomic across replicas; a release charges the real cost",
   const last = await one.limits.hold(key, 1, 0.5000001);
   assert.equal(last.held, false, "$0.5 spent: $0.5000001 more does not fit");
   assert.equal((last as { spentUsd: number }).spentUsd, 0.5);
+});
+
+test("a hold never released (its replica died mid-request) lapses after its lease; its cost is never charged", async () => {
+  const key = newKey();
+  const dead = await replica({ holdLeaseMs: 100 });
+  const alive = await replica();
+  assert.equal((await dead.limits.hold(key, 1, 0.9)).held, true);
+  assert.deepEqual(await alive.limits.hold(key, 1, 0.5), { held: false, spentUsd: 0, heldUsd: 0.9 });
+  let tries = 0;
+  let hold = await alive.limits.hold(key, 1, 1);
+  for (; tries < 100 && !hold.held; tries++) {
+    await sleep(20);
+    hold = await alive.limits.hold(key, 1, 1);
+  }
+  assert.equal(hold.held, true, "the whole budget is free again");
 });
 
 test("a key Redis has not seen starts from the usage log's spend", async () => {

@@ -15,10 +15,10 @@ interface RedisLimitsOptions {
   /** USD spent per key from the usage log: where a key's spend starts when Redis has none. */
   spend: () => Promise<Map<string, number>>;
   log: (line: string) => void;
+  /** How long a hold lasts unreleased (a request in flight on a replica that died); default 1 h. */
+  holdLeaseMs?: number;
 }
 
-// A request in flight on a replica that died never releases its hold: it lapses after this.
-const HOLD_LEASE_MS = 60 * 60_000;
 // A command Redis does not answer in time fails the request's check (as Redis being down would).
 const COMMAND_TIMEOUT_MS = 2000;
 const RETRY_AFTER_SECONDS = 2;
@@ -86,7 +86,7 @@ const SHA1 = Object.fromEntries(
  * it is back.
  */
 export async function createRedisLimits(options: RedisLimitsOptions): Promise<Limits> {
-  const { local, failOpen, log } = options;
+  const { local, failOpen, log, holdLeaseMs = 60 * 60_000 } = options;
   const shown = redactDatabaseUrl(options.url);
   const client = createClient({
     url: options.url,
@@ -176,7 +176,7 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Li
       if (budgetUsd === null) return local.hold(keyId, null, amountUsd);
       const keys = [`llmux:budget:{${keyId}}`, `llmux:holds:{${keyId}}`, `llmux:hold-amounts:{${keyId}}`];
       const id = nextId();
-      const args = [nanos(budgetUsd), nanos(amountUsd), id, String(HOLD_LEASE_MS)];
+      const args = [nanos(budgetUsd), nanos(amountUsd), id, String(holdLeaseMs)];
       let answer: [number, string, string];
       try {
         answer = (await run("HOLD", keys, [...args, ""])) as typeof answer;
