@@ -5,6 +5,7 @@ import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
 import { AttemptState } from "../v1/attempt-state.ts";
 import type { ModelRoute } from "../v1/create-model-routes.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
+import { nameIgnoredFields } from "../v1/name-ignored-fields.ts";
 import { readChatRequest } from "../v1/read-chat-request.ts";
 import { headerValue, type RelayResult } from "../v1/relay-upstream.ts";
 import { requestWorstCase } from "../v1/request-worst-case.ts";
@@ -63,7 +64,7 @@ export async function handleAnthropicMessages(
       translated = convertAnthropicRequestToCallOptions(json, headerValue(req.headers["anthropic-beta"]));
       for (const field of translated.ignored) context.metrics.ignored(anthropicDialect.name, field);
     }
-    if (translated.ignored.length > 0) extraHeaders["x-llmux-ignored"] = translated.ignored.join(", ");
+    nameIgnoredFields(extraHeaders, translated.ignored);
     return translateAnthropicMessage({
       ...translationOptions(route, res, state, extraHeaders),
       request: translated,

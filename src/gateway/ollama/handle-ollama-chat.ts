@@ -5,6 +5,7 @@ import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
 import { AttemptState } from "../v1/attempt-state.ts";
 import type { ModelRoute } from "../v1/create-model-routes.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
+import { nameIgnoredFields } from "../v1/name-ignored-fields.ts";
 import { readModelRequest } from "../v1/read-model-request.ts";
 import { type RelayResult, relayUpstream } from "../v1/relay-upstream.ts";
 import { requestWorstCase } from "../v1/request-worst-case.ts";
@@ -87,7 +88,7 @@ export async function handleOllamaChat(
       request = kind === "chat" ? convertOllamaChatRequest(json) : convertOllamaGenerateRequest(json);
       countOllamaIgnored(context.metrics, request.ignored);
     }
-    if (request.ignored.length > 0) extraHeaders["x-llmux-ignored"] = request.ignored.join(", ");
+    nameIgnoredFields(extraHeaders, request.ignored);
     return translateOllamaChat({
       ...translationOptions(route, res, state, extraHeaders),
       request,

@@ -8,6 +8,7 @@ import { AttemptState } from "../v1/attempt-state.ts";
 import type { ModelRoute } from "../v1/create-model-routes.ts";
 import { forwardToUpstream } from "../v1/forward-to-upstream.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
+import { nameIgnoredFields } from "../v1/name-ignored-fields.ts";
 import { readChatRequest } from "../v1/read-chat-request.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
 import { requestWorstCase } from "../v1/request-worst-case.ts";
@@ -71,7 +72,7 @@ export async function handleCreateResponse(
       request = parseResponsesRequest(json);
       for (const field of request.ignored) context.metrics.ignored(responsesDialect.name, field);
     }
-    if (request.ignored.length > 0) extraHeaders["x-llmux-ignored"] = request.ignored.join(", ");
+    nameIgnoredFields(extraHeaders, request.ignored);
     const earlier = previous;
     if (previousId !== undefined && !earlier) {
       throw new RequestError(400, `Previous response with id '${previousId}' not found.`, {
