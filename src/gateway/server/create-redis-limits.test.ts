@@ -19,14 +19,21 @@ after(async () => {
 
 /** One replica's limits on the shared Redis, its log lines kept. */
 async function replica(
-  options: { failOpen?: boolean; spent?: Map<string, number>; url?: string; holdLeaseMs?: number } = {},
+  options: {
+    failOpen?: boolean;
+    spent?: Map<string, number>;
+    url?: string;
+    holdLeaseMs?: number;
+    spend?: () => Promise<Map<string, number>>;
+    localSpent?: Map<string, number>;
+  } = {},
 ) {
   const lines: string[] = [];
   const limits = await createRedisLimits({
     url: options.url ?? redis.url,
     failOpen: options.failOpen ?? false,
-    local: createLocalLimits(new Map()),
-    spend: async () => options.spent ?? new Map(),
+    local: createLocalLimits(options.localSpent ?? new Map()),
+    spend: options.spend ?? (async () => options.spent ?? new Map()),
     log: (line) => lines.push(line),
     holdLeaseMs: options.holdLeaseMs,
   });
@@ -94,6 +101,15 @@ test("a key Redis has not seen starts from the usage log's spend", async () => {
   const { limits } = await replica({ spent: new Map([[key, 0.6]]) });
   assert.deepEqual(await limits.hold(key, 1, 0.5), { held: false, spentUsd: 0.6, heldUsd: 0 });
   assert.equal((await limits.hold(key, 1, 0.4)).held, true);
+});
+
+test("when the usage log cannot be read either, a key starts from this process's count", async () => {
+  const key = newKey();
+  const { limits } = await replica({
+    spend: () => Promise.reject(new Error("database unreachable")),
+    localSpent: new Map([[key, 0.7]]),
+  });
+  assert.deepEqual(await limits.hold(key, 1, 0.5), { held: false, spentUsd: 0.7, heldUsd: 0 });
 });
 
 test("Redis restarting: fail closed answers 503 with Retry-After, fail open counts locally; one line each way, and it recovers", async () => {

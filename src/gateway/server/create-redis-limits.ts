@@ -181,7 +181,11 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Li
       try {
         answer = (await run("HOLD", keys, [...args, ""])) as typeof answer;
         if (answer[0] === -1) {
-          const spent = (await seed()).get(keyId) ?? 0;
+          // The usage log may be unreachable too: then this process's count (since it started).
+          const spent = await seed().then(
+            (spend) => spend.get(keyId) ?? 0,
+            () => local.balance(keyId).spentUsd,
+          );
           answer = (await run("HOLD", keys, [...args, nanos(spent)])) as typeof answer;
         }
       } catch (error) {
