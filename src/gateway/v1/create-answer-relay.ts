@@ -4,6 +4,7 @@ import type {
   LanguageModelV3Usage,
 } from "@ai-sdk/provider";
 import type { Relay, UpstreamHeaders } from "./relay-upstream.ts";
+import type { PartEncoder } from "./stream-model-answer.ts";
 import { toStreamError } from "./to-stream-error.ts";
 import { toTokenUsage } from "./to-token-usage.ts";
 
@@ -18,11 +19,7 @@ interface AnswerReader {
 }
 
 /** Writes a streamed answer's parts in the client's dialect. */
-interface StreamEncoder {
-  /** The client's bytes for one part; "" for parts its dialect has nothing for. */
-  encode(part: LanguageModelV3StreamPart): string;
-  /** The usage the finish part reported, once it has come. */
-  readonly usage: LanguageModelV3Usage | undefined;
+interface StreamEncoder extends PartEncoder {
   /** How the dialect ends a stream that failed mid-way (Relay.failure). */
   failure?(message: string): string;
 }

@@ -5,7 +5,7 @@ import { toTokenUsage } from "./to-token-usage.ts";
 import type { TranslationOptions } from "./translation-options.ts";
 
 /** Writes the provider layer's stream parts in the client's dialect. */
-interface PartEncoder {
+export interface PartEncoder {
   /** The client's bytes for one part; "" for parts its dialect has nothing for. */
   encode(part: LanguageModelV3StreamPart): string;
   /** The usage the finish part reported, once it has come. */
