@@ -29,7 +29,8 @@ export interface KeyGuard {
   /**
    * Sets aside `worstCaseUsd` of the key's budget for a request about to start, or refuses it
    * (429 insufficient_quota) when what the key spent, what its requests in flight hold and this
-   * would pass the budget. Keys without a budget always get one (it still counts their spend).
+   * would pass the budget (503 when the shared counters are unreachable and limits fail closed).
+   * Keys without a budget always get one (it still counts their spend).
    */
   reserve(key: GatewayKey, worstCaseUsd: number): Promise<Reservation>;
   /** USD a key has spent (settled requests) and holds (requests in flight), as this gateway counts them. */
