@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
 import { AttemptState } from "../v1/attempt-state.ts";
+import { capturedAnswerReader } from "../v1/captured-answer-reader.ts";
 import type { ModelRoute } from "../v1/create-model-routes.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
 import { nameIgnoredFields } from "../v1/name-ignored-fields.ts";
@@ -70,7 +71,8 @@ export async function handleAnthropicMessages(
       request: translated,
       meta: { id, model: route.resolved.reference },
       // OpenAI's answers are read from the bytes (the AI SDK's response pipeline costs more than the rest).
-      capture: speaksOpenAIChat(context, route) ? context.capture : undefined,
+      reader: capturedAnswerReader(context, route),
+      capture: context.capture,
     });
   };
 
@@ -90,11 +92,4 @@ export async function handleAnthropicMessages(
       ),
     attempt,
   });
-}
-
-// Models whose AI SDK provider calls OpenAI's /chat/completions and gets its answers as OpenAI
-// sends them: OpenAI's own, and the configured OpenAI-compatible endpoints.
-function speaksOpenAIChat(context: GatewayContext, route: ModelRoute): boolean {
-  const { provider } = route.resolved;
-  return provider === "openai" || context.config.file.endpoints[provider] !== undefined;
 }

@@ -1,8 +1,6 @@
 import type { LanguageModelV3StreamPart } from "@ai-sdk/provider";
-import { convertOpenAICompletion } from "../openai/convert-openai-completion.ts";
-import { createOpenAIStreamReader } from "../openai/create-openai-stream-reader.ts";
 import { checkPromptUrls } from "../v1/check-prompt-urls.ts";
-import { createAnswerRelay } from "../v1/create-answer-relay.ts";
+import { type AnswerReader, createAnswerRelay } from "../v1/create-answer-relay.ts";
 import { createCallTimeout } from "../v1/create-call-timeout.ts";
 import type { RequestCapture } from "../v1/create-request-capture.ts";
 import { relayCapturedCall } from "../v1/relay-captured-call.ts";
@@ -19,8 +17,9 @@ import { type AnthropicMessageMeta, toAnthropicMessage } from "./to-anthropic-me
 interface TranslateOptions extends TranslationOptions {
   request: AnthropicCallRequest;
   meta: AnthropicMessageMeta;
-  /** Set for OpenAI-compatible APIs: the AI SDK builds the request, the gateway sends it and reads the answer. */
-  capture: RequestCapture | undefined;
+  /** Set where the gateway can read the answer (capturedAnswerReader): the AI SDK builds the request, the gateway sends it and reads the answer. */
+  reader: AnswerReader | undefined;
+  capture: RequestCapture;
 }
 
 /**
@@ -32,18 +31,14 @@ interface TranslateOptions extends TranslationOptions {
 export async function translateAnthropicMessage(options: TranslateOptions): Promise<RelayResult> {
   const { model, request, res, state } = options;
   await checkPromptUrls(model, request.callOptions.prompt, "messages");
-  if (options.capture) {
-    const label = options.providerLabel;
+  if (options.reader) {
     return relayCapturedCall({
       model,
       callOptions: request.callOptions,
       capture: options.capture,
       relay: createAnswerRelay({
-        reader: {
-          stream: (onPart) => createOpenAIStreamReader(onPart, label),
-          whole: (text) => convertOpenAICompletion(text, label),
-        },
-        providerLabel: label,
+        reader: options.reader,
+        providerLabel: options.providerLabel,
         encoder: request.stream ? createAnthropicEventEncoder(options.meta) : undefined,
         whole: (result) => JSON.stringify(toAnthropicMessage(result, options.meta)),
       }),

@@ -3,6 +3,7 @@ import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { RequestError } from "../openai/request-error.ts";
 import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
 import { AttemptState } from "../v1/attempt-state.ts";
+import { capturedAnswerReader } from "../v1/captured-answer-reader.ts";
 import type { ModelRoute } from "../v1/create-model-routes.ts";
 import type { GatewayContext } from "../v1/gateway-context.ts";
 import { nameIgnoredFields } from "../v1/name-ignored-fields.ts";
@@ -94,6 +95,7 @@ export async function handleOllamaChat(
       request,
       encoder: createOllamaEncoder({ kind, model: name, showThinking: request.showThinking, started }),
       stream,
+      captured: capturedCall(context, route),
     });
   };
 
@@ -143,4 +145,10 @@ async function answerLoad(
   state.committed = true;
   res.end(text);
   return { usage: undefined, lateError: undefined };
+}
+
+// The upstream's answer read from its bytes where the gateway can (capturedAnswerReader).
+function capturedCall(context: GatewayContext, route: ModelRoute) {
+  const reader = capturedAnswerReader(context, route);
+  return reader && { capture: context.capture, reader };
 }

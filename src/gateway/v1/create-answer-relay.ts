@@ -9,7 +9,7 @@ import { toStreamError } from "./to-stream-error.ts";
 import { toTokenUsage } from "./to-token-usage.ts";
 
 /** How one upstream protocol's answers are read into the provider layer's parts. */
-interface AnswerReader {
+export interface AnswerReader {
   /** A streamed answer, read as its bytes arrive. */
   stream(onPart: (part: LanguageModelV3StreamPart) => void): { write(chunk: Buffer): void; end(): void };
   /** A whole answer, or the error the upstream sent in its place. */
@@ -22,6 +22,8 @@ interface AnswerReader {
 interface StreamEncoder extends PartEncoder {
   /** How the dialect ends a stream that failed mid-way (Relay.failure). */
   failure?(message: string): string;
+  /** The stream's media type; default text/event-stream. */
+  contentType?: string;
 }
 
 /**
@@ -55,7 +57,9 @@ export function createAnswerRelay(options: {
       get error() {
         return error;
       },
-      headers: (_upstream: UpstreamHeaders) => ({ "content-type": "text/event-stream" }),
+      headers: (_upstream: UpstreamHeaders) => ({
+        "content-type": encoder.contentType ?? "text/event-stream",
+      }),
       data(chunk) {
         stream.write(chunk);
         return take();
