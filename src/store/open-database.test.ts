@@ -23,13 +23,14 @@ afterEach(() => {
 
 const rawConnections: Database.Database[] = [];
 
-test("creates the folder and the usage table, in WAL mode with foreign keys and a busy timeout", () => {
+test("creates the folder and the usage table, in WAL mode (synced at checkpoints) with foreign keys and a busy timeout", () => {
   const file = tempDbPath();
   const db = openDatabase(file);
   try {
     assert.ok(fs.existsSync(file));
     const pragma = (name: string) => Object.values(db.prepare(`PRAGMA ${name}`).get() as object)[0];
     assert.equal(pragma("journal_mode"), "wal");
+    assert.equal(pragma("synchronous"), 1, "NORMAL");
     assert.equal(pragma("foreign_keys"), 1);
     assert.ok((pragma("busy_timeout") as number) > 0);
     assert.equal(pragma("user_version"), SCHEMA_VERSION);
