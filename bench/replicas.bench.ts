@@ -6,7 +6,7 @@
 //
 //   npm run build && npx tsx bench/replicas.bench.ts [--rounds 3] [--duration 5] [--connections 32]
 //
-// Needs wrk, redis-server and PostgreSQL (.ci/run installs the last two).
+// Needs wrk, taskset and two CPUs, redis-server and PostgreSQL (.ci/run installs the last two).
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -28,6 +28,9 @@ const duration = option("--duration", 5);
 const connections = option("--connections", 32);
 const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
 
+// The gateway under test alone on cpu1; everything else (this process and its upstream, wrk,
+// PostgreSQL, Redis) on cpu0, so that the servers' work does not take the gateway's CPU.
+execFileSync("taskset", ["-a", "-cp", "0", String(process.pid)], { stdio: "ignore" });
 const [postgres, redis, upstream] = await Promise.all([
   startPostgres(),
   startRedis(),
@@ -49,7 +52,7 @@ for (const target of targets) {
   const created = await runCli(["keys", "create", "--rpm", "100000000", "--json"], { env: target.env, home });
   if (created.code !== 0) throw new Error(created.stderr);
   const { token } = parseJsonLines<{ token: string }>(created.stdout)[0]!;
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
+  const child = spawn("taskset", ["-c", "1", process.execPath, CLI, "serve", "--port", "0"], {
     env: { PATH: process.env.PATH ?? "", LLMUX_HOME: home, ...target.env },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -68,6 +71,13 @@ wrk.body = '{"model":"openai:gpt-4.1-nano","max_tokens":16,"messages":[{"role":"
   started.push({ name: target.name, child, url, script });
 }
 
+interface Result {
+  rps: number;
+  cpuPerRequestMs: number;
+  /** The share of its CPU the gateway used: below ~0.9 the load side, not the gateway, was the limit. */
+  busy: number;
+}
+
 /** The process's user + system CPU so far, in ms. */
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
@@ -75,8 +85,9 @@ function cpuMs(pid: number): number {
 }
 
 // wrk runs beside this process's event loop: the upstream answering in it must not be blocked.
-async function load(target: (typeof started)[number]): Promise<{ rps: number; cpuPerRequestMs: number }> {
+async function load(target: (typeof started)[number]): Promise<Result> {
   const before = cpuMs(target.child.pid!);
+  const startedAt = performance.now();
   const { stdout: out } = await promisify(execFile)("wrk", [
     "-t2",
     `-c${connections}`,
@@ -86,12 +97,17 @@ async function load(target: (typeof started)[number]): Promise<{ rps: number; cp
     `${target.url}/v1/chat/completions`,
   ]);
   const cpu = cpuMs(target.child.pid!) - before;
+  const wallMs = performance.now() - startedAt;
   if (/Non-2xx/.test(out)) throw new Error(`${target.name}: some answers were not 200\n${out}`);
   const requests = Number(/(\d+) requests in/.exec(out)![1]);
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]), cpuPerRequestMs: cpu / requests };
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]),
+    cpuPerRequestMs: cpu / requests,
+    busy: cpu / wallMs,
+  };
 }
 
-const results = new Map(started.map((t) => [t.name, [] as { rps: number; cpuPerRequestMs: number }[]]));
+const results = new Map(started.map((t) => [t.name, [] as Result[]]));
 for (const target of started) await load(target); // warm-up
 for (let round = 0; round < rounds; round++) {
   const order = round % 2 === 0 ? started : [...started].reverse();
@@ -100,17 +116,28 @@ for (let round = 0; round < rounds; round++) {
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const rows = started.map(({ name }) => {
   const all = results.get(name)!;
-  return { name, rps: median(all.map((r) => r.rps)), cpu: median(all.map((r) => r.cpuPerRequestMs)) };
+  return {
+    name,
+    rps: median(all.map((r) => r.rps)),
+    cpu: median(all.map((r) => r.cpuPerRequestMs)),
+    busy: median(all.map((r) => r.busy)),
+  };
 });
 const [sqlite, shared] = rows as [(typeof rows)[0], (typeof rows)[0]];
 console.log(
   `\n${rounds} rounds of ${duration} s, ${connections} connections, non-streaming chat completions, keyed (rpm counted)\n`,
 );
-console.log("| one replica on | requests/s | gateway CPU per request |");
-console.log("|---|---|---|");
-for (const row of rows) console.log(`| ${row.name} | ${Math.round(row.rps)} | ${row.cpu.toFixed(3)} ms |`);
 console.log(
-  `\nPostgreSQL + Redis / SQLite: ${(shared.rps / sqlite.rps).toFixed(2)}x requests/s (goal >= 0.8x), ${(shared.cpu / sqlite.cpu).toFixed(2)}x CPU per request`,
+  "| one replica on | requests/s | gateway CPU per request | gateway CPU busy | requests/s per gateway core |",
+);
+console.log("|---|---|---|---|---|");
+for (const row of rows) {
+  console.log(
+    `| ${row.name} | ${Math.round(row.rps)} | ${row.cpu.toFixed(3)} ms | ${Math.round(row.busy * 100)}% | ${Math.round(1000 / row.cpu)} |`,
+  );
+}
+console.log(
+  `\nPostgreSQL + Redis / SQLite: ${(shared.rps / sqlite.rps).toFixed(2)}x requests/s, ${(sqlite.cpu / shared.cpu).toFixed(2)}x requests/s per gateway core (goal >= 0.8x), ${(shared.cpu / sqlite.cpu).toFixed(2)}x CPU per request`,
 );
 
 for (const { child } of started) {
