@@ -139,7 +139,8 @@ describe("summarize on a fresh machine, with the default model not downloaded", 
 
   test("in a terminal it is offered; `n` stops before the page is fetched, `y` downloads it and summarizes", async () => {
     const home = makeHome();
-    const command = `${process.execPath} ${CLI} summarize ${site.origin}/lighthouse --allow-private`;
+    // A target shorter than the page, which would otherwise be printed as it is, without the model.
+    const command = `${process.execPath} ${CLI} summarize ${site.origin}/lighthouse --allow-private --length 100`;
     const run = async (answer: string) => {
       const child = spawn("script", ["-qfec", command, "/dev/null"], {
         env: { PATH: process.env.PATH ?? "", LLMUX_HOME: home, TERM: "dumb", LLMUX_THREADS: "1", ...env },
