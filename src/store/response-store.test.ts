@@ -17,3 +17,19 @@ testEachBackend(
     assert.equal(await store.remove("key-a", "resp_1"), false);
   },
 );
+
+testEachBackend(
+  "saves made together are committed together, each resolving once its row is there",
+  async ({ store: { responses: store } }) => {
+    const saves = Array.from({ length: 50 }, (_, i) =>
+      store
+        .save("key-a", `resp_${i}`, { input: [i], response: { output: [{ i }] } })
+        .then(() => store.get("key-a", `resp_${i}`)),
+    );
+    const read = await Promise.all(saves);
+    assert.deepEqual(
+      read.map((stored) => stored?.input),
+      Array.from({ length: 50 }, (_, i) => [i]),
+    );
+  },
+);

@@ -18,17 +18,48 @@ export interface ResponseStore {
   remove(owner: string, id: string): Promise<boolean>;
 }
 
-/** The gateway's stored Responses (`store: true`), in the llmux store (SQLite or PostgreSQL). */
+interface PendingSave {
+  row: unknown[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The gateway's stored Responses (`store: true`), in the llmux store (SQLite or PostgreSQL).
+ * Saves that arrive together (concurrent requests finishing in one turn of the event loop) are
+ * written in one transaction: a commit per response was most of a busy gateway's cost of storing
+ * them. Each save still resolves only once its row is committed.
+ */
 export function createResponseStore(sql: SqlClient): ResponseStore {
+  let pending: PendingSave[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    sql
+      .transaction(async (tx) => {
+        for (const { row } of batch) {
+          await tx.run(
+            "INSERT INTO responses (id, owner, created_ms, input, response) VALUES (?, ?, ?, ?, ?)",
+            row,
+          );
+        }
+      })
+      .then(
+        () => {
+          for (const save of batch) save.resolve();
+        },
+        (error: unknown) => {
+          for (const save of batch) save.reject(error);
+        },
+      );
+  };
   return {
-    async save(owner, id, stored) {
-      await sql.run("INSERT INTO responses (id, owner, created_ms, input, response) VALUES (?, ?, ?, ?, ?)", [
-        id,
-        owner,
-        Date.now(),
-        JSON.stringify(stored.input),
-        JSON.stringify(stored.response),
-      ]);
+    save(owner, id, stored) {
+      return new Promise<void>((resolve, reject) => {
+        const row = [id, owner, Date.now(), JSON.stringify(stored.input), JSON.stringify(stored.response)];
+        pending.push({ row, resolve, reject });
+        if (pending.length === 1) setImmediate(flush);
+      });
     },
     async get(owner, id) {
       const [row] = await sql.all<{ input: string; response: string }>(
