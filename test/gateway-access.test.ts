@@ -131,7 +131,9 @@ describe("the Bearer scheme", () => {
     for (const authorization of [`bearer ${token}`, `BEARER   ${token}  `]) {
       const models = await fetch(`${gateway.url}/v1/models`, { headers: { authorization } });
       assert.equal(models.status, 200, authorization);
-      const conversations = await fetch(`${gateway.url}/app/api/conversations`, { headers: { authorization } });
+      const conversations = await fetch(`${gateway.url}/app/api/conversations`, {
+        headers: { authorization },
+      });
       assert.equal(conversations.status, 200, authorization);
     }
     const chat = await fetch(`${gateway.url}/v1/chat/completions`, {

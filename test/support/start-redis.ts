@@ -39,7 +39,11 @@ export async function startRedis(): Promise<RedisServer> {
         if (log.includes("Ready to accept connections")) resolve();
       });
       started.once("error", (error) =>
-        reject(new Error(`redis-server did not start (${error.message}): apt-get install redis-server (.ci/run does)`)),
+        reject(
+          new Error(
+            `redis-server did not start (${error.message}): apt-get install redis-server (.ci/run does)`,
+          ),
+        ),
       );
       started.once("exit", (code) => reject(new Error(`redis-server exited (${code}): ${log.slice(-500)}`)));
     });

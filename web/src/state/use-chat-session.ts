@@ -116,7 +116,9 @@ export function useChatSession(options: ChatSessionOptions): { state: ChatState;
 
     const open = async (id: string) => {
       try {
-        const conversation = await requestJson<Conversation>(`/app/api/conversations/${encodeURIComponent(id)}`);
+        const conversation = await requestJson<Conversation>(
+          `/app/api/conversations/${encodeURIComponent(id)}`,
+        );
         setMessages(conversation.messages.map(toUiMessage));
         latest.current.options.revealEnd(false);
         setModel(conversation.model ?? latest.current.options.models?.defaultModel ?? "");
