@@ -12,6 +12,10 @@ import type { GatewayContext } from "./gateway-context.ts";
  * or in Anthropic's when the request carries `anthropic-version`, as Anthropic's clients send it
  * (both APIs use this path).
  */
+// The catalog has no date for when a model was made: the process's start stands in, the same in
+// every listing and lookup (a value that changed per request made list and retrieve disagree).
+const created = Math.floor(Date.now() / 1000);
+
 export async function handleModels(
   context: GatewayContext,
   res: ServerResponse,
@@ -19,7 +23,6 @@ export async function handleModels(
 ): Promise<void> {
   const anthropic = res.req.headers["anthropic-version"] !== undefined;
   const { models, aliases } = await listModels(context.registry);
-  const created = Math.floor(Date.now() / 1000);
   const ready = models.filter((m) => m.ready);
   const entries = [
     ...ready.map((m) => ({ id: m.reference, name: m.name, owner: m.provider })),
