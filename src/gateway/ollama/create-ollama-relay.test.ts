@@ -19,3 +19,23 @@ test("a stream whose first line is an error fails as a 502, so it may be retried
   relay.data(Buffer.from('{"error":"model is loading"}\n'));
   assert.match(String((relay.error as { responseBody?: string }).responseBody), /model is loading/);
 });
+
+test("an error line after the answer began passes to the client and marks the stream as failed", () => {
+  const relay = createOllamaRelay("http://x/api/chat", true);
+  relay.data(Buffer.from('{"message":{"content":"Hi"},"done":false}\n'));
+  assert.equal(relay.lateError, undefined);
+  const line = Buffer.from('{"error":"an error was encountered while running the model"}\n');
+  assert.equal(String(relay.data(line)), String(line));
+  assert.equal(relay.error, undefined, "not a failure before the answer: it may not be retried");
+  assert.match(
+    String((relay.lateError as { responseBody?: string }).responseBody),
+    /while running the model/,
+  );
+});
+
+test("a message that merely mentions an error is no error", () => {
+  const relay = createOllamaRelay("http://x/api/chat", true);
+  relay.data(Buffer.from('{"message":{"content":"Hi"},"done":false}\n'));
+  relay.data(Buffer.from('{"message":{"content":"\\"error\\": is a key"},"done":false}\n'));
+  assert.equal(relay.lateError, undefined);
+});

@@ -18,9 +18,13 @@ export function createOllamaRelay(url: string, stream: boolean): Relay {
   const tail = new ByteTail(TAIL_BYTES, stream);
   let first = true;
   let error: Error | undefined;
+  let lateError: Error | undefined;
   return {
     get error() {
       return error;
+    },
+    get lateError() {
+      return lateError;
     },
     headers(upstream: UpstreamHeaders) {
       const out: Record<string, string> = {
@@ -44,6 +48,8 @@ export function createOllamaRelay(url: string, stream: boolean): Relay {
       // An error line may quote the credential the upstream received.
       if (chunk.indexOf(ERROR_KEY) === -1) return chunk;
       const text = chunk.toString("utf8");
+      // Ollama ends a stream that failed mid-way with an {"error": ...} line.
+      if (stream && /(^|\n)\{"error"\s*:/.test(text)) lateError ??= toErrorInStream(url, text);
       const scrubbed = redactSecrets(text);
       return scrubbed === text ? chunk : Buffer.from(scrubbed);
     },

@@ -17,6 +17,11 @@ export interface Relay {
   end(): Buffer | string;
   /** An error the upstream reported inside its 2xx body, once seen. */
   readonly error: Error | undefined;
+  /**
+   * An error the upstream reported after the answer had begun, passed to the client as it came:
+   * the request then counts as failed mid-stream (lateError), not as a success.
+   */
+  readonly lateError?: Error | undefined;
   /** Token usage the answer reported, read once it has ended. */
   usage(): TokenUsage | undefined;
   /** What ends a stream that failed after bytes went out, in the client's format; an OpenAI error event by default. */
@@ -166,7 +171,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
     }
     if (!state.committed) this.commit(out);
     res.end(out);
-    this.succeed(undefined);
+    this.succeed(relay.lateError);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
