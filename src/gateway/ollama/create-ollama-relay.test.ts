@@ -28,7 +28,7 @@ test("an error line after the answer began passes to the client and marks the st
   assert.equal(String(relay.data(line)), String(line));
   assert.equal(relay.error, undefined, "not a failure before the answer: it may not be retried");
   assert.match(
-    String((relay.lateError as { responseBody?: string }).responseBody),
+    String((relay.lateError as unknown as { responseBody?: string }).responseBody),
     /while running the model/,
   );
 });
