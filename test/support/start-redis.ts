@@ -7,6 +7,9 @@ export interface RedisServer {
   readonly url: string;
   /** Stops the server (its data is not kept: limits start over) and starts it again on the same port. */
   restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, commands get no answer until resume(). */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -63,6 +66,8 @@ export async function startRedis(): Promise<RedisServer> {
       await stop();
       await start();
     },
+    pause: () => child?.kill("SIGSTOP"),
+    resume: () => child?.kill("SIGCONT"),
     stop,
   };
 }

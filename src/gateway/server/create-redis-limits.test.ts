@@ -155,6 +155,28 @@ test("Redis restarting: fail closed answers 503 with Retry-After, fail open coun
   assert.match(open.lines[0]!, /counts rpm and budgets on its own until it is back/);
 });
 
+test("a Redis that stops answering fails the check within its 2 s deadline, and answers again after", async () => {
+  const closed = await replica();
+  const open = await replica({ failOpen: true });
+  const key = newKey();
+  assert.equal(await closed.limits.takeRequest(key, 1000), true);
+  redis.pause();
+  try {
+    const startedAt = performance.now();
+    const [refusal, counted] = await Promise.all([
+      closed.limits.takeRequest(key, 1000).catch((error: unknown) => error),
+      open.limits.takeRequest(key, 1000),
+    ]);
+    const waitedMs = performance.now() - startedAt;
+    assert.ok(isLlmuxError(refusal) && refusal.kind === "busy", String(refusal));
+    assert.equal(counted, true, "open: counted in this process");
+    assert.ok(waitedMs >= 1900 && waitedMs < 3000, `failed after ${Math.round(waitedMs)} ms`);
+  } finally {
+    redis.resume();
+  }
+  assert.equal(await closed.limits.takeRequest(key, 1000), true);
+});
+
 test("a Redis URL's password is never in a log line", async () => {
   const { lines } = await replica({ url: "redis://:s3cret-redis-pass@127.0.0.1:1" });
   assert.equal(lines.length, 1);
