@@ -95,6 +95,8 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Li
     url: options.url,
     // A check must not wait for a reconnection: it fails at once, as configured.
     disableOfflineQueue: true,
+    // 0: no per-command timer (its default is 5 s); the watchdog below keeps the deadline.
+    commandOptions: { timeout: 0 },
     socket: {
       connectTimeout: COMMAND_TIMEOUT_MS,
       reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 100),
