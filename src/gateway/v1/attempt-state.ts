@@ -2,6 +2,18 @@ import type { ServerResponse } from "node:http";
 
 const DATA = Buffer.from("data:");
 
+/** One call of one model while answering a request (a retry or a fallback is another). */
+export interface AttemptRecord {
+  /** The model reference tried ("openai:gpt-4.1-mini"). */
+  reference: string;
+  provider: string;
+  /** performance.now() when the call started and when it settled. */
+  startedAt: number;
+  endedAt: number;
+  /** The llmux error kind it failed with; undefined when it answered. */
+  errorKind: string | undefined;
+}
+
 /**
  * What a request handler and the attempt serving it (forwarding or translation) share. The
  * attempt registers what to cancel as an object, not as a closure: a per-request closure kept on
@@ -23,6 +35,8 @@ export class AttemptState {
   streamedEvents = 0;
   /** The upstream request (forwarding) or the provider call's controller (translation) in flight. */
   upstream: { abort(reason: Error): void } | undefined = undefined;
+  /** Every model call made for this request, in order (for traces). */
+  readonly attempts: AttemptRecord[] = [];
 
   /** Counts the events in `out`, bytes about to be written to a streaming client. */
   countEvents(out: Buffer | string): void {

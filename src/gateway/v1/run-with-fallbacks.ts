@@ -4,7 +4,7 @@ import { toLlmuxError } from "../../client/to-llmux-error.ts";
 import { type ErrorKind, isLlmuxError, type LlmuxError } from "../../core/errors.ts";
 import { RequestError } from "../openai/request-error.ts";
 import type { RequestSample } from "../server/create-metrics.ts";
-import type { AttemptState } from "./attempt-state.ts";
+import type { AttemptRecord, AttemptState } from "./attempt-state.ts";
 import type { ModelRoute } from "./create-model-routes.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 
@@ -61,10 +61,22 @@ export async function runWithFallbacks<T>(
       context.metrics.fellBack(primary ?? name, route.resolved.reference);
     }
     for (let retry = 0; ; retry++) {
+      const record: AttemptRecord = {
+        reference: route.resolved.reference,
+        provider: route.resolved.provider,
+        startedAt: performance.now(),
+        endedAt: 0,
+        errorKind: undefined,
+      };
+      state.attempts.push(record);
       try {
-        return { ok: true, route, value: await attempt(route) };
+        const value = await attempt(route);
+        record.endedAt = performance.now();
+        return { ok: true, route, value };
       } catch (thrown) {
         const error = thrown instanceof RequestError ? thrown : mapError(thrown, route, context);
+        record.endedAt = performance.now();
+        record.errorKind = error instanceof RequestError ? (error.code ?? error.type) : error.kind;
         last = { ok: false, route, error };
         if (error instanceof RequestError || state.committed || state.clientGone) return last;
         if (FINAL.has(error.kind)) return last;
