@@ -7,7 +7,10 @@ import { formatTable } from "./format-table.ts";
 import { writeJson } from "./write-json.ts";
 
 const options = defineOptions({
-  json: { type: "boolean", description: 'one JSON line: {"id","token","name","models","rpm","budgetUsd"}' },
+  json: {
+    type: "boolean",
+    description: 'one JSON line: {"id","token","name","models","rpm","budgetUsd","cache"}',
+  },
   name: { type: "string", placeholder: "N", description: "a label for people" },
   models: {
     type: "string",
@@ -21,10 +24,14 @@ const options = defineOptions({
     min: 0,
     description: "total spend allowed, from the catalog's prices",
   },
+  cache: {
+    type: "boolean",
+    description: "answer its repeated requests from the gateway's response cache (README: Response cache)",
+  },
 });
 
 export const keysCommand: Command<typeof options> = {
-  usage: `create [--name N] [--models a,b] [--rpm N] [--budget USD] | list [--json] | revoke ID
+  usage: `create [--name N] [--models a,b] [--rpm N] [--budget USD] [--cache] | list [--json] | revoke ID
 
   create             print a new key's token (alone on stdout; the id and how to use it on stderr);
                      only its hash is stored, so it is shown once
@@ -48,10 +55,19 @@ Once a key exists, \`llmux serve\` asks every /v1 request for Authorization: Bea
           models,
           rpm: values.rpm,
           budgetUsd: values.budget,
+          cache: values.cache,
         });
         if (values.json) {
           writeJson(io, [
-            { id: key.id, token, name: key.name, models: key.models, rpm: key.rpm, budgetUsd: key.budgetUsd },
+            {
+              id: key.id,
+              token,
+              name: key.name,
+              models: key.models,
+              rpm: key.rpm,
+              budgetUsd: key.budgetUsd,
+              cache: key.cache,
+            },
           ]);
           return 0;
         }
@@ -76,7 +92,7 @@ Once a key exists, \`llmux serve\` asks every /v1 request for Authorization: Bea
         } else {
           io.stdout.write(
             formatTable(
-              ["ID", "NAME", "KEY", "MODELS", "RPM", "BUDGET", "SPENT", "CREATED", "STATUS"],
+              ["ID", "NAME", "KEY", "MODELS", "RPM", "BUDGET", "CACHE", "SPENT", "CREATED", "STATUS"],
               keys.map((k) => [
                 k.id,
                 k.name ?? "",
@@ -84,6 +100,7 @@ Once a key exists, \`llmux serve\` asks every /v1 request for Authorization: Bea
                 k.models?.join(",") ?? "any",
                 k.rpm === null ? "-" : String(k.rpm),
                 k.budgetUsd === null ? "-" : `$${k.budgetUsd}`,
+                k.cache ? "on" : "-",
                 formatCost(k.spentUsd),
                 k.createdAt.toISOString().slice(0, 10),
                 k.revokedAt ? `revoked ${k.revokedAt.toISOString().slice(0, 10)}` : "active",

@@ -59,11 +59,50 @@ function buildConfigSchemas(z: typeof import("zod").z) {
     })
     .strict();
 
+  // `llmux serve`: several deployments answering under one model name (see src/gateway/pools/).
+  const poolSchema = z
+    .object({
+      strategy: z.enum(["least-outstanding", "weighted-random", "lowest-latency"]).default("least-outstanding"),
+      deployments: z
+        .array(
+          z
+            .object({
+              /** provider:model, e.g. an endpoint's `vllm-a:llama-3.1-8b`. */
+              model: z.string().regex(/^[^:\s]+:\S+$/, "expected a model reference, provider:model"),
+              weight: z.number().positive().default(1),
+              /** Requests this deployment serves at once; more go to the others. */
+              maxConcurrent: z.number().int().positive().optional(),
+            })
+            .strict(),
+        )
+        .min(1, "a pool needs at least one deployment"),
+      /** Keep one user (the request's user id) or conversation (x-llmux-session) on one deployment. */
+      sticky: z.enum(["user", "conversation"]).optional(),
+      ejectAfterFailures: z.number().int().positive().default(3),
+      cooldownMs: z.number().int().positive().default(5000),
+      maxCooldownMs: z.number().int().positive().default(300_000),
+      /** Off with false; default on for self-hosted servers (endpoints, Ollama). */
+      healthCheck: z
+        .union([
+          z.literal(false),
+          z
+            .object({
+              intervalMs: z.number().int().positive().default(10_000),
+              timeoutMs: z.number().int().positive().default(2000),
+            })
+            .strict(),
+        ])
+        .optional(),
+    })
+    .strict();
+
   // `llmux serve`: fallbacks and per-model timeouts are keyed by the model reference clients send.
   const gatewaySchema = z
     .object({
       /** Models tried in order when one fails before anything reached the client. */
       fallbacks: keyedBy(z.array(z.string()).min(1)).prefault({}),
+      /** Model names served by several deployments, keyed by the name clients send. */
+      pools: keyedBy(poolSchema).prefault({}),
       /** Per-request limit for every model (default: the top-level timeoutMs). */
       timeoutMs: z.number().int().positive().optional(),
       /** Per-model limits, overriding timeoutMs. */
@@ -85,6 +124,23 @@ function buildConfigSchemas(z: typeof import("zod").z) {
       allowedOrigins: z.array(z.string().min(1)).default([]),
       /** Open connections answered; requests on more get a 503 with Retry-After. */
       maxConnections: z.number().int().positive().default(512),
+      /** Exact-match response cache (README: Response cache); in Redis when redis.url is set. */
+      cache: z
+        .object({
+          /** Every key's requests use it (else only keys made with --cache, or `x-llmux-cache: on`). */
+          enabled: z.boolean().default(false),
+          ttlSeconds: z.number().positive().default(3600),
+          /** All answers held in one process's memory; the least recently used go first. */
+          maxBytes: z.number().int().positive().default(100_000_000),
+          /** A larger answer is passed on but not kept. */
+          maxEntryBytes: z.number().int().positive().default(1_000_000),
+          /** Cache requests with a temperature above 0 (or none, where the provider's default is above 0). */
+          nonZeroTemperature: z.boolean().default(false),
+          /** One cache for all keys; by default each key sees only the answers its own requests got. */
+          shared: z.boolean().default(false),
+        })
+        .strict()
+        .prefault({}),
     })
     .strict();
 
@@ -150,12 +206,13 @@ function buildConfigSchemas(z: typeof import("zod").z) {
     })
     .strict();
 
-  return { providerSettingsSchema, endpointSchema, gatewaySchema, configFileSchema };
+  return { providerSettingsSchema, endpointSchema, poolSchema, gatewaySchema, configFileSchema };
 }
 
 type ConfigFile = z.infer<ConfigSchemas["configFileSchema"]>;
 export type ProviderSettings = z.infer<ConfigSchemas["providerSettingsSchema"]>;
 export type EndpointSettings = z.infer<ConfigSchemas["endpointSchema"]>;
+export type PoolSettings = z.infer<ConfigSchemas["poolSchema"]>;
 
 export interface LlmuxConfig {
   file: ConfigFile;

@@ -14,6 +14,8 @@ export interface GatewayKey {
   rpm: number | null;
   /** Spend limit in USD over the key's life; null = no limit. */
   budgetUsd: number | null;
+  /** Its requests use the gateway's response cache, as if gateway.cache.enabled were set. */
+  cache: boolean;
   createdAt: Date;
   revokedAt: Date | null;
 }
@@ -23,6 +25,7 @@ export interface NewGatewayKey {
   models?: string[];
   rpm?: number;
   budgetUsd?: number;
+  cache?: boolean;
 }
 
 export interface KeyRow {
@@ -32,6 +35,7 @@ export interface KeyRow {
   models: string | null;
   rpm: number | null;
   budget_usd: number | null;
+  cache: number;
   created_ms: number;
   revoked_ms: number | null;
   token_sha256: string;
@@ -59,6 +63,7 @@ export function makeGatewayKey(options: NewGatewayKey = {}): {
     models: options.models && options.models.length > 0 ? options.models : null,
     rpm: options.rpm ?? null,
     budgetUsd: options.budgetUsd ?? null,
+    cache: options.cache ?? false,
     createdAt: new Date(),
     revokedAt: null,
   };
@@ -70,6 +75,7 @@ export function makeGatewayKey(options: NewGatewayKey = {}): {
     key.models ? JSON.stringify(key.models) : null,
     key.rpm,
     key.budgetUsd,
+    key.cache ? 1 : 0,
     key.createdAt.getTime(),
   ];
   return { key, token, values };
@@ -77,8 +83,8 @@ export function makeGatewayKey(options: NewGatewayKey = {}): {
 
 /** The keys' SQL, valid in SQLite and PostgreSQL alike (see createKeyStore). */
 export const GATEWAY_KEY_SQL = {
-  insert: `INSERT INTO gateway_keys (id, name, token_sha256, prefix, models, rpm, budget_usd, created_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  insert: `INSERT INTO gateway_keys (id, name, token_sha256, prefix, models, rpm, budget_usd, cache, created_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   list: "SELECT * FROM gateway_keys ORDER BY created_ms, id",
   revokedAt: "SELECT revoked_ms FROM gateway_keys WHERE id = ?",
   revoke: "UPDATE gateway_keys SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL",
@@ -94,6 +100,7 @@ export function toGatewayKey(row: KeyRow): GatewayKey & { tokenSha256: string } 
     models: row.models === null ? null : (JSON.parse(row.models) as string[]),
     rpm: row.rpm,
     budgetUsd: row.budget_usd,
+    cache: row.cache === 1,
     createdAt: new Date(row.created_ms),
     revokedAt: row.revoked_ms === null ? null : new Date(row.revoked_ms),
     tokenSha256: row.token_sha256,

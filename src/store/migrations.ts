@@ -98,4 +98,8 @@ export const MIGRATIONS: readonly string[] = [
     written_ms INTEGER NOT NULL
   );
   CREATE INDEX usage_batches_written ON usage_batches (written_ms);`,
+  // 8: the gateway's response cache: a key may opt its requests in (`llmux keys create --cache`),
+  // and a usage row says when its answer came from the cache (cost 0, the original token counts).
+  `ALTER TABLE gateway_keys ADD COLUMN cache INTEGER NOT NULL DEFAULT 0 CHECK (cache IN (0, 1));
+  ALTER TABLE usage ADD COLUMN cached INTEGER NOT NULL DEFAULT 0 CHECK (cached IN (0, 1));`,
 ];

@@ -24,6 +24,8 @@ export interface UsageRow {
   gatewayKeyId: string | null;
   /** The token counts (and so the cost) are the gateway's estimate: the call was cut short unreported. */
   estimated?: boolean;
+  /** The answer came from the gateway's response cache: no model was called, and it cost 0. */
+  cached?: boolean;
 }
 
 /** Calls of one model from one provider on one UTC day. */
@@ -34,6 +36,8 @@ export interface UsageSummaryRow {
   model: string;
   calls: number;
   errors: number;
+  /** Calls answered from the gateway's response cache (at no cost). */
+  cacheHits: number;
   /** Sum of the known counts; null when no call reported one. */
   inputTokens: number | null;
   outputTokens: number | null;
@@ -57,6 +61,7 @@ const USAGE_COLUMNS = [
   "source",
   "gateway_key_id",
   "estimated",
+  "cached",
 ] as const;
 
 const INSERT_SQL = `INSERT INTO usage (${USAGE_COLUMNS.join(", ")}) VALUES (${USAGE_COLUMNS.map(() => "?").join(", ")})`;
@@ -74,6 +79,7 @@ const summarySql = (dialect: SqlClient["dialect"]) => `SELECT
     model,
     COUNT(*) AS calls,
     SUM(CASE WHEN outcome = 'error' THEN 1 ELSE 0 END) AS errors,
+    SUM(cached) AS "cacheHits",
     SUM(input_tokens) AS "inputTokens",
     SUM(output_tokens) AS "outputTokens",
     SUM(cost_usd) AS "costUsd",
@@ -101,6 +107,7 @@ function usageValues(row: UsageRow): unknown[] {
     row.source,
     row.gatewayKeyId,
     row.estimated ? 1 : 0,
+    row.cached ? 1 : 0,
   ];
 }
 
