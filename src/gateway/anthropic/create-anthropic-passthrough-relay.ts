@@ -17,6 +17,7 @@ const TAIL_BYTES = 8192;
  * still be retried), and a failure mid-stream told as Anthropic's own `error` event.
  */
 export function createAnthropicPassthroughRelay(url: string, stream: boolean): Relay {
+  // A stream's first bytes (a whole message is kept in `tail`).
   const head: Buffer[] = [];
   let headBytes = 0;
   // A whole message is kept: its usage comes last.
@@ -40,7 +41,7 @@ export function createAnthropicPassthroughRelay(url: string, stream: boolean): R
         error = toErrorInStream(url, chunk.toString("utf8").replace(/^event: error\s*data:\s*/, ""));
         return chunk;
       }
-      if (headBytes < HEAD_BYTES) {
+      if (stream && headBytes < HEAD_BYTES) {
         head.push(chunk);
         headBytes += chunk.length;
       }

@@ -41,7 +41,8 @@ export async function handleAnthropicMessages(
 
   const stream = json.stream === true;
   const state = new AttemptState(res);
-  const id = `msg_${randomUUID().replaceAll("-", "")}`;
+  // The translated answer's id, made only when one is translated (passthrough keeps Anthropic's).
+  let id: string | undefined;
   let translated: AnthropicCallRequest | undefined;
 
   const attempt = (route: ModelRoute): Promise<RelayResult> => {
@@ -66,6 +67,7 @@ export async function handleAnthropicMessages(
       for (const field of translated.ignored) context.metrics.ignored(anthropicDialect.name, field);
     }
     nameIgnoredFields(extraHeaders, translated.ignored);
+    id ??= `msg_${randomUUID().replaceAll("-", "")}`;
     return translateAnthropicMessage({
       ...translationOptions(route, res, state, extraHeaders),
       request: translated,
