@@ -192,6 +192,20 @@ function buildConfigSchemas(z: typeof import("zod").z) {
       maxRetries: z.number().int().min(0).max(10).default(2),
       timeoutMs: z.number().int().positive().default(600_000),
       gateway: gatewaySchema.prefault({}),
+      /** The gateway's OpenTelemetry traces and metrics (OTLP/HTTP); off unless an endpoint is set. */
+      telemetry: z
+        .object({
+          /** The collector's OTLP/HTTP base URL (http://collector:4318); OTEL_EXPORTER_OTLP_ENDPOINT wins. */
+          otlpEndpoint: z.string().url().optional(),
+          /** Sent with every export (a collector's API key); OTEL_EXPORTER_OTLP_HEADERS wins per name. */
+          headers: keyedBy(z.string()).prefault({}),
+          serviceName: z.string().min(1).default("llmux-gateway"),
+          /** Export the prompt with the spans (off: no prompt or answer text is ever exported). */
+          captureMessageContent: z.boolean().default(false),
+          metricsIntervalMs: z.number().int().positive().default(60_000),
+        })
+        .strict()
+        .prefault({}),
       /**
        * USD per million tokens by model reference ("vllm:my-model"), for models the catalog does not
        * price or priced otherwise by your contract; they win over the catalog (see resolvePricing).
@@ -263,6 +277,8 @@ function resolvedSecrets(file: ConfigFile, env: Readonly<Record<string, string |
     const keyEnv = "apiKeyEnv" in settings ? settings.apiKeyEnv : undefined;
     if (keyEnv) secrets.push(env[keyEnv] ?? "");
   }
+  for (const value of Object.values(file.telemetry.headers))
+    secrets.push(value, value.trim().split(/\s+/).at(-1) ?? "");
   // The database's and Redis's URLs' passwords (their own words: not secret-named variables).
   for (const url of [env.LLMUX_DATABASE_URL, file.database.url, env.LLMUX_REDIS_URL, file.redis.url]) {
     secrets.push(databasePassword(url));

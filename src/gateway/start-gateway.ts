@@ -25,6 +25,8 @@ import type { Limits } from "./server/limits.ts";
 import { openLimits } from "./server/open-limits.ts";
 import { redisUrl } from "./server/redis-url.ts";
 import { warnPerReplicaLimits } from "./server/warn-per-replica-limits.ts";
+import type { GatewayTelemetry } from "./telemetry/gateway-telemetry.ts";
+import { openTelemetry } from "./telemetry/open-telemetry.ts";
 import { createModelRoutes } from "./v1/create-model-routes.ts";
 import { createRequestCapture } from "./v1/create-request-capture.ts";
 import { createV1Routes } from "./v1/create-v1-routes.ts";
@@ -95,6 +97,13 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
       { hint: "Create a key with `llmux keys create`, or listen on 127.0.0.1" },
     );
   }
+  let telemetry: GatewayTelemetry | undefined;
+  try {
+    telemetry = await openTelemetry(config, log);
+  } catch (error) {
+    await closeStore();
+    throw error;
+  }
   const capture = createRequestCapture();
   const registry = createProviderRegistry(config, { fetch: capture.fetch });
   const metrics = createMetrics({ usage: store.usage });
@@ -107,6 +116,7 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
     store,
     capture,
     recordUsage: (row) => store.usage.record(row),
+    telemetry,
   };
 
   const ollamaRoutes = createOllamaRoutes(context);
@@ -155,6 +165,7 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
   } catch (error) {
     main.server.close();
     await closeStore();
+    await telemetry?.close();
     throw error;
   }
   const servers = ollama ? [main, ollama] : [main];
@@ -176,6 +187,8 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
         for (const { server } of servers) server.closeAllConnections();
         await Promise.all(stopped);
         await closeStore();
+        // The spans and metrics of the last requests, sent before the process may exit.
+        await telemetry?.close();
       })();
       return closing;
     },

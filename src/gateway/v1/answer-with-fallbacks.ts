@@ -81,6 +81,8 @@ export async function answerWithFallbacks(context: GatewayContext, options: Answ
       streamedEvents: state.streamedEvents,
       worstCase,
       reservation,
+      request: res.req,
+      attempts: state.attempts,
     });
   } finally {
     // Settled already unless recording failed: then the hold stays charged, never silently freed.

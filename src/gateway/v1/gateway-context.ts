@@ -4,6 +4,7 @@ import type { Store } from "../../store/store.ts";
 import type { UsageRow } from "../../store/usage-log.ts";
 import type { KeyGuard } from "../server/create-key-guard.ts";
 import type { GatewayMetrics } from "../server/create-metrics.ts";
+import type { GatewayTelemetry } from "../telemetry/gateway-telemetry.ts";
 import type { ModelRoutes } from "./create-model-routes.ts";
 import type { RequestCapture } from "./create-request-capture.ts";
 
@@ -20,4 +21,6 @@ export interface GatewayContext {
   capture: RequestCapture;
   /** Queues a usage row (batched, written off the request path). */
   recordUsage(row: UsageRow): void;
+  /** OpenTelemetry traces and metrics; undefined when off (the default). */
+  telemetry?: GatewayTelemetry;
 }

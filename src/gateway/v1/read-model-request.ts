@@ -19,5 +19,6 @@ export async function readModelRequest(
       code: "invalid_value",
     });
   }
+  context.telemetry?.noteRequest(req, json);
   return { body, json, name };
 }

@@ -1,8 +1,10 @@
+import type { IncomingMessage } from "node:http";
 import type { TokenUsage } from "../../catalog/compute-cost.ts";
 import { priceCall } from "../../catalog/price-call.ts";
 import type { ResolvedModel } from "../../providers/provider-registry.ts";
 import type { UsageRow } from "../../store/usage-log.ts";
 import type { Reservation } from "../server/create-key-guard.ts";
+import type { AttemptRecord } from "./attempt-state.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import type { WorstCase } from "./reserve-budget.ts";
 
@@ -32,6 +34,10 @@ export interface RequestRecord {
   worstCase: () => WorstCase;
   /** The key's hold on its budget: released here, and the cost charged, in one step. */
   reservation: Reservation | undefined;
+  /** The client's request (its traceparent header, for traces). */
+  request: IncomingMessage;
+  /** Every model call made for the request (AttemptState.attempts), for traces. */
+  attempts: readonly AttemptRecord[];
 }
 
 /**
@@ -90,4 +96,5 @@ export function recordRequest(context: GatewayContext, record: RequestRecord): v
     costUsd,
     ...(record.errorKind !== null && { errorKind: record.errorKind }),
   });
+  context.telemetry?.recordRequest(record);
 }
