@@ -8,6 +8,7 @@ import { openDatabase } from "../store/open-database.ts";
 import { openStore } from "../store/open-store.ts";
 import { createAnthropicRoutes } from "./anthropic/create-anthropic-routes.ts";
 import { createAppRoutes } from "./app/create-app-routes.ts";
+import { openResponseCache } from "./cache/open-response-cache.ts";
 import { createOllamaRootRoutes } from "./ollama/create-ollama-root-routes.ts";
 import { createOllamaRoutes } from "./ollama/create-ollama-routes.ts";
 import { ollamaDialect } from "./ollama/ollama-dialect.ts";
@@ -82,10 +83,13 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
       : () => undefined;
   // The summary cache stays in this machine's SQLite file, whatever the store: opened on first use.
   let local: ReturnType<typeof openDatabase> | undefined;
+  // In Redis, its connection opens on first use: a gateway without cached requests never makes one.
+  const cache = openResponseCache(config, log);
   const closeStore = async () => {
     keys.close();
     stopWarning();
     await limits.close();
+    await cache.close();
     local?.close();
     await store.close();
   };
@@ -106,7 +110,7 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
   }
   const capture = createRequestCapture();
   const registry = createProviderRegistry(config, { fetch: capture.fetch });
-  const metrics = createMetrics({ usage: store.usage });
+  const metrics = createMetrics({ usage: store.usage, cacheBytes: () => cache.bytes() });
   const context: GatewayContext = {
     config,
     registry,
@@ -116,6 +120,7 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
     store,
     capture,
     recordUsage: (row) => store.usage.record(row),
+    cache,
     telemetry,
   };
 

@@ -110,6 +110,7 @@ export async function handleOllamaChat(
     state,
     worstCase: () => requestWorstCase(body, outputCap(json)),
     attempt,
+    cacheable: json,
   });
 }
 

@@ -29,6 +29,8 @@ export interface GatewayMetrics {
    */
   ignored(dialect: string, field: string): void;
   inFlight(delta: number): void;
+  /** A request the response cache answered (hit), could not answer (miss), or was not allowed to (skip). */
+  cached(result: "hit" | "miss" | "skip"): void;
   /** The Prometheus text exposition format, version 0.0.4. */
   render(): string;
 }
@@ -78,12 +80,17 @@ function capLabel(limit: number): (value: string) => string {
  * METRIC_LABEL_LIMITS distinct values, so /metrics stays bounded whatever names clients send.
  */
 export function createMetrics(
-  options: { usage?: { bufferedRows(): number; droppedRows(): number } } = {},
+  options: {
+    usage?: { bufferedRows(): number; droppedRows(): number };
+    /** Bytes the response cache holds in this process (undefined: held in Redis). */
+    cacheBytes?: () => number | undefined;
+  } = {},
 ): GatewayMetrics {
   const series = new Map<string, Series>();
   const fallbacks = new Map<string, number>();
   const ignored = new Map<string, number>();
   let inFlight = 0;
+  const cache = { hit: 0, miss: 0, skip: 0 };
   const modelLabel = capLabel(METRIC_LABEL_LIMITS.model);
   const providerLabel = capLabel(METRIC_LABEL_LIMITS.provider);
   const errorKindLabel = capLabel(METRIC_LABEL_LIMITS.errorKind);
@@ -138,6 +145,9 @@ export function createMetrics(
     inFlight(delta) {
       inFlight += delta;
     },
+    cached(result) {
+      cache[result]++;
+    },
     render() {
       const out: string[] = [];
       const family = (name: string, type: string, help: string) =>
@@ -189,6 +199,22 @@ export function createMetrics(
       for (const [labels, n] of fallbacks) out.push(`llmux_gateway_fallbacks_total{${labels}} ${n}`);
       family("llmux_gateway_ignored_fields_total", "counter", "Request fields accepted but not acted on.");
       for (const [labels, n] of ignored) out.push(`llmux_gateway_ignored_fields_total{${labels}} ${n}`);
+      family(
+        "llmux_gateway_cache_requests_total",
+        "counter",
+        "Requests the response cache answered (hit), could not answer (miss) or had to pass on (skip).",
+      );
+      for (const [result, n] of Object.entries(cache))
+        out.push(`llmux_gateway_cache_requests_total{result="${result}"} ${n}`);
+      const cacheBytes = options.cacheBytes?.();
+      if (cacheBytes !== undefined) {
+        family(
+          "llmux_gateway_cache_bytes",
+          "gauge",
+          "Bytes of answers the response cache holds in this process.",
+        );
+        out.push(`llmux_gateway_cache_bytes ${cacheBytes}`);
+      }
       family("llmux_gateway_requests_in_flight", "gauge", "Requests being served now.");
       out.push(`llmux_gateway_requests_in_flight ${inFlight}`);
       const { usage } = options;

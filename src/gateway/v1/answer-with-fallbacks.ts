@@ -1,5 +1,10 @@
 import type { ServerResponse } from "node:http";
+import type { ResolvedModel } from "../../providers/provider-registry.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
+import type { CachedAnswer } from "../cache/cached-answer.ts";
+import { captureResponse } from "../cache/capture-response.ts";
+import { planCaching } from "../cache/plan-caching.ts";
+import { replayResponse } from "../cache/replay-response.ts";
 import { openaiDialect } from "../openai/openai-dialect.ts";
 import { toOpenAIError } from "../openai/to-openai-error.ts";
 import { sendError } from "../server/send-error.ts";
@@ -27,24 +32,43 @@ interface AnswerOptions {
   /** The request's prompt tokens and output cap; called at most once, and only when needed. */
   worstCase(): WorstCase;
   attempt(route: ModelRoute): Promise<RelayResult>;
+  /** The parsed request, when its answer may come from (and go to) the response cache. */
+  cacheable?: Record<string, unknown>;
 }
+
+// What a cached answer costs the memory cache beyond its body (headers, usage, the entry itself).
+const ENTRY_OVERHEAD_BYTES = 512;
 
 /**
  * Answers one /v1 request: the worst-case cost held on the key's budget (or a 429 before any
  * model is called), `attempt` with retries and fallbacks (runWithFallbacks), the OpenAI error when
  * all failed and nothing was sent yet (in the client's dialect), then the usage-log row, the metrics and the real cost
- * charged in place of the hold.
+ * charged in place of the hold. A request the response cache holds is answered from it first,
+ * with no hold and no model call; a successful answer to a cacheable one is kept.
  */
 export async function answerWithFallbacks(context: GatewayContext, options: AnswerOptions): Promise<void> {
   const { res, state } = options;
+  const dialect = options.dialect ?? openaiDialect;
   let counted: WorstCase | undefined;
   const worstCase = () => {
     counted ??= options.worstCase();
     return counted;
   };
+  const settings = context.config.file.gateway.cache;
+  const plan =
+    options.cacheable &&
+    planCaching(settings, options.key, res.req.headers["x-llmux-cache"], options.route, options.cacheable);
+  let captured: ReturnType<typeof captureResponse> | undefined;
+  if (plan === "skip") context.metrics.cached("skip");
+  else if (plan) {
+    const answer = await context.cache.get(plan.key);
+    if (answer && replayHit(context, options, dialect.name, answer, worstCase)) return;
+    context.metrics.cached("miss");
+    res.setHeader("x-llmux-cache", "miss");
+    captured = captureResponse(res, settings.maxEntryBytes);
+  }
   const reservation = await reserveBudget(context, options.key, options.name, worstCase);
   try {
-    const dialect = options.dialect ?? openaiDialect;
     const result = await runWithFallbacks(context, options.name, state, options.attempt, {
       route: options.route,
       dialect: dialect.name,
@@ -63,6 +87,18 @@ export async function answerWithFallbacks(context: GatewayContext, options: Answ
       errorKind = error.code ?? error.type;
       outcome = state.clientGone ? "aborted" : "error";
       if (!state.committed && !state.clientGone) sendError(res, result.error, dialect);
+    }
+    // Only a whole answer the client got in full is kept.
+    const whole = captured && result.ok && outcome === "ok" && !state.clientGone ? captured() : undefined;
+    if (whole && result.ok && typeof plan === "object") {
+      const answer: CachedAnswer = {
+        headers: whole.headers,
+        chunks: whole.chunks,
+        stream: options.stream,
+        usage: result.value.usage,
+        reference: result.route.resolved.reference,
+      };
+      context.cache.set(plan.key, answer, whole.bytes + ENTRY_OVERHEAD_BYTES);
     }
     recordRequest(context, {
       route: options.route,
@@ -88,4 +124,47 @@ export async function answerWithFallbacks(context: GatewayContext, options: Answ
     // Settled already unless recording failed: then the hold stays charged, never silently freed.
     reservation?.settle(reservation.amountUsd);
   }
+}
+
+/**
+ * Sends a cached answer and records it (a usage row at cost 0 with the original counts, marked
+ * cached); false when its model no longer resolves (the config changed): then it is a miss.
+ */
+function replayHit(
+  context: GatewayContext,
+  options: AnswerOptions,
+  dialect: string,
+  answer: CachedAnswer,
+  worstCase: () => WorstCase,
+): boolean {
+  let resolved: ResolvedModel;
+  try {
+    resolved = context.registry.resolve(answer.reference);
+  } catch {
+    return false;
+  }
+  context.metrics.cached("hit");
+  replayResponse(options.res, answer, options.state);
+  recordRequest(context, {
+    route: options.route,
+    dialect,
+    resolved,
+    name: options.name,
+    keyId: options.key?.id ?? null,
+    started: options.started,
+    status: 200,
+    outcome: "ok",
+    usage: answer.usage,
+    errorKind: null,
+    firstByteAt: options.state.firstByteAt,
+    stream: options.stream,
+    committed: true,
+    streamedEvents: 0,
+    worstCase,
+    reservation: undefined,
+    request: options.res.req,
+    attempts: options.state.attempts,
+    cached: true,
+  });
+  return true;
 }

@@ -2,6 +2,7 @@ import type { LlmuxConfig } from "../../core/load-config.ts";
 import type { ProviderRegistry } from "../../providers/provider-registry.ts";
 import type { Store } from "../../store/store.ts";
 import type { UsageRow } from "../../store/usage-log.ts";
+import type { ResponseCache } from "../cache/response-cache.ts";
 import type { KeyGuard } from "../server/create-key-guard.ts";
 import type { GatewayMetrics } from "../server/create-metrics.ts";
 import type { GatewayTelemetry } from "../telemetry/gateway-telemetry.ts";
@@ -21,6 +22,8 @@ export interface GatewayContext {
   capture: RequestCapture;
   /** Queues a usage row (batched, written off the request path). */
   recordUsage(row: UsageRow): void;
+  /** Answers kept for identical requests (gateway.cache), in memory or in Redis. */
+  cache: ResponseCache;
   /** OpenTelemetry traces and metrics; undefined when off (the default). */
   telemetry?: GatewayTelemetry;
 }

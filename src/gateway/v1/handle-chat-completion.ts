@@ -76,6 +76,7 @@ export async function handleChatCompletion(
     state,
     worstCase: () => requestWorstCase(body, outputCap(json)),
     attempt,
+    cacheable: json,
   });
 }
 

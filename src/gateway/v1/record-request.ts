@@ -38,6 +38,8 @@ export interface RequestRecord {
   request: IncomingMessage;
   /** Every model call made for the request (AttemptState.attempts), for traces. */
   attempts: readonly AttemptRecord[];
+  /** Answered from the response cache: no model was called, so it costs 0. */
+  cached?: boolean;
 }
 
 /**
@@ -57,8 +59,9 @@ export function recordRequest(context: GatewayContext, record: RequestRecord): v
     record.outcome !== "ok" &&
     (record.committed || record.outcome === "aborted");
   if (estimated) usage = { inputTokens: record.worstCase().inputTokens, outputTokens: record.streamedEvents };
-  const costUsd =
-    usage === undefined || resolved === undefined
+  const costUsd = record.cached
+    ? 0
+    : usage === undefined || resolved === undefined
       ? null
       : priceCall(resolved, context.config.file.prices, usage);
   // A request that failed before anything was used costs nothing.
@@ -81,6 +84,7 @@ export function recordRequest(context: GatewayContext, record: RequestRecord): v
       source: "gateway",
       gatewayKeyId: record.keyId,
       estimated,
+      cached: record.cached,
     });
   context.metrics.observe({
     route: record.route,

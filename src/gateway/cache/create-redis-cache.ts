@@ -1,0 +1,80 @@
+import { createClient, RESP_TYPES } from "@redis/client";
+import { redactSecrets } from "../../core/redact-secrets.ts";
+import { redactDatabaseUrl } from "../../store/redact-database-url.ts";
+import { decodeCachedAnswer } from "./decode-cached-answer.ts";
+import { encodeCachedAnswer } from "./encode-cached-answer.ts";
+import type { ResponseCache } from "./response-cache.ts";
+
+// A cache that answers late is worse than none: past this a look-up is a miss.
+const COMMAND_TIMEOUT_MS = 500;
+
+/**
+ * Answers in Redis, shared by every replica: one value per answer (SET with PX, so Redis drops it
+ * after the TTL). Its own connection, opened on first use. A cache never fails a request: while
+ * Redis is unreachable or slow, look-ups are misses and answers are not kept, with one log line
+ * when it is lost and one when it is back.
+ */
+export function createRedisCache(options: {
+  url: string;
+  ttlMs: number;
+  log: (line: string) => void;
+}): ResponseCache {
+  const shown = redactDatabaseUrl(options.url);
+  const client = createClient({
+    url: options.url,
+    // A look-up must not wait for a reconnection.
+    disableOfflineQueue: true,
+    commandOptions: { timeout: COMMAND_TIMEOUT_MS, typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } },
+    socket: {
+      connectTimeout: 2000,
+      reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 100),
+    },
+  });
+  let opened: Promise<unknown> | undefined;
+  let lost = false;
+  const loss = (reason: string) => {
+    if (lost) return;
+    lost = true;
+    options.log(
+      redactSecrets(
+        `lost Redis at ${shown} for the response cache (${reason}): every request is a miss until it is back`,
+      ),
+    );
+  };
+  client.on("error", (error: Error) => loss(error.message || error.name));
+  client.on("ready", () => {
+    if (lost) options.log(`Redis at ${shown} is back: the response cache is shared again`);
+    lost = false;
+  });
+  // The first look-up waits for the connection (a bounded while); later ones find it up or not.
+  const ready = async () => {
+    opened ??= Promise.race([
+      client.connect().catch((error: Error) => loss(error.message)),
+      new Promise((resolve) => setTimeout(resolve, COMMAND_TIMEOUT_MS).unref()),
+    ]);
+    await opened;
+    return client.isReady;
+  };
+  const name = (key: string) => `llmux:cache:${key}`;
+  return {
+    async get(key) {
+      if (!(await ready())) return undefined;
+      try {
+        const value = (await client.get(name(key))) as Buffer | null;
+        return value === null ? undefined : decodeCachedAnswer(value);
+      } catch {
+        return undefined;
+      }
+    },
+    set(key, answer) {
+      void ready().then((up) => {
+        if (up)
+          client.set(name(key), encodeCachedAnswer(answer), { PX: options.ttlMs }).catch(() => undefined);
+      });
+    },
+    bytes: () => undefined,
+    async close() {
+      if (opened) client.destroy();
+    },
+  };
+}
