@@ -199,7 +199,8 @@ export function createGatewayTelemetry(
     },
 
     async close() {
-      await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
+      // A last export that fails was reported like any other: closing goes on.
+      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
     },
   };
 }

@@ -22,8 +22,11 @@ export function telemetrySettings(config: LlmuxConfig): TelemetrySettings | unde
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return undefined;
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT || file.otlpEndpoint;
   if (!endpoint) return undefined;
-  if (!URL.canParse(endpoint)) {
-    throw new LlmuxError("config", `OTEL_EXPORTER_OTLP_ENDPOINT is not a URL: ${endpoint}`, {
+  if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
+    const setting = env.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? "OTEL_EXPORTER_OTLP_ENDPOINT"
+      : "telemetry.otlpEndpoint";
+    throw new LlmuxError("config", `${setting} is not an http(s) URL: ${endpoint}`, {
       hint: "Set it to the collector's OTLP/HTTP address, such as http://collector:4318",
     });
   }
@@ -44,15 +47,20 @@ export function telemetrySettings(config: LlmuxConfig): TelemetrySettings | unde
 /** OTEL_EXPORTER_OTLP_HEADERS: "name=value,name2=value2", values URL-encoded. */
 function parseHeaders(text: string | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
+  // The message never shows the text: its values are credentials.
+  const invalid = () =>
+    new LlmuxError("config", "OTEL_EXPORTER_OTLP_HEADERS is not a list of name=value pairs", {
+      hint: "Write it as name=value,name2=value2 (values URL-encoded)",
+    });
   for (const pair of text?.split(",") ?? []) {
     const at = pair.indexOf("=");
     const name = pair.slice(0, at).trim();
-    if (at < 0 || name === "") {
-      throw new LlmuxError("config", "OTEL_EXPORTER_OTLP_HEADERS is not a list of name=value pairs", {
-        hint: "Write it as name=value,name2=value2 (values URL-encoded)",
-      });
+    if (at < 0 || name === "") throw invalid();
+    try {
+      headers[name] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      throw invalid();
     }
-    headers[name] = decodeURIComponent(pair.slice(at + 1).trim());
   }
   return headers;
 }
