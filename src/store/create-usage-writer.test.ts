@@ -72,7 +72,9 @@ testEachBackend("10,000 rows land, in a few multi-row statements", async ({ stor
   assert.equal(await storedRows(store), 10_000);
   const [sums] = await store.sql.all<{ total: number }>("SELECT SUM(latency_ms) AS total FROM usage");
   assert.equal(sums!.total, (9_999 * 10_000) / 2, "every row once");
-  assert.ok(counted.statements() <= 8, `${counted.statements()} statements`);
+  // Two batches of 5,000; with 13 columns an INSERT takes 2,307 rows (see insertRows), so each
+  // batch is 3 of them and its id's insert and clean-up.
+  assert.ok(counted.statements() <= 10, `${counted.statements()} statements`);
   await writer.close();
 });
 

@@ -35,6 +35,7 @@ testEachBackend("a recorded row comes back in the summary with its numbers", asy
       model: "gpt-4.1-mini",
       calls: 1,
       errors: 0,
+      cacheHits: 0,
       inputTokens: 100,
       outputTokens: 20,
       costUsd: 0.1,
