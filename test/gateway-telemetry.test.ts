@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, test } from "node:test";
+import type { APIError } from "openai";
 import { anthropicEnv, gatewayTestServers, openaiEnv, postRaw } from "./gateway-support.ts";
 import { readFixture } from "./servers/index.ts";
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "./servers/start-otlp-receiver.ts";
@@ -180,22 +181,41 @@ describe("OpenTelemetry traces", () => {
     );
   });
 
-  test("a request that fails on every model: error status on the request span and each call", async () => {
+  test("a fallback that fails too: a client span per provider tried, errors on each and on the request", async () => {
     const otlp = await receiver();
-    const server = await openai([{ status: 400 }]);
-    const { gateway: gw, client } = await gateway(openaiEnv(server), {
-      telemetry: { otlpEndpoint: otlp.url },
-    });
-    await assert.rejects(client().chat.completions.create({ model: "openai:gpt-4.1-nano", messages }));
+    const openaiServer = await openai([{ status: 500 }]);
+    const anthropicServer = await anthropic([{ status: 500 }]);
+    const { gateway: gw, client } = await gateway(
+      { ...openaiEnv(openaiServer), ...anthropicEnv(anthropicServer) },
+      {
+        telemetry: { otlpEndpoint: otlp.url },
+        gateway: { maxRetries: 0, fallbacks: { "openai:gpt-4.1-nano": ["anthropic:claude-sonnet-4-5"] } },
+      },
+    );
+    const error = await client()
+      .chat.completions.create({ model: "openai:gpt-4.1-nano", messages })
+      .then(
+        () => assert.fail("the request succeeded"),
+        (e: APIError) => e,
+      );
     await gw.close();
 
     const { request, attempts } = requestTree(otlp.spans(), "/v1/chat/completions");
     assert.equal(request.statusCode, ERROR);
-    assert.equal(request.attributes["http.response.status_code"], 400);
-    assert.equal(typeof request.attributes["error.type"], "string");
+    assert.equal(request.attributes["http.response.status_code"], error.status);
+    assert.equal(request.attributes["error.type"], error.code ?? error.type);
+    assert.equal(request.attributes["gen_ai.response.model"], undefined);
     assert.deepEqual(
-      attempts.map((a) => a.statusCode),
-      [ERROR],
+      attempts.map((a) => [
+        a.name,
+        a.attributes["gen_ai.provider.name"],
+        a.statusCode,
+        typeof a.attributes["error.type"],
+      ]),
+      [
+        ["chat gpt-4.1-nano", "openai", ERROR, "string"],
+        ["chat claude-sonnet-4-5", "anthropic", ERROR, "string"],
+      ],
     );
   });
 

@@ -112,6 +112,8 @@ export function createGatewayTelemetry(
       const { resolved, usage } = record;
       const provider = resolved && genAiProviderName(resolved.provider);
       const failed = record.outcome === "error";
+      // A model answered (or the cache did, with no call): not when the last call failed.
+      const answered = resolved !== undefined && record.attempts.at(-1)?.errorKind === undefined;
 
       const httpAttributes: Attributes = {
         "http.request.method": req.method,
@@ -132,9 +134,9 @@ export function createGatewayTelemetry(
             "llmux.dialect": record.dialect,
             ...(resolved && {
               "gen_ai.provider.name": provider,
-              "gen_ai.response.model": resolved.modelId,
               "llmux.model.reference": resolved.reference,
             }),
+            ...(answered && { "gen_ai.response.model": resolved.modelId }),
             ...usageAttributes(usage),
             ...(record.stream &&
               record.firstByteAt > 0 && {
