@@ -111,7 +111,7 @@ describe("OpenTelemetry traces", () => {
     );
   });
 
-  test("a streamed completion and an Anthropic Messages request carry the usage their upstream reported", async () => {
+  test("a streamed completion, an Anthropic Messages and an Ollama chat request carry the usage their upstream reported", async () => {
     const otlp = await receiver();
     const openaiServer = await openai([{ fixture: "openai/chat/openai-text" }]);
     const anthropicServer = await anthropic([{ fixture: "anthropic/anthropic-text" }]);
@@ -131,9 +131,19 @@ describe("OpenTelemetry traces", () => {
       messages,
     });
     assert.equal(response.status, 200);
+    const ollamaChat = await postRaw(gw, "/api/chat", {
+      model: "openai:gpt-4.1-nano",
+      messages,
+      stream: false,
+    });
+    assert.equal(ollamaChat.status, 200);
     await gw.close();
 
     const spans = otlp.spans();
+    const ollamaTree = requestTree(spans, "/api/chat");
+    assert.equal(ollamaTree.request.attributes["llmux.dialect"], "ollama");
+    assert.equal(ollamaTree.attempts[0]?.name, "chat gpt-4.1-nano");
+    assert.equal(ollamaTree.request.attributes["gen_ai.usage.input_tokens"], openAIJson.usage.prompt_tokens);
     const streamed = requestTree(spans, "/v1/chat/completions");
     assert.equal(streamed.request.attributes["gen_ai.request.stream"], true);
     assert.equal(streamed.request.attributes["gen_ai.usage.input_tokens"], openAIStreamUsage.prompt_tokens);
