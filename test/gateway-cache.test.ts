@@ -157,7 +157,8 @@ describe("OpenAI chat completions", () => {
     assert.equal(day!.calls, 3);
     assert.equal(day!.cacheHits, 1);
     const table = await runCli(["usage"], { home: gw.home });
-    assert.match(table.stdout, /CACHE HITS/);
+    assert.match(table.stdout, /CALLS\s+ERRORS\s+CACHE HITS\s/);
+    assert.match(table.stdout, /total\s+3\s+0\s+1\s/);
   });
 
   test("entries expire after ttlSeconds; the least recently used go when maxBytes is full; an answer over maxEntryBytes is not kept", async () => {

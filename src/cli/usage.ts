@@ -51,16 +51,28 @@ The log holds no prompts, answers or keys: only what each call cost.`,
       }),
       { calls: 0, errors: 0, hits: 0, input: 0, output: 0, cost: 0, partial: false },
     );
+    // Calls answered from the gateway's response cache get a column once there are any.
+    const hits = (n: number) => (total.hits > 0 ? [String(n)] : []);
     io.stdout.write(
       formatTable(
-        ["DAY", "MODEL", "CALLS", "ERRORS", "CACHE HITS", "IN TOKENS", "OUT TOKENS", "COST", "AVG MS"],
+        [
+          "DAY",
+          "MODEL",
+          "CALLS",
+          "ERRORS",
+          ...(total.hits > 0 ? ["CACHE HITS"] : []),
+          "IN TOKENS",
+          "OUT TOKENS",
+          "COST",
+          "AVG MS",
+        ],
         [
           ...rows.map((r) => [
             r.day,
             `${r.provider}:${r.model}`,
             String(r.calls),
             String(r.errors),
-            String(r.cacheHits),
+            ...hits(r.cacheHits),
             tokens(r.inputTokens),
             tokens(r.outputTokens),
             cost(r.costUsd, r.costPartial),
@@ -71,7 +83,7 @@ The log holds no prompts, answers or keys: only what each call cost.`,
             "",
             String(total.calls),
             String(total.errors),
-            String(total.hits),
+            ...hits(total.hits),
             String(total.input),
             String(total.output),
             cost(total.cost, total.partial),
