@@ -155,13 +155,13 @@ export function createGatewayTelemetry(
           ? attempt.reference.slice(attempt.provider.length + 1)
           : attempt.reference;
         // The request's usage is the answering call's: the last one, when it did not fail.
-        const answered = index === last && attempt.errorKind === undefined;
+        const answering = index === last && attempt.errorKind === undefined;
         const attributes: Attributes = {
           "gen_ai.operation.name": operation,
           "gen_ai.provider.name": genAiProviderName(attempt.provider),
           "gen_ai.request.model": modelId,
           ...(attempt.errorKind !== undefined && { "error.type": attempt.errorKind }),
-          ...(answered && { "gen_ai.response.model": modelId }),
+          ...(answering && { "gen_ai.response.model": modelId }),
         };
         const child = tracer.startSpan(
           `${operation} ${modelId}`,
@@ -172,7 +172,7 @@ export function createGatewayTelemetry(
               ...attributes,
               ...requestParameters,
               "llmux.model.reference": attempt.reference,
-              ...(answered && usageAttributes(usage)),
+              ...(answering && usageAttributes(usage)),
               ...prompt,
             },
           },
