@@ -44,6 +44,8 @@ function endpointProvider(name: string, endpoint: EndpointSettings): ProviderDef
           baseURL: endpoint.baseURL,
           apiKey,
           headers: endpoint.headers,
+          // The gateway's capture: it reads translated answers from the bytes (capturedAnswerReader).
+          ...(context.fetch && { fetch: context.fetch }),
           includeUsage: true,
           supportsStructuredOutputs: true,
         });
