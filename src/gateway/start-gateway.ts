@@ -12,6 +12,7 @@ import { openResponseCache } from "./cache/open-response-cache.ts";
 import { createOllamaRootRoutes } from "./ollama/create-ollama-root-routes.ts";
 import { createOllamaRoutes } from "./ollama/create-ollama-routes.ts";
 import { ollamaDialect } from "./ollama/ollama-dialect.ts";
+import { createPools, type Pools } from "./pools/create-pools.ts";
 import { createResponsesRoutes } from "./responses/create-responses-routes.ts";
 import { answerClientError } from "./server/answer-client-error.ts";
 import { createBrowserGuard } from "./server/create-browser-guard.ts";
@@ -83,9 +84,11 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
       : () => undefined;
   // The summary cache stays in this machine's SQLite file, whatever the store: opened on first use.
   let local: ReturnType<typeof openDatabase> | undefined;
+  let pools: Pools | undefined;
   // In Redis, its connection opens on first use: a gateway without cached requests never makes one.
   const cache = openResponseCache(config, log);
   const closeStore = async () => {
+    await pools?.close();
     keys.close();
     stopWarning();
     await limits.close();
@@ -111,10 +114,17 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
   const capture = createRequestCapture();
   const registry = createProviderRegistry(config, { fetch: capture.fetch });
   const metrics = createMetrics({ usage: store.usage, cacheBytes: () => cache.bytes() });
+  try {
+    pools = createPools(config, registry, log);
+  } catch (error) {
+    await closeStore();
+    throw error;
+  }
   const context: GatewayContext = {
     config,
     registry,
     modelRoutes: createModelRoutes(registry),
+    pools,
     metrics,
     keys,
     store,
@@ -130,7 +140,7 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
     ...createAnthropicRoutes(context),
     ...createResponsesRoutes(context),
     ...ollamaRoutes,
-    ...createStatusRoutes(metrics),
+    ...createStatusRoutes(metrics, keys, pools),
     ...createAppRoutes({
       config,
       keys,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
+import { noteStickyKeys } from "../pools/note-sticky-keys.ts";
 import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
 import { AttemptState } from "../v1/attempt-state.ts";
 import { capturedAnswerReader } from "../v1/captured-answer-reader.ts";
@@ -41,6 +42,7 @@ export async function handleAnthropicMessages(
 
   const stream = json.stream === true;
   const state = new AttemptState(res);
+  noteStickyKeys(state, req, (json.metadata as { user_id?: unknown } | undefined)?.user_id);
   // The translated answer's id, made only when one is translated (passthrough keeps Anthropic's).
   let id: string | undefined;
   let translated: AnthropicCallRequest | undefined;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { RequestError } from "../openai/request-error.ts";
+import { noteStickyKeys } from "../pools/note-sticky-keys.ts";
 import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
 import { AttemptState } from "../v1/attempt-state.ts";
 import { capturedAnswerReader } from "../v1/captured-answer-reader.ts";
@@ -53,6 +54,7 @@ export async function handleOllamaChat(
   const reference = await authorizeOllamaModel(context, key, name);
   const stream = json.stream !== false;
   const state = new AttemptState(res);
+  noteStickyKeys(state, req, undefined);
   let request: OllamaCallRequest | undefined;
 
   const attempt = (route: ModelRoute): Promise<RelayResult> => {

@@ -8,11 +8,12 @@ import { ollamaModelNotFound } from "./ollama-model-not-found.ts";
  * (`llama3.2:1b`, `stories:latest`): those are the embedded engine's models (`local:`) when it
  * serves one by that name, with or without Ollama's default `:latest` tag. Aliases and llmux
  * references (`openai:gpt-4.1-mini`) work as everywhere else, and other bare names resolve
- * through the catalog. A name that leads nowhere is Ollama's own 404, `model 'x' not found`.
+ * through the catalog; a pool's name is the pool. A name that leads nowhere is Ollama's own 404,
+ * `model 'x' not found`.
  */
 export function resolveOllamaModelName(context: GatewayContext, name: string): string {
   const { registry } = context;
-  if (registry.config.file.aliases[name] !== undefined) return name;
+  if (registry.config.file.aliases[name] !== undefined || context.pools.get(name)) return name;
   const colon = name.indexOf(":");
   if (colon > 0 && registry.providers.has(name.slice(0, colon).toLowerCase())) return checked(context, name);
   const untagged = name.endsWith(":latest") ? name.slice(0, -":latest".length) : undefined;

@@ -3,6 +3,7 @@ import { LOCAL_OWNER } from "../../store/conversation-store.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import type { ResponseStore } from "../../store/response-store.ts";
 import { RequestError } from "../openai/request-error.ts";
+import { noteStickyKeys } from "../pools/note-sticky-keys.ts";
 import { answerWithFallbacks } from "../v1/answer-with-fallbacks.ts";
 import { AttemptState } from "../v1/attempt-state.ts";
 import type { ModelRoute } from "../v1/create-model-routes.ts";
@@ -44,6 +45,7 @@ export async function handleCreateResponse(
   const owner = key?.id ?? LOCAL_OWNER;
   const stream = json.stream === true;
   const state = new AttemptState(res);
+  noteStickyKeys(state, req, json.user);
   const createdAt = Math.floor(Date.now() / 1000);
   let request: ResponsesRequest | undefined;
   // The stored conversation previous_response_id names, when the gateway holds it (read once,

@@ -37,6 +37,10 @@ export class AttemptState {
   upstream: { abort(reason: Error): void } | undefined = undefined;
   /** Every model call made for this request, in order (for traces). */
   readonly attempts: AttemptRecord[] = [];
+  /** The request's user id (OpenAI `user`, Anthropic `metadata.user_id`): a sticky pool keeps it on one deployment. */
+  stickyUser: string | undefined = undefined;
+  /** The `x-llmux-session` header: a pool sticky by conversation keeps it on one deployment. */
+  stickySession: string | undefined = undefined;
 
   /** Counts the events in `out`, bytes about to be written to a streaming client. */
   countEvents(out: Buffer | string): void {

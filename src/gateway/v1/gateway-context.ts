@@ -3,6 +3,7 @@ import type { ProviderRegistry } from "../../providers/provider-registry.ts";
 import type { Store } from "../../store/store.ts";
 import type { UsageRow } from "../../store/usage-log.ts";
 import type { ResponseCache } from "../cache/response-cache.ts";
+import type { Pools } from "../pools/create-pools.ts";
 import type { KeyGuard } from "../server/create-key-guard.ts";
 import type { GatewayMetrics } from "../server/create-metrics.ts";
 import type { GatewayTelemetry } from "../telemetry/gateway-telemetry.ts";
@@ -14,6 +15,8 @@ export interface GatewayContext {
   config: LlmuxConfig;
   registry: ProviderRegistry;
   modelRoutes: ModelRoutes;
+  /** Model names served by several deployments (gateway.pools), chosen per attempt by runWithFallbacks. */
+  pools: Pools;
   metrics: GatewayMetrics;
   keys: KeyGuard;
   /** The llmux store (SQLite or PostgreSQL), for what a dialect keeps between requests (stored Responses). */

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { checkCallCapabilities } from "../../providers/check-call-capabilities.ts";
 import type { GatewayKey } from "../../store/gateway-keys.ts";
 import { type ChatRequest, parseChatRequest } from "../openai/parse-chat-request.ts";
+import { noteStickyKeys } from "../pools/note-sticky-keys.ts";
 import { answerWithFallbacks } from "./answer-with-fallbacks.ts";
 import { AttemptState } from "./attempt-state.ts";
 import type { ModelRoute } from "./create-model-routes.ts";
@@ -37,6 +38,7 @@ export async function handleChatCompletion(
   const options = json.stream_options as { include_usage?: unknown } | null | undefined;
   const clientWantsUsage = stream && options?.include_usage === true;
   const state = new AttemptState(res);
+  noteStickyKeys(state, req, json.user);
   let chatRequest: ChatRequest | undefined;
   const created = Math.floor(Date.now() / 1000);
 

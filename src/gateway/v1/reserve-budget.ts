@@ -51,9 +51,11 @@ export async function reserveBudget(
   return context.keys.reserve(key, most);
 }
 
-// The model asked for, then its fallbacks (as runWithFallbacks tries them).
+// The model asked for (a pool: each of its deployments), then its fallbacks (as runWithFallbacks tries them).
 function candidates(context: GatewayContext, name: string): string[] {
   const { fallbacks } = context.config.file.gateway;
+  const pool = context.pools.get(name);
+  if (pool) return [...pool.deployments.map((d) => d.model), ...(fallbacks[name] ?? [])];
   try {
     return [name, ...context.modelRoutes.get(name).fallbacks];
   } catch {

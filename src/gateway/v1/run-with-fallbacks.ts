@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { APICallError } from "@ai-sdk/provider";
 import { toLlmuxError } from "../../client/to-llmux-error.ts";
-import { type ErrorKind, isLlmuxError, type LlmuxError } from "../../core/errors.ts";
+import { type ErrorKind, isLlmuxError, LlmuxError } from "../../core/errors.ts";
 import { RequestError } from "../openai/request-error.ts";
+import type { Pool } from "../pools/create-pools.ts";
+import type { DeploymentHealth } from "../pools/deployment-health.ts";
 import type { RequestSample } from "../server/create-metrics.ts";
 import type { AttemptRecord, AttemptState } from "./attempt-state.ts";
 import type { ModelRoute } from "./create-model-routes.ts";
@@ -28,9 +30,10 @@ const MAX_DELAY_MS = 8000;
 /**
  * Runs `attempt` on the model `name` asked for, retrying with exponential backoff (or the
  * provider's retry-after) on 429, 5xx and connection errors, then on each of its configured
- * fallback models in turn. Nothing is retried once `state` says bytes reached the client,
- * or once the client has gone. A name that does not resolve fails like an attempt, so its
- * fallbacks still run (a provider without a key, say).
+ * fallback models in turn. A pool's name (`gateway.pools`) runs on one of its deployments instead,
+ * and a failure moves to another of them at once (see runOnPool) before the fallbacks. Nothing is
+ * retried once `state` says bytes reached the client, or once the client has gone. A name that
+ * does not resolve fails like an attempt, so its fallbacks still run (a provider without a key, say).
  */
 export async function runWithFallbacks<T>(
   context: GatewayContext,
@@ -46,6 +49,18 @@ export async function runWithFallbacks<T>(
   let primary: string | undefined;
   let last: AttemptResult<T> | undefined;
   for (let index = 0; index < candidates.length; index++) {
+    const pool = context.pools.get(candidates[index]!);
+    if (pool) {
+      if (index === 0) {
+        candidates.push(...(gateway.fallbacks[name] ?? []));
+        primary = name;
+      } else {
+        context.metrics.fellBack(primary ?? name, pool.name);
+      }
+      last = await runOnPool(context, pool, state, attempt, labels);
+      if (last.ok || isFinal(last.error, state)) return last;
+      continue;
+    }
     let route: ModelRoute;
     try {
       route = context.modelRoutes.get(candidates[index]!);
@@ -61,39 +76,113 @@ export async function runWithFallbacks<T>(
       context.metrics.fellBack(primary ?? name, route.resolved.reference);
     }
     for (let retry = 0; ; retry++) {
-      const record: AttemptRecord = {
-        reference: route.resolved.reference,
+      last = await attemptOnce(context, route, state, attempt);
+      if (last.ok) return last;
+      const { error } = last;
+      if (isFinal(error, state)) return last;
+      if (error instanceof RequestError || !isRetryable(error) || retry >= maxRetries) break;
+      const delay = retryDelay(error, retry, gateway.retryBaseMs);
+      if (delay === undefined) break;
+      context.metrics.retried({
+        ...labels,
+        model: route.resolved.reference,
         provider: route.resolved.provider,
-        startedAt: performance.now(),
-        endedAt: 0,
-        errorKind: undefined,
-      };
-      state.attempts.push(record);
-      try {
-        const value = await attempt(route);
-        record.endedAt = performance.now();
-        return { ok: true, route, value };
-      } catch (thrown) {
-        const error = thrown instanceof RequestError ? thrown : mapError(thrown, route, context);
-        record.endedAt = performance.now();
-        record.errorKind = error instanceof RequestError ? (error.code ?? error.type) : error.kind;
-        last = { ok: false, route, error };
-        if (error instanceof RequestError || state.committed || state.clientGone) return last;
-        if (FINAL.has(error.kind)) return last;
-        if (!isRetryable(error) || retry >= maxRetries) break;
-        const delay = retryDelay(error, retry, gateway.retryBaseMs);
-        if (delay === undefined) break;
-        context.metrics.retried({
-          ...labels,
-          model: route.resolved.reference,
-          provider: route.resolved.provider,
-        });
-        await sleep(delay);
-        if (state.clientGone) return last;
-      }
+      });
+      await sleep(delay);
+      if (state.clientGone) return last;
     }
   }
   return last!;
+}
+
+/**
+ * One pool: a deployment chosen per attempt (strategy, stickiness, health), counted in flight
+ * while it runs, its success (with its time to first byte) or failure recorded when it settles.
+ * A failure before the first byte moves at once to another deployment not tried yet, never the
+ * same one, until none is left; then the caller goes on to the fallbacks. Failures that say the
+ * deployment is unwell (retryable kinds, timeouts) count towards its ejection.
+ */
+async function runOnPool<T>(
+  context: GatewayContext,
+  pool: Pool,
+  state: AttemptState,
+  attempt: (route: ModelRoute) => Promise<T>,
+  labels: Pick<RequestSample, "route" | "dialect">,
+): Promise<AttemptResult<T>> {
+  const tried = new Set<DeploymentHealth>();
+  let last: AttemptResult<T> | undefined;
+  for (let deployment = pool.choose(state, tried); deployment; deployment = pool.choose(state, tried)) {
+    tried.add(deployment);
+    let route: ModelRoute;
+    try {
+      route = context.modelRoutes.get(deployment.model);
+    } catch (error) {
+      last = { ok: false, route: undefined, error: error as LlmuxError };
+      continue;
+    }
+    if (last?.route) {
+      const { reference, provider } = last.route.resolved;
+      context.metrics.retried({ ...labels, model: reference, provider });
+    }
+    deployment.start();
+    const startedAt = performance.now();
+    last = await attemptOnce(context, route, state, attempt);
+    const now = Date.now();
+    if (last.ok) {
+      const answeredAt = state.firstByteAt > startedAt ? state.firstByteAt : performance.now();
+      // An answer the upstream broke off after its first bytes (RelayResult.lateError) is no success.
+      const broke = (last.value as { lateError?: unknown } | undefined)?.lateError && !state.clientGone;
+      if (broke) deployment.fail(true, now);
+      else deployment.succeed(answeredAt - startedAt, now);
+      return last;
+    }
+    const { error } = last;
+    const unwell = !(error instanceof RequestError) && (isRetryable(error) || error.kind === "timeout");
+    deployment.fail(unwell, now);
+    if (isFinal(error, state)) return last;
+  }
+  return (
+    last ?? {
+      ok: false,
+      route: undefined,
+      error: new LlmuxError("busy", `Every deployment of pool "${pool.name}" is at its maxConcurrent`, {
+        hint: "Try again in a moment, or raise maxConcurrent in gateway.pools",
+        retryAfterSeconds: 1,
+      }),
+    }
+  );
+}
+
+/** One call of `route`, recorded on `state.attempts` (one record per call, for traces). */
+async function attemptOnce<T>(
+  context: GatewayContext,
+  route: ModelRoute,
+  state: AttemptState,
+  attempt: (route: ModelRoute) => Promise<T>,
+): Promise<AttemptResult<T>> {
+  const record: AttemptRecord = {
+    reference: route.resolved.reference,
+    provider: route.resolved.provider,
+    startedAt: performance.now(),
+    endedAt: 0,
+    errorKind: undefined,
+  };
+  state.attempts.push(record);
+  try {
+    const value = await attempt(route);
+    record.endedAt = performance.now();
+    return { ok: true, route, value };
+  } catch (thrown) {
+    const error = thrown instanceof RequestError ? thrown : mapError(thrown, route, context);
+    record.endedAt = performance.now();
+    record.errorKind = error instanceof RequestError ? (error.code ?? error.type) : error.kind;
+    return { ok: false, route, error };
+  }
+}
+
+// Nothing more is tried: the request itself is wrong, bytes reached the client, or nobody waits.
+function isFinal(error: LlmuxError | RequestError, state: AttemptState): boolean {
+  return error instanceof RequestError || state.committed || state.clientGone || FINAL.has(error.kind);
 }
 
 // A 408/504 from the provider is worth another try; the gateway's own timeout is not (time is up).
