@@ -56,6 +56,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./serve.ts")).serveCommand,
   },
   {
+    name: "pools",
+    summary: "a running gateway's pools: each deployment healthy or ejected, in flight, latency, failures",
+    load: async () => (await import("./pools.ts")).poolsCommand,
+  },
+  {
     name: "keys",
     summary: "gateway keys: create (shown once), list, revoke",
     load: async () => (await import("./keys.ts")).keysCommand,
