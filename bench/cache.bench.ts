@@ -1,0 +1,167 @@
+// A response-cache hit against a passthrough miss, in the same run under the same load: the
+// gateway's CPU per request (from /proc) under saturating load, and the median latency of one
+// client asking in turn. Both targets are the built `llmux serve` in front of a loopback OpenAI
+// upstream answering a recorded reply (non-streaming, temperature 0, the usage log on); one has
+// the cache off (every request goes upstream), the other on and primed (every request is a hit).
+// Rounds alternate the two; the median round counts.
+//
+//   npm run build && npx tsx bench/cache.bench.ts [--rounds 3] [--duration 5] [--connections 32]
+//
+// Needs wrk, taskset and two CPUs.
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { startOpenAIServer } from "../test/servers/index.ts";
+import { makeTempDir } from "../test/support/make-temp-dir.ts";
+import { CLI, makeHome } from "../test/support/run-cli.ts";
+
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+};
+const rounds = option("--rounds", 3);
+const duration = option("--duration", 5);
+const connections = option("--connections", 32);
+const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
+const BODY =
+  '{"model":"openai:gpt-4.1-nano","temperature":0,"max_tokens":16,"messages":[{"role":"user","content":"Hi"}]}';
+
+// The gateway under test alone on cpu1; this process, its upstream and wrk on cpu0.
+execFileSync("taskset", ["-a", "-cp", "0", String(process.pid)], { stdio: "ignore" });
+const upstream = await startOpenAIServer([{ fixture: "openai/chat/openai-text" }]);
+const env = { OPENAI_API_KEY: "sk-bench-1234567890", OPENAI_BASE_URL: `${upstream.url}/v1` };
+const targets = [
+  { name: "passthrough miss (cache off)", cache: false },
+  { name: "cache hit", cache: true },
+];
+
+const dir = makeTempDir("llmux-cache-bench-");
+const script = join(dir, "chat.lua");
+writeFileSync(
+  script,
+  `wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '${BODY}'
+`,
+);
+const started: { name: string; child: ChildProcess; url: string }[] = [];
+for (const target of targets) {
+  const home = makeHome();
+  writeFileSync(join(home, "config.json"), JSON.stringify({ gateway: { cache: { enabled: target.cache } } }));
+  const child = spawn("taskset", ["-c", "1", process.execPath, CLI, "serve", "--port", "0"], {
+    env: { PATH: process.env.PATH ?? "", LLMUX_HOME: home, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve) => {
+    child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim().split("\n")[0]!));
+  });
+  const primed = await fetch(`${url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: BODY,
+  });
+  await primed.arrayBuffer();
+  const expected = target.cache ? "miss" : null;
+  if (primed.status !== 200 || primed.headers.get("x-llmux-cache") !== expected) {
+    throw new Error(
+      `${target.name}: priming answered ${primed.status}, x-llmux-cache ${primed.headers.get("x-llmux-cache")}`,
+    );
+  }
+  started.push({ name: target.name, child, url });
+}
+
+interface Result {
+  rps: number;
+  cpuPerRequestMs: number;
+  /** The share of its CPU the gateway used: below ~0.9 the load side, not the gateway, was the limit. */
+  busy: number;
+  /** Median latency of one connection asking in turn. */
+  p50Ms: number;
+}
+
+/** The process's user + system CPU so far, in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+async function wrk(target: (typeof started)[number], threads: number, open: number): Promise<string> {
+  const { stdout } = await promisify(execFile)("wrk", [
+    `-t${threads}`,
+    `-c${open}`,
+    `-d${duration}s`,
+    "--latency",
+    "-s",
+    script,
+    `${target.url}/v1/chat/completions`,
+  ]);
+  if (/Non-2xx/.test(stdout)) throw new Error(`${target.name}: some answers were not 200\n${stdout}`);
+  return stdout;
+}
+
+/** wrk's duration ("812.00us", "1.20ms", "2.01s") in ms. */
+function toMs(text: string): number {
+  const [, value, unit] = /([\d.]+)(us|ms|s)/.exec(text)!;
+  return Number(value) * (unit === "us" ? 0.001 : unit === "s" ? 1000 : 1);
+}
+
+// wrk runs beside this process's event loop: the upstream answering in it must not be blocked.
+async function load(target: (typeof started)[number]): Promise<Result> {
+  const before = cpuMs(target.child.pid!);
+  const startedAt = performance.now();
+  const out = await wrk(target, 2, connections);
+  const cpu = cpuMs(target.child.pid!) - before;
+  const wallMs = performance.now() - startedAt;
+  const requests = Number(/(\d+) requests in/.exec(out)![1]);
+  const alone = await wrk(target, 1, 1);
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]),
+    cpuPerRequestMs: cpu / requests,
+    busy: cpu / wallMs,
+    p50Ms: toMs(/\s50%\s+(\S+)/.exec(alone)![1]!),
+  };
+}
+
+const results = new Map(started.map((t) => [t.name, [] as Result[]]));
+for (const target of started) await load(target); // warm-up
+for (let round = 0; round < rounds; round++) {
+  const order = round % 2 === 0 ? started : [...started].reverse();
+  for (const target of order) results.get(target.name)!.push(await load(target));
+}
+const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const rows = started.map(({ name }) => {
+  const all = results.get(name)!;
+  return {
+    name,
+    rps: median(all.map((r) => r.rps)),
+    cpu: median(all.map((r) => r.cpuPerRequestMs)),
+    busy: median(all.map((r) => r.busy)),
+    p50: median(all.map((r) => r.p50Ms)),
+  };
+});
+const [miss, hit] = rows as [(typeof rows)[0], (typeof rows)[0]];
+console.log(
+  `\n${rounds} rounds of ${duration} s: ${connections} connections for CPU, 1 for latency; non-streaming chat completions\n`,
+);
+console.log(
+  "| target | requests/s | gateway CPU per request | gateway CPU busy | p50 latency, 1 connection |",
+);
+console.log("|---|---|---|---|---|");
+for (const row of rows) {
+  console.log(
+    `| ${row.name} | ${Math.round(row.rps)} | ${row.cpu.toFixed(3)} ms | ${Math.round(row.busy * 100)}% | ${row.p50.toFixed(3)} ms |`,
+  );
+}
+console.log(
+  `\nhit / miss: ${(hit.cpu / miss.cpu).toFixed(2)}x CPU per request, ${(hit.p50 / miss.p50).toFixed(2)}x p50 latency, ${(hit.rps / miss.rps).toFixed(2)}x requests/s`,
+);
+
+for (const { child } of started) {
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  await exited;
+}
+await upstream.close();
