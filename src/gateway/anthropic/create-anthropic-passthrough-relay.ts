@@ -1,6 +1,7 @@
 import { LlmuxError } from "../../core/errors.ts";
 import { ByteTail } from "../v1/byte-tail.ts";
 import { headerValue, type Relay, type UpstreamHeaders } from "../v1/relay-upstream.ts";
+import { scanFinishReason } from "../v1/scan-finish-reason.ts";
 import { scrubErrorEvent } from "../v1/scrub-error-event.ts";
 import { toErrorInStream } from "../v1/to-error-in-stream.ts";
 import { scanAnthropicUsage } from "./scan-anthropic-usage.ts";
@@ -54,6 +55,8 @@ export function createAnthropicPassthroughRelay(url: string, stream: boolean): R
       const last = Buffer.concat(tail.chunks);
       return scanAnthropicUsage(stream ? Buffer.concat(head) : last, last, stream);
     },
+    finishReason: () =>
+      tail.chunks.length === 0 ? undefined : scanFinishReason(Buffer.concat(tail.chunks), "stop_reason"),
     failure: (message) => toAnthropicErrorEvent(new LlmuxError("provider_error", message)),
   };
 }

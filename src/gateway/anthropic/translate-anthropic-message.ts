@@ -7,6 +7,7 @@ import { relayCapturedCall } from "../v1/relay-captured-call.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
 import { sendWholeAnswer } from "../v1/send-whole-answer.ts";
 import { streamModelAnswer } from "../v1/stream-model-answer.ts";
+import { toFinishReason } from "../v1/to-finish-reason.ts";
 import { toTokenUsage } from "../v1/to-token-usage.ts";
 import type { TranslationOptions } from "../v1/translation-options.ts";
 import type { AnthropicCallRequest } from "./convert-anthropic-request-to-call-options.ts";
@@ -56,7 +57,11 @@ export async function translateAnthropicMessage(options: TranslateOptions): Prom
       const result = await model.doGenerate(callOptions);
       const body = JSON.stringify(toAnthropicMessage(result, options.meta));
       sendWholeAnswer(res, state, { ...options.extraHeaders, "content-type": "application/json" }, body);
-      return { usage: toTokenUsage(result.usage), lateError: undefined };
+      return {
+        usage: toTokenUsage(result.usage),
+        finishReason: toFinishReason(result.finishReason),
+        lateError: undefined,
+      };
     }
     const { stream } = await model.doStream(callOptions);
     const encoder = createAnthropicEventEncoder(options.meta);

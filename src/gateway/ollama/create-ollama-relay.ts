@@ -2,6 +2,7 @@ import type { TokenUsage } from "../../catalog/compute-cost.ts";
 import { redactSecrets } from "../../core/redact-secrets.ts";
 import { ByteTail } from "../v1/byte-tail.ts";
 import { headerValue, type Relay, type UpstreamHeaders } from "../v1/relay-upstream.ts";
+import { scanFinishReason } from "../v1/scan-finish-reason.ts";
 import { toErrorInStream } from "../v1/to-error-in-stream.ts";
 
 // Enough of a stream's end to hold its final line, which carries the counts.
@@ -55,6 +56,7 @@ export function createOllamaRelay(url: string, stream: boolean): Relay {
     },
     end: () => "",
     usage: () => readCounts(Buffer.concat(tail.chunks).toString("utf8")),
+    finishReason: () => scanFinishReason(Buffer.concat(tail.chunks), "done_reason"),
     failure: (message) => `${JSON.stringify({ error: message })}\n`,
   };
 }

@@ -6,6 +6,7 @@ import { relayCapturedCall } from "../v1/relay-captured-call.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
 import { sendWholeAnswer } from "../v1/send-whole-answer.ts";
 import { streamModelAnswer } from "../v1/stream-model-answer.ts";
+import { toFinishReason } from "../v1/to-finish-reason.ts";
 import { toTokenUsage } from "../v1/to-token-usage.ts";
 import type { TranslationOptions } from "../v1/translation-options.ts";
 import type { OllamaCallRequest } from "./convert-ollama-chat-request.ts";
@@ -82,7 +83,11 @@ export async function translateOllamaChat(options: TranslateOptions): Promise<Re
         },
         body,
       );
-      return { usage: toTokenUsage(result.usage), lateError: undefined };
+      return {
+        usage: toTokenUsage(result.usage),
+        finishReason: toFinishReason(result.finishReason),
+        lateError: undefined,
+      };
     }
     const { stream: parts } = await options.model.doStream(callOptions);
     encoder.opened();

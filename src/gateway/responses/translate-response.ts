@@ -12,6 +12,7 @@ import { relayCapturedCall } from "../v1/relay-captured-call.ts";
 import type { RelayResult } from "../v1/relay-upstream.ts";
 import { sendWholeAnswer } from "../v1/send-whole-answer.ts";
 import { streamModelAnswer } from "../v1/stream-model-answer.ts";
+import { toFinishReason } from "../v1/to-finish-reason.ts";
 import { toTokenUsage } from "../v1/to-token-usage.ts";
 import type { TranslationOptions } from "../v1/translation-options.ts";
 import { createResponsesEventEncoder } from "./create-responses-event-encoder.ts";
@@ -74,7 +75,11 @@ export async function translateResponse(options: TranslateResponseOptions): Prom
       const result = await model.doGenerate(call);
       const body = whole(result);
       sendWholeAnswer(res, state, { ...options.extraHeaders, "content-type": "application/json" }, body);
-      return { usage: toTokenUsage(result.usage), lateError: undefined };
+      return {
+        usage: toTokenUsage(result.usage),
+        finishReason: toFinishReason(result.finishReason),
+        lateError: undefined,
+      };
     }
     const { stream: parts } = await model.doStream(call);
     return await streamModelAnswer(options, {

@@ -5,6 +5,7 @@ import type {
 } from "@ai-sdk/provider";
 import type { Relay, UpstreamHeaders } from "./relay-upstream.ts";
 import type { PartEncoder } from "./stream-model-answer.ts";
+import { toFinishReason } from "./to-finish-reason.ts";
 import { toStreamError } from "./to-stream-error.ts";
 import { toTokenUsage } from "./to-token-usage.ts";
 
@@ -42,11 +43,15 @@ export function createAnswerRelay(options: {
 }): Relay {
   const { reader, providerLabel, encoder } = options;
   let error: Error | undefined;
+  let finishReason: string | undefined;
   if (encoder) {
     let out = "";
     const stream = reader.stream((part) => {
       if (part.type === "error") error = toStreamError(part.error, providerLabel);
-      else out += encoder.encode(part);
+      else {
+        if (part.type === "finish") finishReason = toFinishReason(part.finishReason);
+        out += encoder.encode(part);
+      }
     });
     const take = () => {
       const text = out;
@@ -69,6 +74,7 @@ export function createAnswerRelay(options: {
         return take();
       },
       usage: () => encoder.usage && toTokenUsage(encoder.usage),
+      finishReason: () => finishReason,
       ...(encoder.failure && { failure: (message: string) => encoder.failure!(message) }),
     };
   }
@@ -90,8 +96,10 @@ export function createAnswerRelay(options: {
         return "";
       }
       usage = answer.result.usage;
+      finishReason = toFinishReason(answer.result.finishReason);
       return options.whole(answer.result);
     },
     usage: () => usage && toTokenUsage(usage),
+    finishReason: () => finishReason,
   };
 }

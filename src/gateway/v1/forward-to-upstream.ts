@@ -9,6 +9,7 @@ import {
 } from "./relay-upstream.ts";
 import { removeUsageEvent } from "./remove-usage-event.ts";
 import type { PassthroughTarget } from "./resolve-passthrough-target.ts";
+import { scanFinishReason } from "./scan-finish-reason.ts";
 import { scanUsage } from "./scan-usage.ts";
 import { scrubErrorEvent } from "./scrub-error-event.ts";
 import { toErrorInStream } from "./to-error-in-stream.ts";
@@ -113,6 +114,13 @@ class PassthroughRelay implements Relay {
   usage() {
     const tail = this.tail.chunks;
     return tail.length === 0 ? undefined : scanUsage(tail.length === 1 ? tail[0]! : Buffer.concat(tail));
+  }
+
+  finishReason() {
+    const tail = this.tail.chunks;
+    return tail.length === 0
+      ? undefined
+      : scanFinishReason(tail.length === 1 ? tail[0]! : Buffer.concat(tail), "finish_reason");
   }
 }
 

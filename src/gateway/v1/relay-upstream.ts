@@ -24,6 +24,8 @@ export interface Relay {
   readonly lateError?: Error | undefined;
   /** Token usage the answer reported, read once it has ended. */
   usage(): TokenUsage | undefined;
+  /** Why the model stopped, as the answer said (read once it has ended; for traces). */
+  finishReason?(): string | undefined;
   /** What ends a stream that failed after bytes went out, in the client's format; an OpenAI error event by default. */
   failure?(message: string): string;
 }
@@ -47,6 +49,8 @@ export interface RelayOptions {
 
 export interface RelayResult {
   usage: TokenUsage | undefined;
+  /** Why the model stopped ("stop", "end_turn", "length"...), in the provider's own word when it gave one. */
+  finishReason?: string;
   /** Set when the upstream failed after bytes had gone to the client (already told, in-band). */
   lateError: Error | undefined;
 }
@@ -193,7 +197,8 @@ class RelayHandler implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
-    this.resolve({ usage: this.options.relay.usage(), lateError });
+    const { relay } = this.options;
+    this.resolve({ usage: relay.usage(), finishReason: relay.finishReason?.(), lateError });
   }
 
   private fail(error: Error): void {

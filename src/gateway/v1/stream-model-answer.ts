@@ -1,5 +1,6 @@
 import type { LanguageModelV3StreamPart, LanguageModelV3Usage } from "@ai-sdk/provider";
 import type { RelayResult } from "./relay-upstream.ts";
+import { toFinishReason } from "./to-finish-reason.ts";
 import { toStreamError } from "./to-stream-error.ts";
 import { toTokenUsage } from "./to-token-usage.ts";
 import type { TranslationOptions } from "./translation-options.ts";
@@ -44,11 +45,13 @@ export async function streamModelAnswer(
     state.firstByteAt = performance.now();
   };
   const reader = options.parts.getReader();
+  let finishReason: string | undefined;
   try {
     for (;;) {
       const { done, value: part } = await reader.read();
       if (done) break;
       if (part.type === "error") throw toStreamError(part.error, translation.providerLabel);
+      if (part.type === "finish") finishReason = toFinishReason(part.finishReason);
       const text = encoder.encode(part);
       if (text === "") continue;
       if (!state.committed) commit();
@@ -63,7 +66,7 @@ export async function streamModelAnswer(
     // A stream with no content at all: still a well-formed answer.
     if (!state.committed) commit();
     res.end(last);
-    return { usage: usage && toTokenUsage(usage), lateError: undefined };
+    return { usage: usage && toTokenUsage(usage), finishReason, lateError: undefined };
   } catch (caught) {
     if (!state.committed) throw caught;
     const error = caught instanceof Error ? caught : new Error(String(caught));

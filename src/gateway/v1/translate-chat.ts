@@ -10,6 +10,7 @@ import { relayCapturedCall } from "./relay-captured-call.ts";
 import type { RelayResult } from "./relay-upstream.ts";
 import { sendWholeAnswer } from "./send-whole-answer.ts";
 import { streamModelAnswer } from "./stream-model-answer.ts";
+import { toFinishReason } from "./to-finish-reason.ts";
 import { toTokenUsage } from "./to-token-usage.ts";
 import type { TranslationOptions } from "./translation-options.ts";
 
@@ -54,7 +55,11 @@ export async function translateChat(options: TranslateOptions): Promise<RelayRes
       const result = await model.doGenerate(callOptions);
       const body = JSON.stringify(toChatCompletion(result, options.meta));
       sendWholeAnswer(res, state, { ...options.extraHeaders, "content-type": "application/json" }, body);
-      return { usage: toTokenUsage(result.usage), lateError: undefined };
+      return {
+        usage: toTokenUsage(result.usage),
+        finishReason: toFinishReason(result.finishReason),
+        lateError: undefined,
+      };
     }
     const { stream } = await model.doStream(callOptions);
     return await streamModelAnswer(options, {
