@@ -285,6 +285,42 @@ describe("other dialects", () => {
   });
 });
 
+describe("Responses and embeddings", () => {
+  test("a Responses request is cached only with store: false (a stored one has server-side state); embeddings are cached without a temperature", async () => {
+    const groq = await servers.openai([{ fixture: "groq/groq-text" }]);
+    const embedder = await servers.openai([{ fixture: "openai/embedding/openai-embedding" }]);
+    const gw = await servers.gateway(
+      { ...openaiEnv(embedder), GROQ_API_KEY: "gsk-test-key-123456", GROQ_BASE_URL: `${groq.url}/openai/v1` },
+      { gateway: { cache: { enabled: true } } },
+    );
+    const response = { model: "groq:llama-3.3-70b-versatile", input: "Invent a holiday", temperature: 0 };
+    for (let i = 0; i < 2; i++) {
+      const stored = await postRaw(gw.gateway, "/v1/responses", response);
+      assert.equal(stored.status, 200);
+      assert.equal(stored.headers.get("x-llmux-cache"), null);
+    }
+    const unstored = { ...response, store: false };
+    const first = await gw.client().responses.create(unstored).withResponse();
+    const second = await gw.client().responses.create(unstored).withResponse();
+    assert.equal(first.response.headers.get("x-llmux-cache"), "miss");
+    assert.equal(second.response.headers.get("x-llmux-cache"), "hit");
+    assert.deepEqual(second.data, first.data);
+    assert.equal(groq.requests.length, 3);
+
+    const embed = {
+      model: "openai:text-embedding-3-small",
+      input: ["sunny day"],
+      encoding_format: "float" as const,
+    };
+    const vectors = await gw.client().embeddings.create(embed).withResponse();
+    const again = await gw.client().embeddings.create(embed).withResponse();
+    assert.equal(vectors.response.headers.get("x-llmux-cache"), "miss");
+    assert.equal(again.response.headers.get("x-llmux-cache"), "hit");
+    assert.deepEqual(again.data, vectors.data);
+    assert.equal(embedder.requests.length, 1);
+  });
+});
+
 describe("two gateways on one Redis", () => {
   test("a miss on one is a hit on the other; with Redis down requests are still answered, as misses", async () => {
     const redis = await startRedis();
