@@ -1,0 +1,132 @@
+// What a pool's routing adds: the gateway's CPU per request for a model name served by a
+// three-deployment pool (least outstanding, health checks on) against a name aliased to one
+// deployment of the same kind, in the same run, the same gateway process and under the same load.
+// Both are the built `llmux serve` forwarding to loopback OpenAI-compatible upstreams (three, in
+// this process) that answer at once. Rounds alternate the two; the median round counts.
+//
+//   npm run build && npx tsx bench/pools.bench.ts [--rounds 3] [--duration 5] [--connections 32]
+//
+// Needs wrk, taskset and two CPUs.
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { startControllableOpenAIServer } from "../test/servers/start-controllable-openai-server.ts";
+import { makeTempDir } from "../test/support/make-temp-dir.ts";
+import { CLI, makeHome } from "../test/support/run-cli.ts";
+
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+};
+const rounds = option("--rounds", 3);
+const duration = option("--duration", 5);
+const connections = option("--connections", 32);
+const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
+
+// The gateway alone on cpu1; this process (the upstreams) and wrk on cpu0.
+execFileSync("taskset", ["-a", "-cp", "0", String(process.pid)], { stdio: "ignore" });
+const upstreams = await Promise.all([0, 1, 2].map(() => startControllableOpenAIServer()));
+const home = makeHome();
+writeFileSync(
+  join(home, "config.json"),
+  JSON.stringify({
+    endpoints: Object.fromEntries(upstreams.map((up, i) => [`up${i}`, { baseURL: `${up.url}/v1` }])),
+    aliases: { single: "up0:m" },
+    gateway: { pools: { pooled: { deployments: upstreams.map((_, i) => ({ model: `up${i}:m` })) } } },
+  }),
+);
+const child = spawn("taskset", ["-c", "1", process.execPath, CLI, "serve", "--port", "0"], {
+  env: { PATH: process.env.PATH ?? "", LLMUX_HOME: home },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const url = await new Promise<string>((resolve) => {
+  child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim().split("\n")[0]!));
+});
+
+const dir = makeTempDir("llmux-pools-bench-");
+const targets = [
+  { name: "one deployment (alias)", model: "single" },
+  { name: "three-deployment pool", model: "pooled" },
+].map((target, i) => {
+  const script = join(dir, `${i}.lua`);
+  writeFileSync(
+    script,
+    `wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"model":"${target.model}","max_tokens":16,"messages":[{"role":"user","content":"Hi"}]}'
+`,
+  );
+  return { ...target, script };
+});
+
+interface Result {
+  rps: number;
+  cpuPerRequestMs: number;
+  /** The share of its CPU the gateway used: below ~0.9 the load side, not the gateway, was the limit. */
+  busy: number;
+}
+
+/** The process's user + system CPU so far, in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+// wrk runs beside this process's event loop: the upstreams answering in it must not be blocked.
+async function load(target: (typeof targets)[number]): Promise<Result> {
+  const before = cpuMs(child.pid!);
+  const startedAt = performance.now();
+  const { stdout: out } = await promisify(execFile)("wrk", [
+    "-t2",
+    `-c${connections}`,
+    `-d${duration}s`,
+    "-s",
+    target.script,
+    `${url}/v1/chat/completions`,
+  ]);
+  const cpu = cpuMs(child.pid!) - before;
+  const wallMs = performance.now() - startedAt;
+  if (/Non-2xx/.test(out)) throw new Error(`${target.name}: some answers were not 200\n${out}`);
+  const requests = Number(/(\d+) requests in/.exec(out)![1]);
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]),
+    cpuPerRequestMs: cpu / requests,
+    busy: cpu / wallMs,
+  };
+}
+
+const results = new Map(targets.map((t) => [t.name, [] as Result[]]));
+for (const target of targets) await load(target); // warm-up
+for (let round = 0; round < rounds; round++) {
+  const order = round % 2 === 0 ? targets : [...targets].reverse();
+  for (const target of order) results.get(target.name)!.push(await load(target));
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const ratios = results
+  .get(targets[1]!.name)!
+  .map((pool, round) => pool.cpuPerRequestMs / results.get(targets[0]!.name)![round]!.cpuPerRequestMs);
+console.log(
+  `\n${rounds} rounds of ${duration} s, ${connections} connections, non-streaming chat completions\n`,
+);
+console.log("| model name served by | requests/s | gateway CPU per request | gateway CPU busy |");
+console.log("|---|---|---|---|");
+for (const { name } of targets) {
+  const all = results.get(name)!;
+  const rps = median(all.map((r) => r.rps));
+  const cpu = median(all.map((r) => r.cpuPerRequestMs));
+  const busy = median(all.map((r) => r.busy));
+  console.log(`| ${name} | ${Math.round(rps)} | ${cpu.toFixed(3)} ms | ${Math.round(busy * 100)}% |`);
+}
+console.log(
+  `\npool / one deployment, CPU per request: ${median(ratios).toFixed(3)}x median (rounds: ${ratios.map((r) => r.toFixed(3)).join(", ")}; goal < 1.10)`,
+);
+const served = upstreams.map((up) => up.answered);
+console.log(`requests answered per upstream (up0 also serves the alias): ${served.join(", ")}`);
+
+const exited = once(child, "exit");
+child.kill("SIGTERM");
+await exited;
+for (const up of upstreams) await up.close();
