@@ -25,7 +25,7 @@ const messages = [{ role: "user" as const, content: PROMPT }];
 const openAIText = readFixture("openai/chat/openai-text");
 const openAIJson = openAIText.json as {
   usage: { prompt_tokens: number; completion_tokens: number };
-  choices: { message: { content: string } }[];
+  choices: { message: { content: string }; finish_reason: string }[];
 };
 const openAIStreamUsage = (
   JSON.parse(openAIText.lines!.at(-1)!) as { usage: { prompt_tokens: number; completion_tokens: number } }
@@ -33,6 +33,7 @@ const openAIStreamUsage = (
 const anthropicJson = readFixture("anthropic/anthropic-text").json as {
   usage: { input_tokens: number; output_tokens: number };
   content: { text: string }[];
+  stop_reason: string;
 };
 
 async function receiver(): Promise<OtlpReceiver> {
@@ -99,6 +100,12 @@ describe("OpenTelemetry traces", () => {
     assert.equal(call!.attributes["gen_ai.request.max_tokens"], 400);
     assert.equal(call!.attributes["gen_ai.request.temperature"], 0.3);
     assert.equal(call!.attributes["gen_ai.usage.output_tokens"], openAIJson.usage.completion_tokens);
+    assert.deepEqual(call!.attributes["gen_ai.response.finish_reasons"], [
+      openAIJson.choices[0]!.finish_reason,
+    ]);
+    assert.deepEqual(request.attributes["gen_ai.response.finish_reasons"], [
+      openAIJson.choices[0]!.finish_reason,
+    ]);
     // The child lies within its parent.
     assert.ok(BigInt(call!.startTimeUnixNano) >= BigInt(request.startTimeUnixNano));
     assert.ok(BigInt(call!.endTimeUnixNano) <= BigInt(request.endTimeUnixNano));
@@ -161,6 +168,10 @@ describe("OpenTelemetry traces", () => {
     assert.equal(call.attributes["gen_ai.usage.input_tokens"], anthropicJson.usage.input_tokens);
     assert.equal(call.attributes["gen_ai.usage.output_tokens"], anthropicJson.usage.output_tokens);
     assert.equal(call.attributes["gen_ai.request.max_tokens"], 100);
+    assert.deepEqual(call.attributes["gen_ai.response.finish_reasons"], [anthropicJson.stop_reason]);
+    // Translated (Ollama's chat to an OpenAI model): OpenAI's own word, from the provider layer.
+    assert.deepEqual(ollamaTree.attempts[0]!.attributes["gen_ai.response.finish_reasons"], ["stop"]);
+    assert.deepEqual(streamed.request.attributes["gen_ai.response.finish_reasons"], ["stop"]);
     const everything = exported(otlp);
     assert.ok(!everything.includes("purple-elephant"), "the prompt was exported");
     assert.ok(!everything.includes(anthropicJson.content[0]!.text.slice(0, 30)), "the answer was exported");

@@ -138,6 +138,7 @@ export function createGatewayTelemetry(
             }),
             ...(answered && { "gen_ai.response.model": resolved.modelId }),
             ...usageAttributes(usage),
+            ...finishAttributes(record.finishReason),
             ...(record.stream &&
               record.firstByteAt > 0 && {
                 "gen_ai.response.time_to_first_chunk": (record.firstByteAt - record.started) / 1000,
@@ -173,6 +174,7 @@ export function createGatewayTelemetry(
               ...requestParameters,
               "llmux.model.reference": attempt.reference,
               ...(answering && usageAttributes(usage)),
+              ...(answering && finishAttributes(record.finishReason)),
               ...prompt,
             },
           },
@@ -235,6 +237,11 @@ function parameters(operation: string, json: Record<string, unknown> | undefined
 function usageAttributes(usage: RequestRecord["usage"]): Attributes {
   if (usage === undefined) return {};
   return { "gen_ai.usage.input_tokens": usage.inputTokens, "gen_ai.usage.output_tokens": usage.outputTokens };
+}
+
+/** Why the answer ended, in the provider's word ("stop", "end_turn", "length"). */
+function finishAttributes(reason: string | undefined): Attributes {
+  return reason === undefined ? {} : { "gen_ai.response.finish_reasons": [reason] };
 }
 
 /**

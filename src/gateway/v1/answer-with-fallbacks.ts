@@ -110,6 +110,7 @@ export async function answerWithFallbacks(context: GatewayContext, options: Answ
       status: state.clientGone ? 499 : status,
       outcome,
       usage: result.ok ? result.value.usage : undefined,
+      finishReason: result.ok ? result.value.finishReason : undefined,
       errorKind,
       firstByteAt: state.firstByteAt,
       stream: options.stream,
@@ -155,6 +156,8 @@ function replayHit(
     status: 200,
     outcome: "ok",
     usage: answer.usage,
+    // Not kept with a cached answer: its trace names none.
+    finishReason: undefined,
     errorKind: null,
     firstByteAt: options.state.firstByteAt,
     stream: options.stream,

@@ -22,6 +22,8 @@ export interface RequestRecord {
   status: number;
   outcome: UsageRow["outcome"];
   usage: TokenUsage | undefined;
+  /** Why the answer ended, in the provider's word (RelayResult.finishReason), for traces. */
+  finishReason: string | undefined;
   errorKind: string | null;
   /** performance.now() of the first byte sent (streams); 0 when none. */
   firstByteAt: number;
