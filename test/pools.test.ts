@@ -278,6 +278,9 @@ describe("health", () => {
     const dead = (await verbose(gateway)).pools.pooled!.deployments[1]!;
     assert.equal(dead.healthy, false);
     assert.ok(dead.failures >= 2);
+    const metrics = await (await fetch(`${gateway.gateway.url}/metrics`)).text();
+    assert.match(metrics, /^llmux_gateway_pool_deployment_healthy\{pool="pooled",deployment="up1:m"\} 0$/m);
+    assert.match(metrics, /^llmux_gateway_pool_deployment_healthy\{pool="pooled",deployment="up0:m"\} 1$/m);
     const received = victim.received;
     assert.deepEqual((await load(gateway, 30, 3)).failed, []);
     assert.equal(victim.received, received, "an ejected deployment got requests during its cool-down");

@@ -113,7 +113,11 @@ export async function startGateway(config: LlmuxConfig, options: GatewayOptions 
   }
   const capture = createRequestCapture();
   const registry = createProviderRegistry(config, { fetch: capture.fetch });
-  const metrics = createMetrics({ usage: store.usage, cacheBytes: () => cache.bytes() });
+  const metrics = createMetrics({
+    usage: store.usage,
+    cacheBytes: () => cache.bytes(),
+    pools: () => pools?.report() ?? {},
+  });
   try {
     pools = createPools(config, registry, log);
   } catch (error) {

@@ -1,3 +1,4 @@
+import type { DeploymentReport, Pools } from "../pools/create-pools.ts";
 /** One finished request, as /metrics counts it. */
 export interface RequestSample {
   /** The route's metrics label ("chat", "embeddings", "messages"...). */
@@ -84,6 +85,8 @@ export function createMetrics(
     usage?: { bufferedRows(): number; droppedRows(): number };
     /** Bytes the response cache holds in this process (undefined: held in Redis). */
     cacheBytes?: () => number | undefined;
+    /** Each pool's deployments as this replica sees them (gateway.pools), for their gauges. */
+    pools?: () => ReturnType<Pools["report"]>;
   } = {},
 ): GatewayMetrics {
   const series = new Map<string, Series>();
@@ -215,6 +218,7 @@ export function createMetrics(
         );
         out.push(`llmux_gateway_cache_bytes ${cacheBytes}`);
       }
+      renderPools(out, family, options.pools?.() ?? {});
       family("llmux_gateway_requests_in_flight", "gauge", "Requests being served now.");
       out.push(`llmux_gateway_requests_in_flight ${inFlight}`);
       const { usage } = options;
@@ -235,6 +239,37 @@ export function createMetrics(
       return `${out.join("\n")}\n`;
     },
   };
+}
+
+// Two gauges and two counters per deployment: few pools and deployments, named by the operator.
+function renderPools(
+  out: string[],
+  family: (name: string, type: string, help: string) => void,
+  pools: ReturnType<Pools["report"]>,
+): void {
+  const rows = Object.entries(pools).flatMap(([pool, { deployments }]) =>
+    deployments.map((d) => ({
+      labels: `pool="${escapeLabel(pool)}",deployment="${escapeLabel(d.model)}"`,
+      d,
+    })),
+  );
+  if (rows.length === 0) return;
+  const families = [
+    [
+      "healthy",
+      "gauge",
+      "1 while a pool's deployment gets traffic, 0 while it is ejected.",
+      (d) => (d.healthy ? 1 : 0),
+    ],
+    ["in_flight", "gauge", "Requests a pool's deployment is serving now.", (d) => d.inFlight],
+    ["requests_total", "counter", "Attempts sent to a pool's deployment.", (d) => d.requests],
+    ["failures_total", "counter", "Attempts a pool's deployment failed.", (d) => d.failures],
+  ] as const satisfies readonly (readonly [string, string, string, (d: DeploymentReport) => number])[];
+  for (const [name, type, help, value] of families) {
+    family(`llmux_gateway_pool_deployment_${name}`, type, help);
+    for (const { labels, d } of rows)
+      out.push(`llmux_gateway_pool_deployment_${name}{${labels}} ${value(d)}`);
+  }
 }
 
 function histogram(
