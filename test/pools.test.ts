@@ -225,6 +225,15 @@ describe("routing", () => {
       ups.reduce((sum, up) => sum + up.answered, 0),
       3,
     );
+    const listed = await gateway.client().models.list();
+    assert.deepEqual(
+      listed.data.filter((m) => m.id === "pooled").map((m) => m.owned_by),
+      ["pool"],
+    );
+    const tags = (await (await fetch(`${gateway.gateway.url}/api/tags`)).json()) as {
+      models: { name: string }[];
+    };
+    assert.ok(tags.models.some((m) => m.name === "pooled"));
   });
 });
 
@@ -308,6 +317,9 @@ describe("health", () => {
     );
     assert.equal(backup.answered, 1);
     assert.equal((await verbose(gateway)).status, "degraded");
+    // Nothing in it answers now: not offered in the model list.
+    const listed = await gateway.client().models.list();
+    assert.ok(!listed.data.some((m) => m.id === "pooled"));
     // All three ejected: the next request still goes to one of them, the first whose cool-down ends.
     const ends = (await verbose(gateway)).pools.pooled!.deployments.map((d) => Date.parse(d.ejectedUntil!));
     const first = ends.flatMap((end, i) => (end === Math.min(...ends) ? [new URL(ups[i]!.url).port] : []));

@@ -9,7 +9,7 @@ import { toOllamaDetails } from "./to-ollama-details.ts";
 /**
  * GET /api/tags: what Ollama clients offer in their model pickers. The embedded engine's models
  * by the bare names Ollama clients send back (`llama3.2:1b`), with size, digest and details from
- * their files; then every other model that answers now, and the aliases, by their llmux names
+ * their files; then every other model that answers now, the aliases and pools, by their llmux names
  * (`openai:gpt-4.1-mini`), which the gateway takes as they are.
  */
 export async function handleOllamaTags(context: GatewayContext, res: ServerResponse): Promise<void> {
@@ -45,5 +45,6 @@ export async function handleOllamaTags(context: GatewayContext, res: ServerRespo
     if (model.ready && model.provider !== "local") models.push(remote(model.reference, model.family));
   }
   for (const alias of listing.aliases) if (alias.ready) models.push(remote(alias.alias, null));
+  for (const pool of context.pools.available()) models.push(remote(pool, null));
   sendText(res, 200, "application/json; charset=utf-8", JSON.stringify({ models }));
 }

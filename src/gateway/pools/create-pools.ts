@@ -43,6 +43,8 @@ export interface DeploymentReport {
 export interface Pools {
   /** The pool a model name names; undefined for other names. */
   get(name: string): Pool | undefined;
+  /** The names of the pools with a deployment in now, for the model listings. */
+  available(): string[];
   /** Every pool's deployments as this replica sees them now. */
   report(): Record<string, { strategy: PoolSettings["strategy"]; deployments: DeploymentReport[] }>;
   /** Stops the health checks and the Redis refresh. */
@@ -144,6 +146,12 @@ export function createPools(
 
   return {
     get: (name) => pools.get(name),
+    available() {
+      const now = Date.now();
+      return [...pools.values()]
+        .filter((p) => p.deployments.some((d) => !d.isEjected(now)))
+        .map((p) => p.name);
+    },
     report() {
       const now = Date.now();
       const out: ReturnType<Pools["report"]> = {};

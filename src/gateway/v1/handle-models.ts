@@ -8,9 +8,9 @@ import type { GatewayContext } from "./gateway-context.ts";
 
 /**
  * GET /v1/models (the list) and /v1/models/:id (one model, or a 404): every name the gateway
- * answers to now, the models that are ready and the aliases that lead to one. In OpenAI's shape,
- * or in Anthropic's when the request carries `anthropic-version`, as Anthropic's clients send it
- * (both APIs use this path).
+ * answers to now, the models that are ready, the aliases that lead to one and the pools with a
+ * deployment in. In OpenAI's shape, or in Anthropic's when the request carries `anthropic-version`,
+ * as Anthropic's clients send it (both APIs use this path).
  */
 // The catalog has no date for when a model was made: the process's start stands in, the same in
 // every listing and lookup (a value that changed per request made list and retrieve disagree).
@@ -30,6 +30,7 @@ export async function handleModels(
     ...aliases
       .filter((a) => a.ready && !ready.some((m) => m.reference === a.alias))
       .map((a) => ({ id: a.alias, name: a.alias, owner: "alias" })),
+    ...context.pools.available().map((pool) => ({ id: pool, name: pool, owner: "pool" })),
   ];
   const createdAt = new Date(created * 1000).toISOString();
   const data = entries.map((e) =>
