@@ -333,6 +333,34 @@ describe("health", () => {
   });
 });
 
+describe("limits", () => {
+  test("maxConcurrent: a full deployment gets no more; when all are full the request is a 503 busy", async () => {
+    const ups = await upstreams([300, 300, 300]);
+    const config = poolConfig(ups);
+    config.gateway.pools.pooled.deployments = config.gateway.pools.pooled.deployments.map((d) => ({
+      ...d,
+      maxConcurrent: 1,
+    }));
+    const gateway = await startPoolGateway(config);
+    const ask = () =>
+      postRaw(gateway.gateway, "/v1/chat/completions", {
+        model: "pooled",
+        messages: [{ role: "user", content: "hi" }],
+      });
+    const first = [ask(), ask(), ask()];
+    await waitFor("three requests in flight", () => ups.every((up) => up.received === 1));
+    const refused = await ask();
+    assert.equal(refused.status, 503);
+    assert.match(refused.text, /Every deployment of pool \\"pooled\\" is at its maxConcurrent/);
+    assert.ok(refused.headers.get("retry-after"));
+    for (const answer of await Promise.all(first)) assert.equal(answer.status, 200);
+    assert.deepEqual(
+      ups.map((up) => up.answered),
+      [1, 1, 1],
+    );
+  });
+});
+
 describe("/healthz?verbose and llmux pools", () => {
   test("plain /healthz stays open; ?verbose needs a key once keys exist; the CLI prints the table", async () => {
     const ups = await upstreams([0, 0, 0]);

@@ -66,3 +66,13 @@ test("latency: recent answers weigh most, and a latency not refreshed for 10 s i
   assert.equal(d.recentLatency(6000), 60);
   assert.equal(d.recentLatency(16_001), 0);
 });
+
+test("brought back by a health check, it is on probation: the next failure ejects it again, for longer", () => {
+  const d = deployment();
+  for (let i = 0; i < 3; i++) failOnce(d, 0);
+  assert.equal(d.ejectedUntil, 1000);
+  d.restore();
+  assert.equal(d.isEjected(1), false);
+  failOnce(d, 10);
+  assert.equal(d.ejectedUntil, 2010);
+});

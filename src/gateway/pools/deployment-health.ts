@@ -95,10 +95,13 @@ export class DeploymentHealth {
     this.onChange(this);
   }
 
-  /** Back in the pool now (a passing health check, a success). */
+  /**
+   * Back in the pool now (a success, a passing health check). Failures in a row stay counted, so
+   * after a passing check the first failure ejects it again, for twice as long: a server that
+   * answers its health check but fails requests costs one attempt per check, not ejectAfterFailures.
+   */
   restore(): void {
     this.ejectedUntil = 0;
-    this.consecutiveFailures = 0;
     this.adopted = false;
     this.onChange(this);
   }
