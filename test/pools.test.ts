@@ -440,6 +440,13 @@ describe("config", () => {
       () => load({ p: { strategy: "fastest", deployments: [{ model: "a:b" }] } }),
       /gateway\.pools\.p\.strategy/,
     );
+    const twice = load({
+      p: { deployments: [{ model: "openai:gpt-4.1-mini" }, { model: "OpenAI:gpt-4.1-mini" }] },
+    });
+    await assert.rejects(
+      startGateway(twice, { port: 0 }),
+      /gateway\.pools\.p\.deployments\.1\.model: openai:gpt-4\.1-mini is in the pool twice/,
+    );
     const config = load({ p: { deployments: [{ model: "openai:gpt-4.1-mini" }, { model: "nowhere:m" }] } });
     await assert.rejects(
       startGateway(config, { port: 0 }),

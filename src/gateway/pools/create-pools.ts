@@ -83,6 +83,19 @@ export function createPools(
         );
       }
       const resolved = registry.resolve(spec.model);
+      if (
+        settings.deployments
+          .slice(0, index)
+          .some((earlier) => registry.resolve(earlier.model).reference === resolved.reference)
+      ) {
+        throw new LlmuxError(
+          "config",
+          `Config file ${config.configPath}: ${setting}: ${resolved.reference} is in the pool twice`,
+          {
+            hint: "List each deployment once; give it a larger weight to send it more",
+          },
+        );
+      }
       const deployment = new DeploymentHealth(
         resolved.reference,
         spec.weight,
