@@ -300,6 +300,23 @@ describe("health", () => {
     assert.equal((await verbose(gateway)).pools.pooled!.deployments[1]!.healthy, true);
   });
 
+  test("a deployment that times out is retried elsewhere at once and ejected", async () => {
+    const ups = await upstreams([2000, 0, 0]);
+    const config = poolConfig(ups, { ejectAfterFailures: 2, healthCheck: false });
+    const gateway = await startPoolGateway({
+      ...config,
+      gateway: { ...config.gateway, timeouts: { "up0:m": 100 } },
+    });
+    const started = performance.now();
+    // One at a time: equal deployments take turns, so the slow one is tried again and again.
+    assert.deepEqual((await load(gateway, 12, 1)).failed, []);
+    assert.ok(performance.now() - started < 1500, "a request waited for the slow deployment's answer");
+    const slow = (await verbose(gateway)).pools.pooled!.deployments[0]!;
+    assert.equal(slow.healthy, false);
+    assert.equal(slow.failures, 2);
+    assert.equal(ups[0]!.answered, 0);
+  });
+
   test("when every deployment fails, the fallbacks answer; when all are ejected, the request still tries one", async () => {
     const ups = await upstreams([0, 0, 0]);
     const backup = servers.keep(await startControllableOpenAIServer());
