@@ -387,7 +387,11 @@ describe("/healthz?verbose and llmux pools", () => {
   test("plain /healthz stays open; ?verbose needs a key once keys exist; the CLI prints the table", async () => {
     const ups = await upstreams([0, 0, 0]);
     const { home, created } = homeWithKeys("llmux-pools-", [{ name: "ops" }]);
-    const gateway = await startPoolGateway(poolConfig(ups), {}, home);
+    const gateway = await startPoolGateway(
+      poolConfig(ups, { ejectAfterFailures: 1, healthCheck: false }),
+      {},
+      home,
+    );
     const token = created[0].token;
     const plain = await fetch(`${gateway.gateway.url}/healthz`);
     assert.equal(plain.status, 200);
@@ -427,6 +431,19 @@ describe("/healthz?verbose and llmux pools", () => {
     assert.deepEqual(
       (JSON.parse(json.stdout) as Verbose).pools.pooled!.deployments.map((d) => d.model),
       ["up0:m", "up1:m", "up2:m"],
+    );
+
+    ups[2]!.failure = "500";
+    await waitFor("up2 to be ejected", async () => {
+      await gateway
+        .client(token)
+        .chat.completions.create({ model: "pooled", messages: [{ role: "user", content: "hi" }] });
+      return !(await verbose(gateway, token)).pools.pooled!.deployments[2]!.healthy;
+    });
+    const ejected = await runCli(["pools", "--url", gateway.gateway.url, "--key", token]);
+    assert.match(
+      ejected.stdout,
+      /^pooled\s+least-outstanding\s+up2:m\s+ejected until \d\d:\d\d:\d\d UTC\s+0\s+(-|\d+ ms)\s+\d+\s+[1-9]\d*\s+1$/m,
     );
 
     const noKey = await runCli(["pools", "--url", gateway.gateway.url]);

@@ -50,7 +50,7 @@ Behind several replicas, each one answers for itself (ejections are shared throu
         name,
         pool.strategy,
         d.model,
-        d.healthy ? "ok" : `ejected until ${d.ejectedUntil?.slice(11, 19) ?? "?"}`,
+        d.healthy ? "ok" : `ejected until ${d.ejectedUntil?.slice(11, 19) ?? "?"} UTC`,
         String(d.inFlight),
         d.latencyMs === null ? "-" : `${Math.round(d.latencyMs)} ms`,
         String(d.requests),
