@@ -62,7 +62,9 @@ function buildConfigSchemas(z: typeof import("zod").z) {
   // `llmux serve`: several deployments answering under one model name (see src/gateway/pools/).
   const poolSchema = z
     .object({
-      strategy: z.enum(["least-outstanding", "weighted-random", "lowest-latency"]).default("least-outstanding"),
+      strategy: z
+        .enum(["least-outstanding", "weighted-random", "lowest-latency"])
+        .default("least-outstanding"),
       deployments: z
         .array(
           z
