@@ -6,7 +6,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import Anthropic from "@anthropic-ai/sdk";
+import { createClient } from "@redis/client";
 import { Ollama } from "ollama";
+import type { Gateway } from "../src/gateway/start-gateway.ts";
 import {
   anthropicEnv,
   gatewayTestServers,
@@ -328,8 +330,18 @@ describe("Responses and embeddings", () => {
   });
 });
 
+/** A streamed request to `gateway` until it is a hit (an answer is kept after its response ends), 1 s at most. */
+async function askUntilHit(gateway: Gateway) {
+  let answer = await postRaw(gateway, CHAT, ask("Hi", { stream: true }));
+  for (let i = 0; i < 20 && answer.headers.get("x-llmux-cache") !== "hit"; i++) {
+    await sleep(50);
+    answer = await postRaw(gateway, CHAT, ask("Hi", { stream: true }));
+  }
+  return answer;
+}
+
 describe("two gateways on one Redis", () => {
-  test("a miss on one is a hit on the other; with Redis down requests are still answered, as misses", async () => {
+  test("a miss on one is a hit on the other; with Redis frozen or down requests are still answered, as misses", async () => {
     const redis = await startRedis();
     servers.keep({ close: () => redis.stop() });
     const upstream = await servers.openai([{ fixture: "openai/chat/openai-text" }]);
@@ -339,17 +351,34 @@ describe("two gateways on one Redis", () => {
 
     const onA = await postRaw(a.gateway, CHAT, ask("Hi", { stream: true }));
     assert.equal(onA.headers.get("x-llmux-cache"), "miss");
-    // The answer is kept after the response ends: give the SET its round trip.
-    let onB = await postRaw(b.gateway, CHAT, ask("Hi", { stream: true }));
-    for (let i = 0; i < 20 && onB.headers.get("x-llmux-cache") !== "hit"; i++) {
-      await sleep(50);
-      onB = await postRaw(b.gateway, CHAT, ask("Hi", { stream: true }));
+    // Kept in Redis once A's response has ended (one value, with the TTL), then found by B.
+    const inspector = createClient({ url: redis.url });
+    await inspector.connect();
+    let kept: string[] = [];
+    for (let i = 0; i < 20 && kept.length === 0; i++) {
+      kept = await inspector.keys("llmux:cache:*");
+      if (kept.length === 0) await sleep(50);
     }
+    assert.equal(kept.length, 1);
+    const ttl = await inspector.pTTL(kept[0]!);
+    assert.ok(ttl > 3_500_000 && ttl <= 3_600_000, String(ttl));
+    inspector.destroy();
+    const onB = await postRaw(b.gateway, CHAT, ask("Hi", { stream: true }));
     assert.equal(onB.headers.get("x-llmux-cache"), "hit");
     assert.equal(onB.text, onA.text);
-    const calls = upstream.requests.length;
+    assert.equal(upstream.requests.length, 1);
+    // A Redis that does not answer (frozen) is given 500 ms a look-up: the request is then a miss.
+    redis.pause();
+    const frozen = await postRaw(a.gateway, CHAT, ask("Hi", { stream: true }));
+    redis.resume();
+    assert.equal(frozen.status, 200);
+    assert.equal(frozen.headers.get("x-llmux-cache"), "miss");
+    assert.equal(frozen.text, onA.text);
+    // Once Redis answers again, so does the cache.
+    assert.equal((await askUntilHit(a.gateway)).headers.get("x-llmux-cache"), "hit");
 
     await redis.stop();
+    const calls = upstream.requests.length;
     for (const gw of [a, b, a]) {
       const answer = await postRaw(gw.gateway, CHAT, ask("Hi", { stream: true }));
       assert.equal(answer.status, 200);

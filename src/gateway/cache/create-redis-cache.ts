@@ -5,7 +5,8 @@ import { decodeCachedAnswer } from "./decode-cached-answer.ts";
 import { encodeCachedAnswer } from "./encode-cached-answer.ts";
 import type { ResponseCache } from "./response-cache.ts";
 
-// A cache that answers late is worse than none: past this a look-up is a miss.
+// A cache that answers late is worse than none: past this a look-up is a miss. The client's own
+// command timeout only covers a command waiting to be sent, not one waiting for its reply.
 const COMMAND_TIMEOUT_MS = 500;
 
 /**
@@ -24,7 +25,8 @@ export function createRedisCache(options: {
     url: options.url,
     // A look-up must not wait for a reconnection.
     disableOfflineQueue: true,
-    commandOptions: { timeout: COMMAND_TIMEOUT_MS, typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } },
+    // 0: no per-command AbortSignal; look-ups have their own deadline below.
+    commandOptions: { timeout: 0, typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } },
     socket: {
       connectTimeout: 2000,
       reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 100),
@@ -56,20 +58,38 @@ export function createRedisCache(options: {
     return client.isReady;
   };
   const name = (key: string) => `llmux:cache:${key}`;
+  // Look-ups Redis has not answered within the deadline (it is frozen or overloaded): while any
+  // is, the cache is passed over, so a stalled Redis costs one request 500 ms, not every one.
+  let late = 0;
   return {
     async get(key) {
-      if (!(await ready())) return undefined;
+      if (late > 0 || !(await ready())) return undefined;
+      const reply = client.get(name(key)) as Promise<Buffer | null>;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<"late">((resolve) => {
+        timer = setTimeout(resolve, COMMAND_TIMEOUT_MS, "late");
+      });
       try {
-        const value = (await client.get(name(key))) as Buffer | null;
+        const value = await Promise.race([reply, deadline]);
+        if (value === "late") {
+          late++;
+          reply.then(
+            () => late--,
+            () => late--,
+          );
+          return undefined;
+        }
         return value === null ? undefined : decodeCachedAnswer(value);
       } catch {
         return undefined;
+      } finally {
+        clearTimeout(timer);
       }
     },
     set(key, answer) {
       void ready().then((up) => {
-        if (up)
-          client.set(name(key), encodeCachedAnswer(answer), { PX: options.ttlMs }).catch(() => undefined);
+        if (!up || late > 0) return;
+        client.set(name(key), encodeCachedAnswer(answer), { PX: options.ttlMs }).catch(() => undefined);
       });
     },
     bytes: () => undefined,
