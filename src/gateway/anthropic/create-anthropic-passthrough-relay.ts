@@ -18,45 +18,78 @@ const TAIL_BYTES = 8192;
  * still be retried), and a failure mid-stream told as Anthropic's own `error` event.
  */
 export function createAnthropicPassthroughRelay(url: string, stream: boolean): Relay {
-  // A stream's first bytes (a whole message is kept in `tail`).
-  const head: Buffer[] = [];
-  let headBytes = 0;
-  // A whole message is kept: its usage comes last.
-  const tail = new ByteTail(TAIL_BYTES, stream);
-  let error: Error | undefined;
-  return {
-    get error() {
-      return error;
-    },
-    headers(upstream: UpstreamHeaders) {
-      const out: Record<string, string> = {
-        "content-type":
-          headerValue(upstream["content-type"]) ?? (stream ? "text/event-stream" : "application/json"),
-      };
-      const requestId = headerValue(upstream["request-id"]);
-      if (requestId !== undefined) out["request-id"] = requestId;
-      return out;
-    },
-    data(chunk) {
-      if (headBytes === 0 && stream && chunk.subarray(0, 16).toString("latin1").startsWith("event: error")) {
-        error = toErrorInStream(url, chunk.toString("utf8").replace(/^event: error\s*data:\s*/, ""));
-        return chunk;
-      }
-      if (stream && headBytes < HEAD_BYTES) {
-        head.push(chunk);
-        headBytes += chunk.length;
-      }
-      tail.push(chunk);
-      return stream ? scrubErrorEvent(chunk) : chunk;
-    },
-    end: () => "",
-    usage() {
-      if (tail.chunks.length === 0) return undefined;
-      const last = Buffer.concat(tail.chunks);
-      return scanAnthropicUsage(stream ? Buffer.concat(head) : last, last, stream);
-    },
-    finishReason: () =>
-      tail.chunks.length === 0 ? undefined : scanFinishReason(Buffer.concat(tail.chunks), "stop_reason"),
-    failure: (message) => toAnthropicErrorEvent(new LlmuxError("provider_error", message)),
-  };
+  return new AnthropicPassthroughRelay(url, stream);
+}
+
+// A class, not an object of closures: one allocation per request, and no closure scope kept
+// alive for the whole answer (which under load V8 promotes; see AttemptState).
+class AnthropicPassthroughRelay implements Relay {
+  error: Error | undefined = undefined;
+  // A stream's first bytes, for message_start (a whole message is kept in `tail`).
+  private readonly head: Buffer[] = [];
+  private headBytes = 0;
+  private readonly tail: ByteTail;
+  private tailBytes: Buffer | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly stream: boolean,
+  ) {
+    this.tail = new ByteTail(TAIL_BYTES, stream);
+  }
+
+  headers(upstream: UpstreamHeaders): Record<string, string> {
+    const out: Record<string, string> = {
+      "content-type":
+        headerValue(upstream["content-type"]) ?? (this.stream ? "text/event-stream" : "application/json"),
+    };
+    const requestId = headerValue(upstream["request-id"]);
+    if (requestId !== undefined) out["request-id"] = requestId;
+    return out;
+  }
+
+  data(chunk: Buffer): Buffer {
+    const { stream } = this;
+    if (
+      this.headBytes === 0 &&
+      stream &&
+      chunk.subarray(0, 16).toString("latin1").startsWith("event: error")
+    ) {
+      this.error = toErrorInStream(this.url, chunk.toString("utf8").replace(/^event: error\s*data:\s*/, ""));
+      return chunk;
+    }
+    if (stream && this.headBytes < HEAD_BYTES) {
+      this.head.push(chunk);
+      this.headBytes += chunk.length;
+    }
+    this.tail.push(chunk);
+    return stream ? scrubErrorEvent(chunk) : chunk;
+  }
+
+  end(): string {
+    return "";
+  }
+
+  usage() {
+    const last = this.last();
+    if (last === undefined) return undefined;
+    return scanAnthropicUsage(this.stream ? Buffer.concat(this.head) : last, last, this.stream);
+  }
+
+  finishReason() {
+    const last = this.last();
+    return last && scanFinishReason(last, "stop_reason");
+  }
+
+  failure(message: string): string {
+    return toAnthropicErrorEvent(new LlmuxError("provider_error", message));
+  }
+
+  // The answer's last bytes (a whole message: all of it), joined once.
+  private last(): Buffer | undefined {
+    const { chunks } = this.tail;
+    if (chunks.length === 0) return undefined;
+    this.tailBytes ??= chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    return this.tailBytes;
+  }
 }

@@ -16,49 +16,80 @@ const ERROR_KEY = Buffer.from('"error"');
  * (so it may be retried or fall back), and one that fails later ends with such a line.
  */
 export function createOllamaRelay(url: string, stream: boolean): Relay {
-  const tail = new ByteTail(TAIL_BYTES, stream);
-  let first = true;
-  let error: Error | undefined;
-  let lateError: Error | undefined;
-  return {
-    get error() {
-      return error;
-    },
-    get lateError() {
-      return lateError;
-    },
-    headers(upstream: UpstreamHeaders) {
-      const out: Record<string, string> = {
-        "content-type":
-          headerValue(upstream["content-type"]) ??
-          (stream ? "application/x-ndjson" : "application/json; charset=utf-8"),
-      };
-      const length = headerValue(upstream["content-length"]);
-      if (!stream && length !== undefined) out["content-length"] = length;
-      return out;
-    },
-    data(chunk) {
-      if (first) {
-        first = false;
-        if (stream && chunk.subarray(0, 16).indexOf(ERROR_KEY) !== -1) {
-          error = toErrorInStream(url, chunk.toString("utf8"));
-          return chunk;
-        }
+  return new OllamaRelay(url, stream);
+}
+
+// A class, not an object of closures: one allocation per request, and no closure scope kept
+// alive for the whole answer (which under load V8 promotes; see AttemptState).
+class OllamaRelay implements Relay {
+  error: Error | undefined = undefined;
+  lateError: Error | undefined = undefined;
+  private readonly tail: ByteTail;
+  private first = true;
+  private tailBytes: Buffer | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly stream: boolean,
+  ) {
+    this.tail = new ByteTail(TAIL_BYTES, stream);
+  }
+
+  headers(upstream: UpstreamHeaders): Record<string, string> {
+    const out: Record<string, string> = {
+      "content-type":
+        headerValue(upstream["content-type"]) ??
+        (this.stream ? "application/x-ndjson" : "application/json; charset=utf-8"),
+    };
+    const length = headerValue(upstream["content-length"]);
+    if (!this.stream && length !== undefined) out["content-length"] = length;
+    return out;
+  }
+
+  data(chunk: Buffer): Buffer {
+    const { stream } = this;
+    if (this.first) {
+      this.first = false;
+      if (stream && chunk.subarray(0, 16).indexOf(ERROR_KEY) !== -1) {
+        this.error = toErrorInStream(this.url, chunk.toString("utf8"));
+        return chunk;
       }
-      tail.push(chunk);
-      // An error line may quote the credential the upstream received.
-      if (chunk.indexOf(ERROR_KEY) === -1) return chunk;
-      const text = chunk.toString("utf8");
-      // Ollama ends a stream that failed mid-way with an {"error": ...} line.
-      if (stream && /(^|\n)\{"error"\s*:/.test(text)) lateError ??= toErrorInStream(url, text);
-      const scrubbed = redactSecrets(text);
-      return scrubbed === text ? chunk : Buffer.from(scrubbed);
-    },
-    end: () => "",
-    usage: () => readCounts(Buffer.concat(tail.chunks).toString("utf8")),
-    finishReason: () => scanFinishReason(Buffer.concat(tail.chunks), "done_reason"),
-    failure: (message) => `${JSON.stringify({ error: message })}\n`,
-  };
+    }
+    this.tail.push(chunk);
+    // An error line may quote the credential the upstream received.
+    if (chunk.indexOf(ERROR_KEY) === -1) return chunk;
+    const text = chunk.toString("utf8");
+    // Ollama ends a stream that failed mid-way with an {"error": ...} line.
+    if (stream && /(^|\n)\{"error"\s*:/.test(text)) this.lateError ??= toErrorInStream(this.url, text);
+    const scrubbed = redactSecrets(text);
+    return scrubbed === text ? chunk : Buffer.from(scrubbed);
+  }
+
+  end(): string {
+    return "";
+  }
+
+  usage(): TokenUsage | undefined {
+    const last = this.last();
+    return last && readCounts(last.toString("utf8"));
+  }
+
+  finishReason(): string | undefined {
+    const last = this.last();
+    return last && scanFinishReason(last, "done_reason");
+  }
+
+  failure(message: string): string {
+    return `${JSON.stringify({ error: message })}\n`;
+  }
+
+  // The answer's last bytes (a whole answer: all of it), joined once.
+  private last(): Buffer | undefined {
+    const { chunks } = this.tail;
+    if (chunks.length === 0) return undefined;
+    this.tailBytes ??= chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    return this.tailBytes;
+  }
 }
 
 // The counts of the last JSON line (the whole body when not streamed).
