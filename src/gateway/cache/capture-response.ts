@@ -12,8 +12,8 @@ export interface CapturedResponse {
 
 /**
  * Copies what `res` writes (this response only: its write and end are wrapped on the instance)
- * up to `maxBytes`; past that it stops copying and keeps nothing. `result()` gives the copy
- * when the response ended with status 200.
+ * up to `maxBytes`; past that it stops copying and keeps nothing. The function it returns gives
+ * the copy once the response has ended with status 200, else undefined.
  */
 export function captureResponse(res: ServerResponse, maxBytes: number): () => CapturedResponse | undefined {
   const chunks: Buffer[] = [];
