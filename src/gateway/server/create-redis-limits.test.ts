@@ -54,14 +54,6 @@ test("rpm holds exactly across replicas: 3 replicas asked 75 times at once admit
   assert.equal(await replicas[0]!.limits.takeRequest(newKey(), 20), true, "another key has its own minute");
 });
 
-test("a burst larger than one batch is counted exactly: 1,200 checks at once against rpm 1,000 admit 1,000", async () => {
-  const { limits } = await replica();
-  const key = newKey();
-  const answers = await Promise.all(Array.from({ length: 1200 }, () => limits.takeRequest(key, 1000)));
-  assert.equal(answers.filter(Boolean).length, 1000);
-  assert.deepEqual(answers.slice(0, 1000), Array(1000).fill(true), "first come, first counted");
-});
-
 test("budget holds are atomic across replicas; a release charges the real cost", async () => {
   const [one, two] = await Promise.all([replica(), replica()]);
   const key = newKey();

@@ -29,25 +29,15 @@ const RETRY_AFTER_SECONDS = 2;
 const MAX_PENDING_RELEASES = 10_000;
 
 // A sliding window of one minute (Redis's clock, whichever replica asks): at most rpm requests
-// in any 60 s, exactly, however many replicas count. One call checks a batch of requests in
-// order (KEYS[i] with ARGV rpm, request id), each answered 1 (counted) or 0 (its minute is full).
-const TAKE_REQUESTS = `
+// in any 60 s, exactly, however many replicas count.
+const TAKE_REQUEST = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local answers = {}
-for i, key in ipairs(KEYS) do
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - 60000000)
-  if redis.call('ZCARD', key) >= tonumber(ARGV[2 * i - 1]) then
-    answers[i] = 0
-  else
-    redis.call('ZADD', key, now, ARGV[2 * i])
-    redis.call('PEXPIRE', key, 60000)
-    answers[i] = 1
-  end
-end
-return answers`;
-// Requests checked in one call at most (a burst beyond it takes several).
-const MAX_BATCH = 500;
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 60000000)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[1], now, ARGV[2])
+redis.call('PEXPIRE', KEYS[1], 60000)
+return 1`;
 
 // Amounts are integer nano-USD, passed as strings (Lua would print large numbers as 1e+15).
 // KEYS: the key's totals (spent, held), its holds' deadlines, its holds' amounts.
@@ -85,7 +75,7 @@ if amount ~= '0' then redis.call('HINCRBY', KEYS[1], 'held', '-' .. amount) end
 if redis.call('HEXISTS', KEYS[1], 'spent') == 1 then redis.call('HINCRBY', KEYS[1], 'spent', ARGV[2]) end
 return 1`;
 
-const SCRIPTS = { TAKE_REQUESTS, HOLD, RELEASE };
+const SCRIPTS = { TAKE_REQUEST, HOLD, RELEASE };
 type ScriptName = keyof typeof SCRIPTS;
 const SHA1 = Object.fromEntries(
   Object.entries(SCRIPTS).map(([name, script]) => [name, createHash("sha1").update(script).digest("hex")]),
@@ -196,38 +186,10 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Li
   await Promise.race([connected, new Promise((resolve) => setTimeout(resolve, COMMAND_TIMEOUT_MS).unref())]);
   if (!up) loss("not reachable yet");
 
-  // The rpm checks of one turn of the event loop go to Redis as one script call: under load the
-  // gateway's Redis work per request is a share of one command rather than a command each.
-  let batch: { key: string; rpm: string; resolve(counted: boolean): void; reject(error: unknown): void }[] =
-    [];
-  const sendBatch = () => {
-    // Sent already (it reached MAX_BATCH) when its setImmediate comes.
-    if (batch.length === 0) return;
-    const taken = batch;
-    batch = [];
-    const args = taken.flatMap((take) => [take.rpm, nextId()]);
-    run(
-      "TAKE_REQUESTS",
-      taken.map((take) => take.key),
-      args,
-    ).then(
-      (answers) => {
-        for (const [i, take] of taken.entries()) take.resolve((answers as number[])[i] === 1);
-      },
-      (error: unknown) => {
-        for (const take of taken) take.reject(error);
-      },
-    );
-  };
-
   return {
     async takeRequest(keyId, rpm) {
       try {
-        return await new Promise<boolean>((resolve, reject) => {
-          if (batch.length === 0) setImmediate(sendBatch);
-          batch.push({ key: `llmux:rpm:{${keyId}}`, rpm: String(rpm), resolve, reject });
-          if (batch.length === MAX_BATCH) sendBatch();
-        });
+        return (await run("TAKE_REQUEST", [`llmux:rpm:{${keyId}}`], [String(rpm), nextId()])) === 1;
       } catch (error) {
         if (failOpen) return local.takeRequest(keyId, rpm);
         throw unavailable(error);
