@@ -8,14 +8,16 @@
 //   npm run build && npx tsx bench/cache.bench.ts [--rounds 3] [--duration 5] [--connections 32]
 //
 // Needs wrk, taskset and two CPUs.
-import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { startOpenAIServer } from "../test/servers/index.ts";
 import { makeTempDir } from "../test/support/make-temp-dir.ts";
 import { CLI, makeHome } from "../test/support/run-cli.ts";
+import { alternateRounds } from "./support/alternate-rounds.ts";
+import { measureLoad } from "./support/measure-load.ts";
+import { median } from "./support/median.ts";
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -25,7 +27,6 @@ const option = (name: string, fallback: number) => {
 const rounds = option("--rounds", 3);
 const duration = option("--duration", 5);
 const connections = option("--connections", 32);
-const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
 const BODY =
   '{"model":"openai:gpt-4.1-nano","temperature":0,"max_tokens":16,"messages":[{"role":"user","content":"Hi"}]}';
 
@@ -73,65 +74,27 @@ for (const target of targets) {
   started.push({ name: target.name, child, url });
 }
 
-interface Result {
-  rps: number;
-  cpuPerRequestMs: number;
-  /** The share of its CPU the gateway used: below ~0.9 the load side, not the gateway, was the limit. */
-  busy: number;
-  /** Median latency of one connection asking in turn. */
-  p50Ms: number;
-}
-
-/** The process's user + system CPU so far, in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
-
-async function wrk(target: (typeof started)[number], threads: number, open: number): Promise<string> {
-  const { stdout } = await promisify(execFile)("wrk", [
-    `-t${threads}`,
-    `-c${open}`,
-    `-d${duration}s`,
-    "--latency",
-    "-s",
-    script,
-    `${target.url}/v1/chat/completions`,
-  ]);
-  if (/Non-2xx/.test(stdout)) throw new Error(`${target.name}: some answers were not 200\n${stdout}`);
-  return stdout;
-}
-
 /** wrk's duration ("812.00us", "1.20ms", "2.01s") in ms. */
 function toMs(text: string): number {
   const [, value, unit] = /([\d.]+)(us|ms|s)/.exec(text)!;
   return Number(value) * (unit === "us" ? 0.001 : unit === "s" ? 1000 : 1);
 }
 
-// wrk runs beside this process's event loop: the upstream answering in it must not be blocked.
-async function load(target: (typeof started)[number]): Promise<Result> {
-  const before = cpuMs(target.child.pid!);
-  const startedAt = performance.now();
-  const out = await wrk(target, 2, connections);
-  const cpu = cpuMs(target.child.pid!) - before;
-  const wallMs = performance.now() - startedAt;
-  const requests = Number(/(\d+) requests in/.exec(out)![1]);
-  const alone = await wrk(target, 1, 1);
-  return {
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]),
-    cpuPerRequestMs: cpu / requests,
-    busy: cpu / wallMs,
-    p50Ms: toMs(/\s50%\s+(\S+)/.exec(alone)![1]!),
+// CPU per request under load, then the latency of one connection asking in turn.
+async function load(target: (typeof started)[number]) {
+  const options = {
+    name: target.name,
+    pid: target.child.pid!,
+    url: `${target.url}/v1/chat/completions`,
+    script,
+    duration,
   };
+  const loaded = await measureLoad({ ...options, connections });
+  const alone = await measureLoad({ ...options, connections: 1, threads: 1, latency: true });
+  return { ...loaded, p50Ms: toMs(/\s50%\s+(\S+)/.exec(alone.report)![1]!) };
 }
 
-const results = new Map(started.map((t) => [t.name, [] as Result[]]));
-for (const target of started) await load(target); // warm-up
-for (let round = 0; round < rounds; round++) {
-  const order = round % 2 === 0 ? started : [...started].reverse();
-  for (const target of order) results.get(target.name)!.push(await load(target));
-}
-const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const results = await alternateRounds(started, rounds, load);
 const rows = started.map(({ name }) => {
   const all = results.get(name)!;
   return {

@@ -7,14 +7,16 @@
 //   npm run build && npx tsx bench/pools.bench.ts [--rounds 3] [--duration 5] [--connections 32]
 //
 // Needs wrk, taskset and two CPUs.
-import { execFile, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { startControllableOpenAIServer } from "../test/servers/start-controllable-openai-server.ts";
 import { makeTempDir } from "../test/support/make-temp-dir.ts";
 import { CLI, makeHome } from "../test/support/run-cli.ts";
+import { alternateRounds } from "./support/alternate-rounds.ts";
+import { measureLoad } from "./support/measure-load.ts";
+import { median } from "./support/median.ts";
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -24,7 +26,6 @@ const option = (name: string, fallback: number) => {
 const rounds = option("--rounds", 3);
 const duration = option("--duration", 5);
 const connections = option("--connections", 32);
-const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
 
 // The gateway alone on cpu1; this process (the upstreams) and wrk on cpu0.
 execFileSync("taskset", ["-a", "-cp", "0", String(process.pid)], { stdio: "ignore" });
@@ -62,49 +63,16 @@ wrk.body = '{"model":"${target.model}","max_tokens":16,"messages":[{"role":"user
   return { ...target, script };
 });
 
-interface Result {
-  rps: number;
-  cpuPerRequestMs: number;
-  /** The share of its CPU the gateway used: below ~0.9 the load side, not the gateway, was the limit. */
-  busy: number;
-}
-
-/** The process's user + system CPU so far, in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
-
-// wrk runs beside this process's event loop: the upstreams answering in it must not be blocked.
-async function load(target: (typeof targets)[number]): Promise<Result> {
-  const before = cpuMs(child.pid!);
-  const startedAt = performance.now();
-  const { stdout: out } = await promisify(execFile)("wrk", [
-    "-t2",
-    `-c${connections}`,
-    `-d${duration}s`,
-    "-s",
-    target.script,
-    `${url}/v1/chat/completions`,
-  ]);
-  const cpu = cpuMs(child.pid!) - before;
-  const wallMs = performance.now() - startedAt;
-  if (/Non-2xx/.test(out)) throw new Error(`${target.name}: some answers were not 200\n${out}`);
-  const requests = Number(/(\d+) requests in/.exec(out)![1]);
-  return {
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]),
-    cpuPerRequestMs: cpu / requests,
-    busy: cpu / wallMs,
-  };
-}
-
-const results = new Map(targets.map((t) => [t.name, [] as Result[]]));
-for (const target of targets) await load(target); // warm-up
-for (let round = 0; round < rounds; round++) {
-  const order = round % 2 === 0 ? targets : [...targets].reverse();
-  for (const target of order) results.get(target.name)!.push(await load(target));
-}
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const results = await alternateRounds(targets, rounds, (target) =>
+  measureLoad({
+    name: target.name,
+    pid: child.pid!,
+    url: `${url}/v1/chat/completions`,
+    script: target.script,
+    connections,
+    duration,
+  }),
+);
 const ratios = results
   .get(targets[1]!.name)!
   .map((pool, round) => pool.cpuPerRequestMs / results.get(targets[0]!.name)![round]!.cpuPerRequestMs);

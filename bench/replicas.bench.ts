@@ -7,16 +7,18 @@
 //   npm run build && npx tsx bench/replicas.bench.ts [--rounds 3] [--duration 5] [--connections 32]
 //
 // Needs wrk, taskset and two CPUs, redis-server and PostgreSQL (.ci/run installs the last two).
-import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { startOpenAIServer } from "../test/servers/index.ts";
 import { makeTempDir } from "../test/support/make-temp-dir.ts";
 import { CLI, makeHome, parseJsonLines, runCli } from "../test/support/run-cli.ts";
 import { startPostgres } from "../test/support/start-postgres.ts";
 import { startRedis } from "../test/support/start-redis.ts";
+import { alternateRounds } from "./support/alternate-rounds.ts";
+import { measureLoad } from "./support/measure-load.ts";
+import { median } from "./support/median.ts";
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -26,7 +28,6 @@ const option = (name: string, fallback: number) => {
 const rounds = option("--rounds", 3);
 const duration = option("--duration", 5);
 const connections = option("--connections", 32);
-const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
 
 // The gateway under test alone on cpu1; everything else (this process and its upstream, wrk,
 // PostgreSQL, Redis) on cpu0, so that the servers' work does not take the gateway's CPU.
@@ -71,49 +72,16 @@ wrk.body = '{"model":"openai:gpt-4.1-nano","max_tokens":16,"messages":[{"role":"
   started.push({ name: target.name, child, url, script });
 }
 
-interface Result {
-  rps: number;
-  cpuPerRequestMs: number;
-  /** The share of its CPU the gateway used: below ~0.9 the load side, not the gateway, was the limit. */
-  busy: number;
-}
-
-/** The process's user + system CPU so far, in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
-
-// wrk runs beside this process's event loop: the upstream answering in it must not be blocked.
-async function load(target: (typeof started)[number]): Promise<Result> {
-  const before = cpuMs(target.child.pid!);
-  const startedAt = performance.now();
-  const { stdout: out } = await promisify(execFile)("wrk", [
-    "-t2",
-    `-c${connections}`,
-    `-d${duration}s`,
-    "-s",
-    target.script,
-    `${target.url}/v1/chat/completions`,
-  ]);
-  const cpu = cpuMs(target.child.pid!) - before;
-  const wallMs = performance.now() - startedAt;
-  if (/Non-2xx/.test(out)) throw new Error(`${target.name}: some answers were not 200\n${out}`);
-  const requests = Number(/(\d+) requests in/.exec(out)![1]);
-  return {
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]),
-    cpuPerRequestMs: cpu / requests,
-    busy: cpu / wallMs,
-  };
-}
-
-const results = new Map(started.map((t) => [t.name, [] as Result[]]));
-for (const target of started) await load(target); // warm-up
-for (let round = 0; round < rounds; round++) {
-  const order = round % 2 === 0 ? started : [...started].reverse();
-  for (const target of order) results.get(target.name)!.push(await load(target));
-}
-const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const results = await alternateRounds(started, rounds, (target) =>
+  measureLoad({
+    name: target.name,
+    pid: target.child.pid!,
+    url: `${target.url}/v1/chat/completions`,
+    script: target.script,
+    connections,
+    duration,
+  }),
+);
 const rows = started.map(({ name }) => {
   const all = results.get(name)!;
   return {
