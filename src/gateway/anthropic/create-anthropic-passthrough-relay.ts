@@ -29,7 +29,6 @@ class AnthropicPassthroughRelay implements Relay {
   private readonly head: Buffer[] = [];
   private headBytes = 0;
   private readonly tail: ByteTail;
-  private tailBytes: Buffer | undefined;
 
   constructor(
     private readonly url: string,
@@ -71,25 +70,17 @@ class AnthropicPassthroughRelay implements Relay {
   }
 
   usage() {
-    const last = this.last();
+    const last = this.tail.joined();
     if (last === undefined) return undefined;
     return scanAnthropicUsage(this.stream ? Buffer.concat(this.head) : last, last, this.stream);
   }
 
   finishReason() {
-    const last = this.last();
+    const last = this.tail.joined();
     return last && scanFinishReason(last, "stop_reason");
   }
 
   failure(message: string): string {
     return toAnthropicErrorEvent(new LlmuxError("provider_error", message));
-  }
-
-  // The answer's last bytes (a whole message: all of it), joined once.
-  private last(): Buffer | undefined {
-    const { chunks } = this.tail;
-    if (chunks.length === 0) return undefined;
-    this.tailBytes ??= chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    return this.tailBytes;
   }
 }

@@ -26,7 +26,6 @@ class OllamaRelay implements Relay {
   lateError: Error | undefined = undefined;
   private readonly tail: ByteTail;
   private first = true;
-  private tailBytes: Buffer | undefined;
 
   constructor(
     private readonly url: string,
@@ -70,25 +69,17 @@ class OllamaRelay implements Relay {
   }
 
   usage(): TokenUsage | undefined {
-    const last = this.last();
+    const last = this.tail.joined();
     return last && readCounts(last.toString("utf8"));
   }
 
   finishReason(): string | undefined {
-    const last = this.last();
+    const last = this.tail.joined();
     return last && scanFinishReason(last, "done_reason");
   }
 
   failure(message: string): string {
     return `${JSON.stringify({ error: message })}\n`;
-  }
-
-  // The answer's last bytes (a whole answer: all of it), joined once.
-  private last(): Buffer | undefined {
-    const { chunks } = this.tail;
-    if (chunks.length === 0) return undefined;
-    this.tailBytes ??= chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    return this.tailBytes;
   }
 }
 

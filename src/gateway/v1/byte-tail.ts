@@ -5,6 +5,7 @@
 export class ByteTail {
   readonly chunks: Buffer[] = [];
   private bytes = 0;
+  private whole: Buffer | undefined;
 
   constructor(
     private readonly limit: number,
@@ -15,7 +16,16 @@ export class ByteTail {
     const { chunks } = this;
     chunks.push(chunk);
     this.bytes += chunk.length;
+    this.whole = undefined;
     if (!this.stream) return;
     while (this.bytes - chunks[0]!.length >= this.limit) this.bytes -= chunks.shift()!.length;
+  }
+
+  /** The kept bytes as one buffer (joined once, until more come); undefined when none came. */
+  joined(): Buffer | undefined {
+    const { chunks } = this;
+    if (chunks.length === 0) return undefined;
+    this.whole ??= chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    return this.whole;
   }
 }

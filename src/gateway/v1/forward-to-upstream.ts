@@ -112,15 +112,13 @@ class PassthroughRelay implements Relay {
   }
 
   usage() {
-    const tail = this.tail.chunks;
-    return tail.length === 0 ? undefined : scanUsage(tail.length === 1 ? tail[0]! : Buffer.concat(tail));
+    const tail = this.tail.joined();
+    return tail && scanUsage(tail);
   }
 
   finishReason() {
-    const tail = this.tail.chunks;
-    return tail.length === 0
-      ? undefined
-      : scanFinishReason(tail.length === 1 ? tail[0]! : Buffer.concat(tail), "finish_reason");
+    const tail = this.tail.joined();
+    return tail && scanFinishReason(tail, "finish_reason");
   }
 }
 
