@@ -16,17 +16,11 @@ import { startOpenAIServer } from "../test/servers/index.ts";
 import { makeTempDir } from "../test/support/make-temp-dir.ts";
 import { CLI, makeHome } from "../test/support/run-cli.ts";
 import { alternateRounds } from "./support/alternate-rounds.ts";
+import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { median } from "./support/median.ts";
 
-const argv = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
-};
-const rounds = option("--rounds", 3);
-const duration = option("--duration", 5);
-const connections = option("--connections", 32);
+const { rounds, duration, connections } = benchOptions();
 const BODY =
   '{"model":"openai:gpt-4.1-nano","temperature":0,"max_tokens":16,"messages":[{"role":"user","content":"Hi"}]}';
 

@@ -15,17 +15,11 @@ import { startControllableOpenAIServer } from "../test/servers/start-controllabl
 import { makeTempDir } from "../test/support/make-temp-dir.ts";
 import { CLI, makeHome } from "../test/support/run-cli.ts";
 import { alternateRounds } from "./support/alternate-rounds.ts";
+import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { median } from "./support/median.ts";
 
-const argv = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
-};
-const rounds = option("--rounds", 3);
-const duration = option("--duration", 5);
-const connections = option("--connections", 32);
+const { rounds, duration, connections } = benchOptions();
 
 // The gateway alone on cpu1; this process (the upstreams) and wrk on cpu0.
 execFileSync("taskset", ["-a", "-cp", "0", String(process.pid)], { stdio: "ignore" });

@@ -17,17 +17,11 @@ import { CLI, makeHome, parseJsonLines, runCli } from "../test/support/run-cli.t
 import { startPostgres } from "../test/support/start-postgres.ts";
 import { startRedis } from "../test/support/start-redis.ts";
 import { alternateRounds } from "./support/alternate-rounds.ts";
+import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { median } from "./support/median.ts";
 
-const argv = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
-};
-const rounds = option("--rounds", 3);
-const duration = option("--duration", 5);
-const connections = option("--connections", 32);
+const { rounds, duration, connections } = benchOptions();
 
 // The gateway under test alone on cpu1; everything else (this process and its upstream, wrk,
 // PostgreSQL, Redis) on cpu0, so that the servers' work does not take the gateway's CPU.

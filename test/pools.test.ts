@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadConfig } from "../src/core/load-config.ts";
+import type { DeploymentReport } from "../src/gateway/pools/create-pools.ts";
 import { startGateway } from "../src/gateway/start-gateway.ts";
 import { gatewayTestServers, homeWithKeys, postRaw, type TestGateway } from "./gateway-support.ts";
 import {
@@ -19,17 +20,10 @@ import { startRedis } from "./support/start-redis.ts";
 
 const servers = gatewayTestServers();
 
-interface DeploymentView {
-  model: string;
-  healthy: boolean;
-  inFlight: number;
-  ejectedUntil: string | null;
-  consecutiveFailures: number;
-  latencyMs: number | null;
-  requests: number;
-  failures: number;
-}
-type Verbose = { status: string; pools: Record<string, { strategy: string; deployments: DeploymentView[] }> };
+type Verbose = {
+  status: string;
+  pools: Record<string, { strategy: string; deployments: DeploymentReport[] }>;
+};
 
 async function upstreams(latencies: number[]): Promise<ControllableOpenAIServer[]> {
   return Promise.all(
