@@ -10,6 +10,7 @@ import type { Gateway } from "../src/gateway/start-gateway.ts";
 import { type LocalSequenceLease, localEngine } from "../src/local/local-engine.ts";
 import { OPENAI_KEY, postRaw, startTestGateway, type TestGateway } from "./gateway-support.ts";
 import { type ProviderServer, startOpenAIServer } from "./servers/index.ts";
+import { makeHome, parseJsonLines, runCli } from "./support/run-cli.ts";
 
 const MODEL = resolve("../shared/models/stories260K.gguf");
 
@@ -292,6 +293,55 @@ describe("malformed input is a 400 naming the problem, on every route", () => {
       metadata: JSON.parse(`{"x": ${nested}}`),
     });
     assert.equal(response.status, 200, response.text);
+  });
+});
+
+describe("tokens per minute", () => {
+  test("a key made with `llmux keys create --tpm` gets 429 with Retry-After once its last minute used tpm tokens", async () => {
+    const upstream = await startOpenAIServer([
+      { fixture: "openai/chat/openai-text" },
+      { fixture: "openai/chat/openai-text" },
+    ]);
+    cleanup.push(() => upstream.close());
+    const home = makeHome();
+    const created = await runCli(["keys", "create", "--tpm", "10", "--json"], { home });
+    assert.equal(created.code, 0, created.stderr);
+    const [key] = parseJsonLines<{ id: string; token: string; tpm: number }>(created.stdout);
+    assert.equal(key!.tpm, 10);
+    const listed = parseJsonLines((await runCli(["keys", "list", "--json"], { home })).stdout);
+    assert.deepEqual(
+      listed.map((k) => [k.id, k.tpm, k.rpm]),
+      [[key!.id, 10, null]],
+    );
+    const table = await runCli(["keys", "list"], { home });
+    assert.match(table.stdout, /\bTPM\b/);
+
+    const started = await startTestGateway(
+      { OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: `${upstream.url}/v1` },
+      {},
+      { home },
+    );
+    cleanup.push(() => started.gateway.close());
+    const ask = () =>
+      postRaw(
+        started.gateway,
+        "/v1/chat/completions",
+        { model: "openai:gpt-4.1-nano", messages: [{ role: "user", content: "hi" }] },
+        { authorization: `Bearer ${key!.token}` },
+      );
+    const first = await ask();
+    assert.equal(first.status, 200, first.text);
+    assert.ok((JSON.parse(first.text) as { usage: { total_tokens: number } }).usage.total_tokens >= 10);
+    // Its tokens are counted once it has ended, off the response's path.
+    await sleep(100);
+    const refused = await ask();
+    assert.equal(refused.status, 429, refused.text);
+    const error = errorOf(refused.text);
+    assert.equal(error.message, `Rate limit reached for key ${key!.id}: 10 tokens per minute`);
+    assert.equal(error.code, "rate_limit_exceeded");
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    assert.ok(retryAfter >= 55 && retryAfter <= 60, String(retryAfter));
+    assert.equal(upstream.requests.length, 1, "the refused request reached no model");
   });
 });
 

@@ -9,7 +9,7 @@ import { writeJson } from "./write-json.ts";
 const options = defineOptions({
   json: {
     type: "boolean",
-    description: 'one JSON line: {"id","token","name","models","rpm","budgetUsd","cache"}',
+    description: 'one JSON line: {"id","token","name","models","rpm","tpm","budgetUsd","cache"}',
   },
   name: { type: "string", placeholder: "N", description: "a label for people" },
   models: {
@@ -18,6 +18,13 @@ const options = defineOptions({
     description: "models the key may use (references, names or aliases; provider:* for all of one)",
   },
   rpm: { type: "number", placeholder: "N", min: 1, integer: true, description: "requests per minute" },
+  tpm: {
+    type: "number",
+    placeholder: "N",
+    min: 1,
+    integer: true,
+    description: "tokens (input + output) per minute, checked when a request is admitted",
+  },
   budget: {
     type: "number",
     placeholder: "USD",
@@ -31,7 +38,7 @@ const options = defineOptions({
 });
 
 export const keysCommand: Command<typeof options> = {
-  usage: `create [--name N] [--models a,b] [--rpm N] [--budget USD] [--cache] | list [--json] | revoke ID
+  usage: `create [--name N] [--models a,b] [--rpm N] [--tpm N] [--budget USD] [--cache] | list [--json] | revoke ID
 
   create             print a new key's token (alone on stdout; the id and how to use it on stderr);
                      only its hash is stored, so it is shown once
@@ -54,6 +61,7 @@ Once a key exists, \`llmux serve\` asks every /v1 request for Authorization: Bea
           name: values.name,
           models,
           rpm: values.rpm,
+          tpm: values.tpm,
           budgetUsd: values.budget,
           cache: values.cache,
         });
@@ -65,6 +73,7 @@ Once a key exists, \`llmux serve\` asks every /v1 request for Authorization: Bea
               name: key.name,
               models: key.models,
               rpm: key.rpm,
+              tpm: key.tpm,
               budgetUsd: key.budgetUsd,
               cache: key.cache,
             },
@@ -92,13 +101,14 @@ Once a key exists, \`llmux serve\` asks every /v1 request for Authorization: Bea
         } else {
           io.stdout.write(
             formatTable(
-              ["ID", "NAME", "KEY", "MODELS", "RPM", "BUDGET", "CACHE", "SPENT", "CREATED", "STATUS"],
+              ["ID", "NAME", "KEY", "MODELS", "RPM", "TPM", "BUDGET", "CACHE", "SPENT", "CREATED", "STATUS"],
               keys.map((k) => [
                 k.id,
                 k.name ?? "",
                 `${k.prefix}...`,
                 k.models?.join(",") ?? "any",
                 k.rpm === null ? "-" : String(k.rpm),
+                k.tpm === null ? "-" : String(k.tpm),
                 k.budgetUsd === null ? "-" : `$${k.budgetUsd}`,
                 k.cache ? "on" : "-",
                 formatCost(k.spentUsd),

@@ -10,6 +10,7 @@ testEachBackend(
       name: "ci",
       models: ["openai:*"],
       rpm: 10,
+      tpm: 5000,
       budgetUsd: 2.5,
     });
     assert.match(token, /^llmux_[A-Za-z0-9_-]{43}$/);
@@ -24,6 +25,7 @@ testEachBackend(
         prefix: listed!.prefix,
         models: listed!.models,
         rpm: listed!.rpm,
+        tpm: listed!.tpm,
         budget: listed!.budgetUsd,
         created: listed!.createdAt.getTime(),
       },
@@ -33,6 +35,7 @@ testEachBackend(
         prefix: token.slice(0, 10),
         models: ["openai:*"],
         rpm: 10,
+        tpm: 5000,
         budget: 2.5,
         created: key.createdAt.getTime(),
       },

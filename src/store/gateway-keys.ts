@@ -12,6 +12,8 @@ export interface GatewayKey {
   models: string[] | null;
   /** Requests per minute; null = no limit. */
   rpm: number | null;
+  /** Tokens (input + output) per minute, checked when a request is admitted; null = no limit. */
+  tpm: number | null;
   /** Spend limit in USD over the key's life; null = no limit. */
   budgetUsd: number | null;
   /** Its requests use the gateway's response cache, as if gateway.cache.enabled were set. */
@@ -24,6 +26,7 @@ export interface NewGatewayKey {
   name?: string;
   models?: string[];
   rpm?: number;
+  tpm?: number;
   budgetUsd?: number;
   cache?: boolean;
 }
@@ -34,6 +37,7 @@ export interface KeyRow {
   prefix: string;
   models: string | null;
   rpm: number | null;
+  tpm: number | null;
   budget_usd: number | null;
   cache: number;
   created_ms: number;
@@ -62,6 +66,7 @@ export function makeGatewayKey(options: NewGatewayKey = {}): {
     prefix: token.slice(0, SHOWN_PREFIX_LENGTH),
     models: options.models && options.models.length > 0 ? options.models : null,
     rpm: options.rpm ?? null,
+    tpm: options.tpm ?? null,
     budgetUsd: options.budgetUsd ?? null,
     cache: options.cache ?? false,
     createdAt: new Date(),
@@ -76,6 +81,7 @@ export function makeGatewayKey(options: NewGatewayKey = {}): {
     key.rpm,
     key.budgetUsd,
     key.cache ? 1 : 0,
+    key.tpm,
     key.createdAt.getTime(),
   ];
   return { key, token, values };
@@ -83,8 +89,8 @@ export function makeGatewayKey(options: NewGatewayKey = {}): {
 
 /** The keys' SQL, valid in SQLite and PostgreSQL alike (see createKeyStore). */
 export const GATEWAY_KEY_SQL = {
-  insert: `INSERT INTO gateway_keys (id, name, token_sha256, prefix, models, rpm, budget_usd, cache, created_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insert: `INSERT INTO gateway_keys (id, name, token_sha256, prefix, models, rpm, budget_usd, cache, tpm, created_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   list: "SELECT * FROM gateway_keys ORDER BY created_ms, id",
   revokedAt: "SELECT revoked_ms FROM gateway_keys WHERE id = ?",
   revoke: "UPDATE gateway_keys SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL",
@@ -99,6 +105,7 @@ export function toGatewayKey(row: KeyRow): GatewayKey & { tokenSha256: string } 
     prefix: row.prefix,
     models: row.models === null ? null : (JSON.parse(row.models) as string[]),
     rpm: row.rpm,
+    tpm: row.tpm,
     budgetUsd: row.budget_usd,
     cache: row.cache === 1,
     createdAt: new Date(row.created_ms),

@@ -102,4 +102,6 @@ export const MIGRATIONS: readonly string[] = [
   // and a usage row says when its answer came from the cache (cost 0, the original token counts).
   `ALTER TABLE gateway_keys ADD COLUMN cache INTEGER NOT NULL DEFAULT 0 CHECK (cache IN (0, 1));
   ALTER TABLE usage ADD COLUMN cached INTEGER NOT NULL DEFAULT 0 CHECK (cached IN (0, 1));`,
+  // 9: a key's tokens per minute (`llmux keys create --tpm`); null = no limit.
+  "ALTER TABLE gateway_keys ADD COLUMN tpm INTEGER",
 ];

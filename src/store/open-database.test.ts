@@ -9,7 +9,7 @@ import { LlmuxError } from "../core/errors.ts";
 import { openDatabase } from "./open-database.ts";
 
 // The number of migrations in open-database.ts: bump it with each one appended.
-const SCHEMA_VERSION = 8;
+const SCHEMA_VERSION = 9;
 
 const dirs: string[] = [];
 function tempDbPath(): string {

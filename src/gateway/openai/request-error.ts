@@ -7,11 +7,13 @@ export class RequestError extends Error {
   readonly type: string;
   readonly code: string | null;
   readonly param: string | null;
+  /** Sent as Retry-After (a rate limit: when the key may ask again). */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     status: number,
     message: string,
-    options: { type?: string; code?: string | null; param?: string | null } = {},
+    options: { type?: string; code?: string | null; param?: string | null; retryAfterSeconds?: number } = {},
   ) {
     super(message);
     this.name = "RequestError";
@@ -19,5 +21,6 @@ export class RequestError extends Error {
     this.type = options.type ?? "invalid_request_error";
     this.code = options.code ?? null;
     this.param = options.param ?? null;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }

@@ -20,10 +20,13 @@ export interface KeyGuard {
   /** The key's model allowlist (403) for one request to `names` (as asked, as resolved). */
   allow(key: GatewayKey, names: readonly string[]): void;
   /**
-   * Counts one request against the key's requests per minute (429 when none is left; 503 when
+   * Admits a request under the key's tokens per minute (429 with Retry-After when its last 60 s
+   * used tpm or more), then counts it against its requests per minute (429 when none is left; 503 when
    * the shared counters are unreachable and limits fail closed).
    */
   limitRate(key: GatewayKey): Promise<void>;
+  /** Counts a finished request's tokens against its key's tpm (nothing for keys without one). */
+  countTokens(keyId: string, tokens: number): void;
   /** allow, then limitRate: what every model request goes through. */
   authorize(key: GatewayKey, names: readonly string[]): Promise<void>;
   /**
@@ -63,6 +66,7 @@ export async function createKeyGuard(
 ): Promise<KeyGuard> {
   const { reloadMs = 500, log = (line: string) => process.stderr.write(`llmux: ${line}\n`) } = options;
   let byHash = new Map<string, GatewayKey>();
+  let byId = new Map<string, GatewayKey>();
   // Revoking the last key must not open the gateway to everyone: any key, even revoked, closes it.
   let required = false;
   const limits = options.limits ?? createLocalLimits(await store.spend());
@@ -70,7 +74,9 @@ export async function createKeyGuard(
   const reload = async () => {
     const all = await store.list();
     required = all.length > 0;
-    byHash = new Map(all.filter((k) => k.revokedAt === null).map((k) => [k.tokenSha256, k]));
+    const active = all.filter((k) => k.revokedAt === null);
+    byHash = new Map(active.map((k) => [k.tokenSha256, k]));
+    byId = new Map(active.map((k) => [k.id, k]));
   };
   await reload();
   let reloading = false;
@@ -123,6 +129,9 @@ export async function createKeyGuard(
     },
     allow,
     limitRate,
+    countTokens(keyId, tokens) {
+      if (byId.get(keyId)?.tpm != null) limits.addTokens(keyId, tokens);
+    },
     async authorize(key, names) {
       allow(key, names);
       await limitRate(key);
@@ -165,6 +174,17 @@ export async function createKeyGuard(
   }
 
   async function limitRate(key: GatewayKey): Promise<void> {
+    // Checked first: a request refused for its tokens takes none of the key's requests per minute.
+    if (key.tpm !== null) {
+      const { admitted, retryAfterSeconds } = await limits.admitTokens(key.id, key.tpm);
+      if (!admitted) {
+        throw new RequestError(429, `Rate limit reached for key ${key.id}: ${key.tpm} tokens per minute`, {
+          type: "tokens",
+          code: "rate_limit_exceeded",
+          retryAfterSeconds,
+        });
+      }
+    }
     if (key.rpm !== null && !(await limits.takeRequest(key.id, key.rpm))) {
       throw new RequestError(429, `Rate limit reached for key ${key.id}: ${key.rpm} requests per minute`, {
         type: "requests",

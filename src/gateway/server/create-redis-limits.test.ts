@@ -187,3 +187,35 @@ test("a Redis URL's password is never in a log line", async () => {
 async function waitFor(condition: () => boolean): Promise<void> {
   for (let tries = 0; tries < 400 && !condition(); tries++) await sleep(10);
 }
+
+test("tpm: tokens added on one replica count on the other, within one minute", async () => {
+  const [one, two] = await Promise.all([replica(), replica()]);
+  const key = newKey();
+  assert.deepEqual(await two.limits.admitTokens(key, 100), { admitted: true, retryAfterSeconds: 0 });
+  one.limits.addTokens(key, 60);
+  one.limits.addTokens(key, 39);
+  // addTokens is sent in the background: wait until the other replica sees all 99.
+  let seen = true;
+  for (let tries = 0; tries < 200 && seen; tries++) {
+    await sleep(5);
+    seen = (await two.limits.admitTokens(key, 99)).admitted;
+  }
+  assert.equal(seen, false, "99 tokens counted");
+  assert.equal((await two.limits.admitTokens(key, 100)).admitted, true, "99 of 100");
+  two.limits.addTokens(key, 1);
+  let refused = { admitted: true, retryAfterSeconds: 0 };
+  for (let tries = 0; tries < 200 && refused.admitted; tries++) {
+    await sleep(5);
+    refused = await one.limits.admitTokens(key, 100);
+  }
+  assert.equal(refused.admitted, false, "100 tokens in the minute, from both replicas");
+  assert.ok(
+    refused.retryAfterSeconds >= 55 && refused.retryAfterSeconds <= 60,
+    String(refused.retryAfterSeconds),
+  );
+  assert.equal(
+    (await two.limits.admitTokens(newKey(), 100)).admitted,
+    true,
+    "another key has its own window",
+  );
+});

@@ -39,6 +39,30 @@ redis.call('ZADD', KEYS[1], now, ARGV[2])
 redis.call('PEXPIRE', KEYS[1], 60000)
 return 1`;
 
+// Tokens per minute: a key's tokens per second (Redis's clock) in KEYS[1]:<unix second>, each
+// kept 61 s; admission sums the last 60 of them, so the window is exact however many replicas
+// count. Answers {1, 0} or {0, seconds until enough of the window has passed}.
+const ADMIT_TOKENS = `
+local now = tonumber(redis.call('TIME')[1])
+local names = {}
+for i = 1, 60 do names[i] = KEYS[1] .. ':' .. (now - 60 + i) end
+local counts = redis.call('MGET', unpack(names))
+local limit = tonumber(ARGV[1])
+local total = 0
+for i = 1, 60 do total = total + (tonumber(counts[i]) or 0) end
+if total < limit then return {1, 0} end
+for i = 1, 60 do
+  total = total - (tonumber(counts[i]) or 0)
+  if total < limit then return {0, i} end
+end
+return {0, 60}`;
+
+const ADD_TOKENS = `
+local name = KEYS[1] .. ':' .. redis.call('TIME')[1]
+redis.call('INCRBY', name, ARGV[1])
+redis.call('EXPIRE', name, 61)
+return 1`;
+
 // Amounts are integer nano-USD, passed as strings (Lua would print large numbers as 1e+15).
 // KEYS: the key's totals (spent, held), its holds' deadlines, its holds' amounts.
 // ARGV: budget, amount, hold id, lease ms, spend to start from ('' = ask the caller for it).
@@ -75,7 +99,7 @@ if amount ~= '0' then redis.call('HINCRBY', KEYS[1], 'held', '-' .. amount) end
 if redis.call('HEXISTS', KEYS[1], 'spent') == 1 then redis.call('HINCRBY', KEYS[1], 'spent', ARGV[2]) end
 return 1`;
 
-const SCRIPTS = { TAKE_REQUEST, HOLD, RELEASE };
+const SCRIPTS = { TAKE_REQUEST, ADMIT_TOKENS, ADD_TOKENS, HOLD, RELEASE };
 type ScriptName = keyof typeof SCRIPTS;
 const SHA1 = Object.fromEntries(
   Object.entries(SCRIPTS).map(([name, script]) => [name, createHash("sha1").update(script).digest("hex")]),
@@ -111,7 +135,7 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Li
     lost = true;
     const then = failOpen
       ? "each replica counts rpm and budgets on its own until it is back (redis.failOpen)"
-      : "requests of keys with an rpm or a budget get 503 until it is back";
+      : "requests of keys with an rpm, a tpm or a budget get 503 until it is back";
     log(redactSecrets(`lost Redis at ${shown} (${reason}): ${then}`));
   };
   const instance = randomBytes(6).toString("hex");
@@ -150,7 +174,7 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Li
   const unavailable = (error: unknown) =>
     new LlmuxError(
       "busy",
-      "The gateway's shared limits (Redis) are unreachable, and this key has an rpm or a budget to check",
+      "The gateway's shared limits (Redis) are unreachable, and this key has an rpm, a tpm or a budget to check",
       {
         cause: error,
         hint: `Try again in ${RETRY_AFTER_SECONDS} seconds`,
@@ -194,6 +218,24 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Li
         if (failOpen) return local.takeRequest(keyId, rpm);
         throw unavailable(error);
       }
+    },
+    async admitTokens(keyId, tpm) {
+      try {
+        const [admitted, seconds] = (await run("ADMIT_TOKENS", [`llmux:tpm:{${keyId}}`], [String(tpm)])) as [
+          number,
+          number,
+        ];
+        return { admitted: admitted === 1, retryAfterSeconds: seconds };
+      } catch (error) {
+        if (failOpen) return local.admitTokens(keyId, tpm);
+        throw unavailable(error);
+      }
+    },
+    addTokens(keyId, tokens) {
+      if (!(tokens > 0)) return;
+      // This process's view too, for failing open later.
+      local.addTokens(keyId, tokens);
+      run("ADD_TOKENS", [`llmux:tpm:{${keyId}}`], [String(Math.round(tokens))]).catch(() => undefined);
     },
     async hold(keyId, budgetUsd, amountUsd): Promise<BudgetHold> {
       if (budgetUsd === null) return local.hold(keyId, null, amountUsd);

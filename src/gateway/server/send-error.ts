@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { isLlmuxError } from "../../core/errors.ts";
 import { openaiDialect } from "../openai/openai-dialect.ts";
+import { RequestError } from "../openai/request-error.ts";
 import type { WireDialect } from "./wire-dialect.ts";
 
 /** Answers with the error object for `error` in the client's dialect, unless something was sent already. */
@@ -15,7 +16,7 @@ export function sendError(res: ServerResponse, error: unknown, dialect: WireDial
   // An oversized body may still be arriving: close rather than read it all.
   if (status === 413) headers.connection = "close";
   // A busy model or gateway says when to try again (OpenAI's clients wait that long, then retry).
-  if (isLlmuxError(error) && error.retryAfterSeconds !== undefined) {
+  if ((isLlmuxError(error) || error instanceof RequestError) && error.retryAfterSeconds !== undefined) {
     headers["retry-after"] = Math.max(1, Math.ceil(error.retryAfterSeconds));
   }
   res.writeHead(status, headers);

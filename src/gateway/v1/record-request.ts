@@ -68,6 +68,10 @@ export function recordRequest(context: GatewayContext, record: RequestRecord): v
       : priceCall(resolved, context.config.file.prices, usage);
   // A request that failed before anything was used costs nothing.
   record.reservation?.settle(costUsd ?? 0);
+  // Its tokens count in its key's window (tpm), in the background: never in the answer's way.
+  if (record.keyId !== null && usage !== undefined && !record.cached) {
+    context.keys.countTokens(record.keyId, (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0));
+  }
   const provider = resolved?.provider ?? "unknown";
   const model = resolved?.modelId ?? "unknown";
   // A name that resolved to no model (unknown, or not served) was refused before any model was
