@@ -19,6 +19,7 @@ import { alternateRounds } from "./support/alternate-rounds.ts";
 import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { median } from "./support/median.ts";
+import { medianLoad } from "./support/median-load.ts";
 
 const { rounds, duration, connections } = benchOptions();
 const BODY =
@@ -91,13 +92,7 @@ async function load(target: (typeof started)[number]) {
 const results = await alternateRounds(started, rounds, load);
 const rows = started.map(({ name }) => {
   const all = results.get(name)!;
-  return {
-    name,
-    rps: median(all.map((r) => r.rps)),
-    cpu: median(all.map((r) => r.cpuPerRequestMs)),
-    busy: median(all.map((r) => r.busy)),
-    p50: median(all.map((r) => r.p50Ms)),
-  };
+  return { name, ...medianLoad(all), p50: median(all.map((r) => r.p50Ms)) };
 });
 const [miss, hit] = rows as [(typeof rows)[0], (typeof rows)[0]];
 console.log(

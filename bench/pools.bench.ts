@@ -18,6 +18,7 @@ import { alternateRounds } from "./support/alternate-rounds.ts";
 import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { median } from "./support/median.ts";
+import { medianLoad } from "./support/median-load.ts";
 
 const { rounds, duration, connections } = benchOptions();
 
@@ -77,9 +78,7 @@ console.log("| model name served by | requests/s | gateway CPU per request | gat
 console.log("|---|---|---|---|");
 for (const { name } of targets) {
   const all = results.get(name)!;
-  const rps = median(all.map((r) => r.rps));
-  const cpu = median(all.map((r) => r.cpuPerRequestMs));
-  const busy = median(all.map((r) => r.busy));
+  const { rps, cpu, busy } = medianLoad(all);
   console.log(`| ${name} | ${Math.round(rps)} | ${cpu.toFixed(3)} ms | ${Math.round(busy * 100)}% |`);
 }
 console.log(

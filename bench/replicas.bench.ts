@@ -19,7 +19,7 @@ import { startRedis } from "../test/support/start-redis.ts";
 import { alternateRounds } from "./support/alternate-rounds.ts";
 import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
-import { median } from "./support/median.ts";
+import { medianLoad } from "./support/median-load.ts";
 
 const { rounds, duration, connections } = benchOptions();
 
@@ -76,15 +76,7 @@ const results = await alternateRounds(started, rounds, (target) =>
     duration,
   }),
 );
-const rows = started.map(({ name }) => {
-  const all = results.get(name)!;
-  return {
-    name,
-    rps: median(all.map((r) => r.rps)),
-    cpu: median(all.map((r) => r.cpuPerRequestMs)),
-    busy: median(all.map((r) => r.busy)),
-  };
-});
+const rows = started.map(({ name }) => ({ name, ...medianLoad(results.get(name)!) }));
 const [sqlite, shared] = rows as [(typeof rows)[0], (typeof rows)[0]];
 console.log(
   `\n${rounds} rounds of ${duration} s, ${connections} connections, non-streaming chat completions, keyed (rpm counted)\n`,
