@@ -9,6 +9,8 @@ export interface CachedAnswer {
   stream: boolean;
   /** The tokens the original call used: the usage log's row for a hit repeats them, at cost 0. */
   usage: TokenUsage | undefined;
+  /** Why the original answer ended (RelayResult.finishReason): a hit's trace names it too. */
+  finishReason?: string;
   /** The model reference that answered ("openai:gpt-4.1-mini"). */
   reference: string;
 }

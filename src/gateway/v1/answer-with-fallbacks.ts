@@ -96,6 +96,7 @@ export async function answerWithFallbacks(context: GatewayContext, options: Answ
         chunks: whole.chunks,
         stream: options.stream,
         usage: result.value.usage,
+        finishReason: result.value.finishReason,
         reference: result.route.resolved.reference,
       };
       context.cache.set(plan.key, answer, whole.bytes + ENTRY_OVERHEAD_BYTES);
@@ -156,8 +157,7 @@ function replayHit(
     status: 200,
     outcome: "ok",
     usage: answer.usage,
-    // Not kept with a cached answer: its trace names none.
-    finishReason: undefined,
+    finishReason: answer.finishReason,
     errorKind: null,
     firstByteAt: options.state.firstByteAt,
     stream: options.stream,
