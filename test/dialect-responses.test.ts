@@ -675,6 +675,7 @@ describe("forwarded to OpenAI's own /responses", () => {
     });
     assert.equal(raw.status, 200);
     assert.equal(raw.text, JSON.stringify(answer));
+    assert.equal(raw.headers.get("content-length"), String(Buffer.byteLength(raw.text)));
     const sent = server.requests[0]!;
     assert.equal(sent.pathname, "/v1/responses");
     assert.equal(sent.headers.authorization, `Bearer ${OPENAI_KEY}`);

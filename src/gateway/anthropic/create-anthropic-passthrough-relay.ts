@@ -1,6 +1,7 @@
 import { LlmuxError } from "../../core/errors.ts";
 import { ByteTail } from "../v1/byte-tail.ts";
-import { headerValue, type Relay, type UpstreamHeaders } from "../v1/relay-upstream.ts";
+import type { Relay, UpstreamHeaders } from "../v1/relay-upstream.ts";
+import { relayedHeaders } from "../v1/relayed-headers.ts";
 import { scanFinishReason } from "../v1/scan-finish-reason.ts";
 import { scrubErrorEvent } from "../v1/scrub-error-event.ts";
 import { toErrorInStream } from "../v1/to-error-in-stream.ts";
@@ -38,13 +39,8 @@ class AnthropicPassthroughRelay implements Relay {
   }
 
   headers(upstream: UpstreamHeaders): Record<string, string> {
-    const out: Record<string, string> = {
-      "content-type":
-        headerValue(upstream["content-type"]) ?? (this.stream ? "text/event-stream" : "application/json"),
-    };
-    const requestId = headerValue(upstream["request-id"]);
-    if (requestId !== undefined) out["request-id"] = requestId;
-    return out;
+    const { stream } = this;
+    return relayedHeaders(upstream, stream, stream ? "text/event-stream" : "application/json", "request-id");
   }
 
   data(chunk: Buffer): Buffer {

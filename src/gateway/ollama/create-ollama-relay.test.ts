@@ -39,3 +39,13 @@ test("a message that merely mentions an error is no error", () => {
   relay.data(Buffer.from('{"message":{"content":"\\"error\\": is a key"},"done":false}\n'));
   assert.equal(relay.lateError, undefined);
 });
+
+test("a whole answer passes untouched, whatever it quotes: its length was forwarded", () => {
+  const relay = createOllamaRelay("http://x/api/chat", false);
+  const whole = Buffer.from(
+    '{"message":{"content":"{\\"error\\": \\"sk-proj-abcdefghijklmnopqrstuvwx\\"}"},"done":true,"eval_count":2}',
+  );
+  assert.equal(relay.data(whole), whole);
+  assert.equal(relay.lateError, undefined);
+  assert.deepEqual(relay.usage(), { inputTokens: 0, outputTokens: 2 });
+});

@@ -1,7 +1,8 @@
 import type { TokenUsage } from "../../catalog/compute-cost.ts";
 import { redactSecrets } from "../../core/redact-secrets.ts";
 import { ByteTail } from "../v1/byte-tail.ts";
-import { headerValue, type Relay, type UpstreamHeaders } from "../v1/relay-upstream.ts";
+import type { Relay, UpstreamHeaders } from "../v1/relay-upstream.ts";
+import { relayedHeaders } from "../v1/relayed-headers.ts";
 import { scanFinishReason } from "../v1/scan-finish-reason.ts";
 import { toErrorInStream } from "../v1/to-error-in-stream.ts";
 
@@ -35,14 +36,12 @@ class OllamaRelay implements Relay {
   }
 
   headers(upstream: UpstreamHeaders): Record<string, string> {
-    const out: Record<string, string> = {
-      "content-type":
-        headerValue(upstream["content-type"]) ??
-        (this.stream ? "application/x-ndjson" : "application/json; charset=utf-8"),
-    };
-    const length = headerValue(upstream["content-length"]);
-    if (!this.stream && length !== undefined) out["content-length"] = length;
-    return out;
+    const { stream } = this;
+    return relayedHeaders(
+      upstream,
+      stream,
+      stream ? "application/x-ndjson" : "application/json; charset=utf-8",
+    );
   }
 
   data(chunk: Buffer): Buffer {
@@ -55,11 +54,12 @@ class OllamaRelay implements Relay {
       }
     }
     this.tail.push(chunk);
-    // An error line may quote the credential the upstream received.
-    if (chunk.indexOf(ERROR_KEY) === -1) return chunk;
+    // A whole answer passes as it is, its length forwarded (Ollama sends an error with an error
+    // status then); in a stream, an error line may quote the credential the upstream received.
+    if (!stream || chunk.indexOf(ERROR_KEY) === -1) return chunk;
     const text = chunk.toString("utf8");
     // Ollama ends a stream that failed mid-way with an {"error": ...} line.
-    if (stream && /(^|\n)\{"error"\s*:/.test(text)) this.lateError ??= toErrorInStream(this.url, text);
+    if (/(^|\n)\{"error"\s*:/.test(text)) this.lateError ??= toErrorInStream(this.url, text);
     const scrubbed = redactSecrets(text);
     return scrubbed === text ? chunk : Buffer.from(scrubbed);
   }

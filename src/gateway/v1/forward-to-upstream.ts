@@ -1,12 +1,12 @@
 import { ByteTail } from "./byte-tail.ts";
 import {
-  headerValue,
   type Relay,
   type RelayOptions,
   type RelayResult,
   relayUpstream,
   type UpstreamHeaders,
 } from "./relay-upstream.ts";
+import { relayedHeaders } from "./relayed-headers.ts";
 import { removeUsageEvent } from "./remove-usage-event.ts";
 import type { PassthroughTarget } from "./resolve-passthrough-target.ts";
 import { scanFinishReason } from "./scan-finish-reason.ts";
@@ -83,15 +83,13 @@ class PassthroughRelay implements Relay {
   }
 
   headers(upstream: UpstreamHeaders): Record<string, string> {
-    const out: Record<string, string> = {
-      "content-type":
-        headerValue(upstream["content-type"]) ?? (this.stream ? "text/event-stream" : "application/json"),
-    };
-    const length = headerValue(upstream["content-length"]);
-    if (!this.stream && length !== undefined) out["content-length"] = length;
-    const requestId = headerValue(upstream["x-request-id"]);
-    if (requestId !== undefined) out["x-request-id"] = requestId;
-    return out;
+    const { stream } = this;
+    return relayedHeaders(
+      upstream,
+      stream,
+      stream ? "text/event-stream" : "application/json",
+      "x-request-id",
+    );
   }
 
   data(chunk: Buffer): Buffer {

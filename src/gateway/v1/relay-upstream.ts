@@ -102,6 +102,9 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   private headers: UpstreamHeaders = {};
   private readonly errorBody: Buffer[] = [];
   private errorBytes = 0;
+  // A whole answer the upstream sent without its length (chunked), held until it ends: the
+  // client then gets it in one write with its length, as from an upstream that gave it.
+  private held: Buffer[] | undefined;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -153,6 +156,11 @@ class RelayHandler implements Dispatcher.DispatchHandler {
       return;
     }
     if (out.length === 0) return;
+    if (!this.options.stream && this.headers["content-length"] === undefined) {
+      this.held ??= [];
+      this.held.push(toBuffer(out));
+      return;
+    }
     if (!this.options.state.committed) this.commit(undefined);
     if (this.options.stream) this.options.state.countEvents(out);
     if (!res.write(out)) {
@@ -168,11 +176,12 @@ class RelayHandler implements Dispatcher.DispatchHandler {
       return;
     }
     const { relay, res, state } = this.options;
-    const out = relay.end();
+    const last = relay.end();
     if (relay.error) {
       this.fail(relay.error);
       return;
     }
+    const out = this.held ? Buffer.concat([...this.held, toBuffer(last)]) : last;
     if (!state.committed) this.commit(out);
     res.end(out);
     this.succeed(relay.lateError);
@@ -238,6 +247,10 @@ class RelayHandler implements Dispatcher.DispatchHandler {
       responseBody: body,
     });
   }
+}
+
+function toBuffer(part: Buffer | string): Buffer {
+  return typeof part === "string" ? Buffer.from(part) : part;
 }
 
 /** A header's (first) value. */
