@@ -113,6 +113,13 @@ const cached = (key, make) => {
   return value;
 };
 
+// With its length, as the shared mock and the real servers send a whole answer (not chunked).
+function sendWhole(res, json) {
+  res
+    .writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(json) })
+    .end(json);
+}
+
 http
   .createServer((req, res) => {
     const chunks = [];
@@ -126,30 +133,36 @@ http
         return;
       }
       const model = String(body.model ?? "mock");
-      if (req.url === "/v1/responses") {
+      // Azure OpenAI addresses its v1 API with ?api-version=v1.
+      const path = req.url.split("?")[0];
+      if (path === "/v1/responses") {
         if (body.stream === true) {
           res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
           for (const event of cached(`rs|${model}`, () => responsesEvents(model))) res.write(event);
           res.end();
         } else {
-          const json = cached(`r|${model}`, () => JSON.stringify(responseObject(model, CONTENT, 14)));
-          res.writeHead(200, { "content-type": "application/json" }).end(json);
+          sendWhole(
+            res,
+            cached(`r|${model}`, () => JSON.stringify(responseObject(model, CONTENT, 14))),
+          );
         }
         return;
       }
-      if (req.url === "/api/chat") {
+      if (path === "/api/chat") {
         // Ollama streams unless told not to.
         if (body.stream !== false) {
           res.writeHead(200, { "content-type": "application/x-ndjson" });
           for (const line of cached(`os|${model}`, () => ollamaLines(model))) res.write(line);
           res.end();
         } else {
-          const json = cached(`o|${model}`, () => JSON.stringify(ollamaMessage(model, CONTENT, true)));
-          res.writeHead(200, { "content-type": "application/json" }).end(json);
+          sendWhole(
+            res,
+            cached(`o|${model}`, () => JSON.stringify(ollamaMessage(model, CONTENT, true))),
+          );
         }
         return;
       }
       res.writeHead(404).end("not found");
     });
   })
-  .listen(PORT, "127.0.0.1");
+  .listen(PORT, "127.0.0.1", () => console.log(`dialect mock upstream on http://127.0.0.1:${PORT}`));

@@ -1,0 +1,205 @@
+// The client dialects' passthrough routes against chat completions' passthrough, in one gateway
+// process under the same load, rounds alternating (gateway.bench.mjs runs each target in its
+// own process, minutes apart: on a shared machine its ratios move ±30% from run to run).
+// Each route forwards to an upstream speaking it, answering at once with the same content:
+// chat completions and Messages to the shared harness's mock, Responses (through Azure OpenAI's
+// v1 API, so that one gateway can have both an OpenAI chat and a Responses upstream) and
+// Ollama's /api/chat to bench/dialect-mock-upstream.mjs. The figure is the gateway's CPU per
+// request, each round's ratio to chat passthrough in that round, and their median.
+//
+//   npm run build && npx tsx bench/dialects.bench.ts [--rounds 5] [--duration 3] [--connections 64]
+//
+// Needs wrk, taskset and two CPUs.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { makeTempDir } from "../test/support/make-temp-dir.ts";
+import { CLI, makeHome } from "../test/support/run-cli.ts";
+import { alternateRounds } from "./support/alternate-rounds.ts";
+import { benchOptions } from "./support/bench-options.ts";
+import { measureLoad } from "./support/measure-load.ts";
+import { median } from "./support/median.ts";
+import { medianLoad } from "./support/median-load.ts";
+
+const { rounds, duration, connections } = benchOptions({ rounds: 5, duration: 3, connections: 64 });
+const GOAL = 1.2;
+
+// The gateway alone on cpu1; this process, the upstreams and wrk on cpu0.
+execFileSync("taskset", ["-a", "-cp", "0", String(process.pid)], { stdio: "ignore" });
+const children: ChildProcess[] = [];
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+async function start(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const child = spawn(args[0]!, args.slice(1), { env, stdio: ["ignore", "pipe", "inherit"] });
+  children.push(child);
+  const [line] = (await once(child.stdout!, "data")) as [Buffer];
+  return line.toString();
+}
+
+const mockPort = await freePort();
+const dialectPort = await freePort();
+await start([
+  process.execPath,
+  resolve("../shared/gateway-bench/harness/mock-upstream.mjs"),
+  "--port",
+  String(mockPort),
+]);
+await start([process.execPath, "bench/dialect-mock-upstream.mjs", "--port", String(dialectPort)]);
+const mock = `http://127.0.0.1:${mockPort}/v1`;
+const dialect = `http://127.0.0.1:${dialectPort}`;
+
+// Each name the client sends is its upstream's model id, so no route rewrites the body.
+const home = makeHome();
+writeFileSync(
+  join(home, "config.json"),
+  JSON.stringify({
+    aliases: {
+      mock: "openai:mock",
+      "mock-an": "anthropic:mock-an",
+      "mock-rs": "azure:mock-rs",
+      "mock-ol": "ollama:mock-ol",
+    },
+  }),
+);
+const gateway = (
+  await start(["taskset", "-c", "1", process.execPath, CLI, "serve", "--port", "0"], {
+    PATH: process.env.PATH ?? "",
+    LLMUX_HOME: home,
+    OPENAI_API_KEY: "sk-mock",
+    OPENAI_BASE_URL: mock,
+    ANTHROPIC_API_KEY: "sk-ant-mock",
+    ANTHROPIC_BASE_URL: mock,
+    AZURE_API_KEY: "az-mock",
+    AZURE_BASE_URL: `${dialect}/v1`,
+    OLLAMA_HOST: dialect,
+  })
+)
+  .trim()
+  .split("\n")[0]!;
+const gatewayPid = children.at(-1)!.pid!;
+
+// The shared harness's conversation (harness/bench.mjs), in each dialect.
+const system = "You are a helpful assistant.";
+const user = { role: "user", content: "Say hello in one short sentence." };
+const routes = [
+  {
+    route: "chat completions",
+    path: "/v1/chat/completions",
+    body: (stream: boolean) => ({
+      model: "mock",
+      messages: [{ role: "system", content: system }, user],
+      max_tokens: 64,
+      temperature: 0.7,
+      stream,
+    }),
+  },
+  {
+    route: "Messages",
+    path: "/v1/messages",
+    body: (stream: boolean) => ({
+      model: "mock-an",
+      system,
+      messages: [user],
+      max_tokens: 64,
+      temperature: 0.7,
+      stream,
+    }),
+  },
+  {
+    route: "Responses",
+    path: "/v1/responses",
+    body: (stream: boolean) => ({
+      model: "mock-rs",
+      instructions: system,
+      input: [user],
+      max_output_tokens: 64,
+      temperature: 0.7,
+      stream,
+    }),
+  },
+  {
+    route: "Ollama /api/chat",
+    path: "/api/chat",
+    body: (stream: boolean) => ({
+      model: "mock-ol",
+      messages: [{ role: "system", content: system }, user],
+      options: { num_predict: 64, temperature: 0.7 },
+      stream,
+    }),
+  },
+];
+
+const dir = makeTempDir("llmux-dialects-bench-");
+const targets = routes.flatMap(({ route, path, body }) =>
+  [false, true].map((stream) => {
+    const name = `${route}, ${stream ? "streamed" : "whole"}`;
+    const script = join(dir, `${targetsSlug(name)}.lua`);
+    writeFileSync(
+      script,
+      `wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer sk-client"
+wrk.body = '${JSON.stringify(body(stream))}'
+`,
+    );
+    return { name, route, stream, url: `${gateway}${path}`, script };
+  }),
+);
+
+function targetsSlug(name: string): string {
+  return name.replace(/[^a-z]+/gi, "-").toLowerCase();
+}
+
+// Every route answers before it is measured (a 2xx with the upstream's content).
+for (const target of targets) {
+  const response = await fetch(target.url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(routes.find((r) => r.route === target.route)!.body(target.stream)),
+  });
+  const text = await response.text();
+  if (!response.ok || !/mock|tok0/.test(text)) throw new Error(`${target.name}: ${response.status} ${text}`);
+}
+
+const results = await alternateRounds(targets, rounds, (target) =>
+  measureLoad({
+    name: target.name,
+    pid: gatewayPid,
+    url: target.url,
+    script: target.script,
+    connections,
+    duration,
+  }),
+);
+
+console.log(`\n${rounds} rounds of ${duration} s, ${connections} connections, one gateway process\n`);
+console.log("| route | requests/s | gateway CPU per request | vs chat completions (rounds) | goal |");
+console.log("|---|---|---|---|---|");
+for (const target of targets) {
+  const loads = results.get(target.name)!;
+  const baseline = results.get(`chat completions, ${target.stream ? "streamed" : "whole"}`)!;
+  const { rps, cpu } = medianLoad(loads);
+  const ratios = loads.map((load, round) => load.cpuPerRequestMs / baseline[round]!.cpuPerRequestMs);
+  const versus =
+    target.route === "chat completions"
+      ? "baseline"
+      : `**${median(ratios).toFixed(2)}x** (${ratios.map((r) => r.toFixed(2)).join(", ")})`;
+  console.log(
+    `| ${target.name} | ${Math.round(rps)} | ${(cpu * 1000).toFixed(0)} µs | ${versus} | ${target.route === "chat completions" ? "" : `≤ ${GOAL}`} |`,
+  );
+}
+
+for (const child of children) {
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  await exited;
+}
