@@ -417,7 +417,7 @@ describe("passthrough (an Anthropic upstream)", () => {
     assert.equal(response.status, 200);
     assert.equal(response.text, anthropicText.jsonText);
     // The loopback upstream sends it chunked; the client gets one body with its length.
-    assert.equal(response.headers.get("content-length"), String(Buffer.byteLength(anthropicText.jsonText)));
+    assert.equal(response.headers.get("content-length"), String(Buffer.byteLength(response.text)));
     assert.equal(response.headers.get("x-llmux-model"), "anthropic:claude-sonnet-4-5");
     assert.equal(response.headers.get("x-llmux-ignored"), null);
     const sent = server.requests[0]!;
