@@ -307,6 +307,38 @@ describe("OpenTelemetry metrics", () => {
   });
 });
 
+describe("OpenTelemetry's per-signal settings", () => {
+  // Long enough for several metrics exports at a 50 ms interval, had metrics been on.
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+  test("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT alone: spans go to that URL, no metrics are sent anywhere", async () => {
+    const otlp = await receiver();
+    const server = await openai([{ fixture: "openai/chat/openai-text" }]);
+    const { gateway: gw, client } = await gateway(
+      { ...openaiEnv(server), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${otlp.url}/v1/traces` },
+      { telemetry: { metricsIntervalMs: 50 } },
+    );
+    await client().chat.completions.create({ model: "openai:gpt-4.1-nano", messages });
+    await settle();
+    await gw.close();
+    assert.ok(otlp.spans().some((span) => span.kind === SERVER));
+    assert.deepEqual([...new Set(otlp.requests.map((r) => r.path))], ["/v1/traces"]);
+  });
+
+  test("OTEL_TRACES_EXPORTER=none keeps the metrics of a base endpoint and sends no spans", async () => {
+    const otlp = await receiver();
+    const server = await openai([{ fixture: "openai/chat/openai-text" }]);
+    const { gateway: gw, client } = await gateway(
+      { ...openaiEnv(server), OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_TRACES_EXPORTER: "none" },
+      { telemetry: { metricsIntervalMs: 50 } },
+    );
+    await client().chat.completions.create({ model: "openai:gpt-4.1-nano", messages });
+    await otlp.waitFor((r) => r.metrics().some((m) => m.name === "gen_ai.client.token.usage"));
+    await gw.close();
+    assert.deepEqual([...new Set(otlp.requests.map((r) => r.path))], ["/v1/metrics"]);
+  });
+});
+
 describe("OpenTelemetry off, or its collector away", () => {
   test("OTEL_SDK_DISABLED=true turns it off whatever the config says: the collector gets nothing", async () => {
     const otlp = await receiver();

@@ -35,44 +35,50 @@ export function createGatewayTelemetry(
   settings: TelemetrySettings,
   log: (line: string) => void,
 ): GatewayTelemetry {
-  // One line when the collector stops answering, none while it stays down (the SDK drops the data).
-  let failing = false;
-  const report = (result: ExportOutcome) => {
-    if (result.code === 0) {
-      failing = false;
-      return;
-    }
-    if (failing) return;
-    failing = true;
-    const why = result.error?.message ?? "no reason given";
-    log(
-      redactSecrets(
-        `OpenTelemetry export to ${settings.endpoint} failed (${why}): traces and metrics are dropped until the collector answers`,
-      ),
-    );
+  // One line when a collector stops answering, none while it stays down (the SDK drops the data).
+  // Keyed by origin: traces and metrics sent to one collector fail together.
+  const failing = new Set<string>();
+  const report = (url: string) => {
+    const { origin } = new URL(url);
+    return (result: ExportOutcome) => {
+      if (result.code === 0) {
+        failing.delete(origin);
+        return;
+      }
+      if (failing.has(origin)) return;
+      failing.add(origin);
+      const why = result.error?.message ?? "no reason given";
+      log(
+        redactSecrets(
+          `OpenTelemetry export to ${origin} failed (${why}): what is sent there is dropped until the collector answers`,
+        ),
+      );
+    };
   };
-  const exporterOptions = (signal: string) => ({
-    url: `${settings.endpoint}/v1/${signal}`,
-    headers: settings.headers,
-  });
+  const { tracesUrl, metricsUrl, headers } = settings;
   const resource = resourceFromAttributes({ "service.name": settings.serviceName });
+  // A signal not exported gets a provider with nothing behind it: its spans and records go nowhere.
   const tracerProvider = new TracerProvider({
     resource,
-    spanProcessors: [
-      new BatchSpanProcessor({
-        exporter: watchExports(new OTLPTraceExporter(exporterOptions("traces")), report),
-      }),
-    ],
+    spanProcessors: tracesUrl
+      ? [
+          new BatchSpanProcessor({
+            exporter: watchExports(new OTLPTraceExporter({ url: tracesUrl, headers }), report(tracesUrl)),
+          }),
+        ]
+      : [],
   });
   const meterProvider = new MeterProvider({
     resource,
-    readers: [
-      new PeriodicExportingMetricReader({
-        exporter: watchExports(new OTLPMetricExporter(exporterOptions("metrics")), report),
-        exportIntervalMillis: settings.metricsIntervalMs,
-        exportTimeoutMillis: Math.min(30_000, settings.metricsIntervalMs),
-      }),
-    ],
+    readers: metricsUrl
+      ? [
+          new PeriodicExportingMetricReader({
+            exporter: watchExports(new OTLPMetricExporter({ url: metricsUrl, headers }), report(metricsUrl)),
+            exportIntervalMillis: settings.metricsIntervalMs,
+            exportTimeoutMillis: Math.min(30_000, settings.metricsIntervalMs),
+          }),
+        ]
+      : [],
   });
   const tracer = tracerProvider.getTracer("llmux-gateway");
   const meter = meterProvider.getMeter("llmux-gateway");

@@ -3,8 +3,10 @@ import type { LlmuxConfig } from "../../core/load-config.ts";
 import { registerSecrets } from "../../core/redact-secrets.ts";
 
 export interface TelemetrySettings {
-  /** The collector's OTLP/HTTP base URL; traces go to /v1/traces and metrics to /v1/metrics under it. */
-  endpoint: string;
+  /** Where spans are sent (OTLP/HTTP); undefined when traces are not exported. */
+  tracesUrl: string | undefined;
+  /** Where metrics are sent; undefined when metrics are not exported. */
+  metricsUrl: string | undefined;
   headers: Record<string, string>;
   serviceName: string;
   captureMessageContent: boolean;
@@ -12,36 +14,52 @@ export interface TelemetrySettings {
 }
 
 /**
- * The gateway's telemetry settings, or undefined when it is off: no collector named in the config
- * file's `telemetry.otlpEndpoint` nor in OTEL_EXPORTER_OTLP_ENDPOINT, or OTEL_SDK_DISABLED=true.
- * The standard OTEL_* variables win over the config file, as the OpenTelemetry spec says.
+ * The gateway's telemetry settings, or undefined when it is off: no collector named for either
+ * signal, or OTEL_SDK_DISABLED=true. A signal goes to its own OTEL_EXPORTER_OTLP_{TRACES,METRICS}_ENDPOINT
+ * (the full URL), else to /v1/traces or /v1/metrics under the base URL in OTEL_EXPORTER_OTLP_ENDPOINT
+ * or the config file's `telemetry.otlpEndpoint`; OTEL_{TRACES,METRICS}_EXPORTER=none turns one off.
+ * Unlike the spec's default (localhost:4318), a signal no setting names is not exported: telemetry
+ * is opt-in. The standard OTEL_* variables win over the config file, as the spec says.
  */
 export function telemetrySettings(config: LlmuxConfig): TelemetrySettings | undefined {
   const { env } = config;
   const file = config.file.telemetry;
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return undefined;
-  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT || file.otlpEndpoint;
-  if (!endpoint) return undefined;
-  if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
-    const setting = env.OTEL_EXPORTER_OTLP_ENDPOINT
-      ? "OTEL_EXPORTER_OTLP_ENDPOINT"
-      : "telemetry.otlpEndpoint";
-    throw new LlmuxError("config", `${setting} is not an http(s) URL: ${endpoint}`, {
-      hint: "Set it to the collector's OTLP/HTTP address, such as http://collector:4318",
-    });
-  }
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? checkUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, "OTEL_EXPORTER_OTLP_ENDPOINT")
+    : file.otlpEndpoint && checkUrl(file.otlpEndpoint, "telemetry.otlpEndpoint");
+  const signalUrl = (signal: "traces" | "metrics"): string | undefined => {
+    const upper = signal.toUpperCase();
+    if (env[`OTEL_${upper}_EXPORTER`]?.trim().toLowerCase() === "none") return undefined;
+    const own = env[`OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`];
+    if (own) return checkUrl(own, `OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`);
+    return base ? `${base.replace(/\/+$/, "")}/v1/${signal}` : undefined;
+  };
+  const tracesUrl = signalUrl("traces");
+  const metricsUrl = signalUrl("metrics");
+  if (!tracesUrl && !metricsUrl) return undefined;
   const headers = { ...file.headers, ...parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS) };
   // Header values are credentials (an API key, "Bearer <token>"): never shown in a message.
   registerSecrets(Object.values(headers).flatMap((value) => [value, value.trim().split(/\s+/).at(-1)]));
   const capture = env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.trim().toLowerCase();
   return {
-    endpoint: endpoint.replace(/\/+$/, ""),
+    tracesUrl,
+    metricsUrl,
     headers,
     serviceName: env.OTEL_SERVICE_NAME || file.serviceName,
     captureMessageContent:
       capture === undefined || capture === "" ? file.captureMessageContent : capture === "true",
     metricsIntervalMs: file.metricsIntervalMs,
   };
+}
+
+function checkUrl(url: string, setting: string): string {
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    throw new LlmuxError("config", `${setting} is not an http(s) URL: ${url}`, {
+      hint: "Set it to the collector's OTLP/HTTP address, such as http://collector:4318",
+    });
+  }
+  return url;
 }
 
 /** OTEL_EXPORTER_OTLP_HEADERS: "name=value,name2=value2", values URL-encoded. */
