@@ -20,10 +20,15 @@ import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { median } from "./support/median.ts";
 import { medianLoad } from "./support/median-load.ts";
+import { writeWrkScript } from "./support/write-wrk-script.ts";
 
 const { rounds, duration, connections } = benchOptions();
-const BODY =
-  '{"model":"openai:gpt-4.1-nano","temperature":0,"max_tokens":16,"messages":[{"role":"user","content":"Hi"}]}';
+const BODY = JSON.stringify({
+  model: "openai:gpt-4.1-nano",
+  temperature: 0,
+  max_tokens: 16,
+  messages: [{ role: "user", content: "Hi" }],
+});
 
 // The gateway under test alone on cpu1; this process, its upstream and wrk on cpu0.
 execFileSync("taskset", ["-a", "-cp", "0", String(process.pid)], { stdio: "ignore" });
@@ -35,14 +40,7 @@ const targets = [
 ];
 
 const dir = makeTempDir("llmux-cache-bench-");
-const script = join(dir, "chat.lua");
-writeFileSync(
-  script,
-  `wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '${BODY}'
-`,
-);
+const script = writeWrkScript(join(dir, "chat.lua"), JSON.parse(BODY));
 const started: { name: string; child: ChildProcess; url: string }[] = [];
 for (const target of targets) {
   const home = makeHome();

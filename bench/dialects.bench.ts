@@ -25,6 +25,7 @@ import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { median } from "./support/median.ts";
 import { medianLoad } from "./support/median-load.ts";
+import { writeWrkScript } from "./support/write-wrk-script.ts";
 
 const { rounds, duration, connections } = benchOptions({ rounds: 5, duration: 3, connections: 64 });
 // The issue's goals: passthrough within 1.2x chat completions' passthrough, translation within 2x
@@ -158,17 +159,11 @@ const targets = kinds.flatMap((kind) =>
   routes.flatMap(({ route, path, models, body }) =>
     [false, true].map((stream) => {
       const name = `${route} ${kind}, ${stream ? "streamed" : "whole"}`;
-      const script = join(dir, `${targetsSlug(name)}.lua`);
-      writeFileSync(
-        script,
-        `wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer sk-client"
-wrk.body = '${JSON.stringify(body(models[kind], stream))}'
-`,
-      );
+      const request = body(models[kind], stream);
+      const script = writeWrkScript(join(dir, `${targetsSlug(name)}.lua`), request, {
+        Authorization: "Bearer sk-client",
+      });
       const baseline = `chat completions ${kind}, ${stream ? "streamed" : "whole"}`;
-      const request = JSON.stringify(body(models[kind], stream));
       return { name, baseline, goal: GOALS[kind], url: `${gateway}${path}`, script, request };
     }),
   ),
@@ -183,7 +178,7 @@ for (const target of targets) {
   const response = await fetch(target.url, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: target.request,
+    body: JSON.stringify(target.request),
   });
   const text = await response.text();
   if (!response.ok || !/mock|tok0/.test(text)) throw new Error(`${target.name}: ${response.status} ${text}`);

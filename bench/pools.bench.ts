@@ -19,6 +19,7 @@ import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { median } from "./support/median.ts";
 import { medianLoad } from "./support/median-load.ts";
+import { writeWrkScript } from "./support/write-wrk-script.ts";
 
 const { rounds, duration, connections } = benchOptions();
 
@@ -47,14 +48,11 @@ const targets = [
   { name: "one deployment (alias)", model: "single" },
   { name: "three-deployment pool", model: "pooled" },
 ].map((target, i) => {
-  const script = join(dir, `${i}.lua`);
-  writeFileSync(
-    script,
-    `wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"model":"${target.model}","max_tokens":16,"messages":[{"role":"user","content":"Hi"}]}'
-`,
-  );
+  const script = writeWrkScript(join(dir, `${i}.lua`), {
+    model: target.model,
+    max_tokens: 16,
+    messages: [{ role: "user", content: "Hi" }],
+  });
   return { ...target, script };
 });
 

@@ -9,7 +9,6 @@
 // Needs wrk, taskset and two CPUs, redis-server and PostgreSQL (.ci/run installs the last two).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startOpenAIServer } from "../test/servers/index.ts";
 import { makeTempDir } from "../test/support/make-temp-dir.ts";
@@ -20,6 +19,7 @@ import { alternateRounds } from "./support/alternate-rounds.ts";
 import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { medianLoad } from "./support/median-load.ts";
+import { writeWrkScript } from "./support/write-wrk-script.ts";
 
 const { rounds, duration, connections } = benchOptions();
 
@@ -54,14 +54,10 @@ for (const target of targets) {
   const url = await new Promise<string>((resolve) => {
     child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim().split("\n")[0]!));
   });
-  const script = join(dir, `${started.length}.lua`);
-  writeFileSync(
-    script,
-    `wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer ${token}"
-wrk.body = '{"model":"openai:gpt-4.1-nano","max_tokens":16,"messages":[{"role":"user","content":"Hi"}]}'
-`,
+  const script = writeWrkScript(
+    join(dir, `${started.length}.lua`),
+    { model: "openai:gpt-4.1-nano", max_tokens: 16, messages: [{ role: "user", content: "Hi" }] },
+    { Authorization: `Bearer ${token}` },
   );
   started.push({ name: target.name, child, url, script });
 }
