@@ -192,6 +192,34 @@ describe("routing", () => {
     assert.deepEqual([...named], [`up${counts.indexOf(20)}:m`]);
   });
 
+  test("sticky by conversation follows the ids coding agents send: prompt_cache_key, Claude Code's and Codex's session headers", async () => {
+    const ups = await upstreams([0, 0, 0]);
+    const gateway = await startPoolGateway(poolConfig(ups, { sticky: "conversation" }));
+    const hi = [{ role: "user", content: "hi" }];
+    const conversations: { path: string; body: object; headers?: Record<string, string> }[] = [
+      // Chat completions and Responses (Codex) carry OpenAI's prompt_cache_key in the body.
+      { path: "/v1/chat/completions", body: { model: "pooled", messages: hi, prompt_cache_key: "conv-a" } },
+      { path: "/v1/responses", body: { model: "pooled", input: "hi", prompt_cache_key: "conv-b" } },
+      {
+        path: "/v1/messages",
+        body: { model: "pooled", max_tokens: 16, messages: hi },
+        headers: { "x-claude-code-session-id": "conv-c" },
+      },
+      { path: "/v1/responses", body: { model: "pooled", input: "hi" }, headers: { "session-id": "conv-d" } },
+    ];
+    for (const { path, body, headers } of conversations) {
+      const before = ups.map((up) => up.answered);
+      for (let i = 0; i < 12; i++)
+        assert.equal((await postRaw(gateway.gateway, path, body, headers)).status, 200);
+      const deltas = ups.map((up, i) => up.answered - before[i]!);
+      assert.deepEqual(
+        deltas.filter((d) => d > 0),
+        [12],
+        `${JSON.stringify(headers ?? body)} went to ${deltas}`,
+      );
+    }
+  });
+
   test("a streamed request, an Anthropic Messages request and an Ollama chat go through a pool", async () => {
     const ups = await upstreams([0, 0, 0]);
     const gateway = await startPoolGateway(poolConfig(ups));

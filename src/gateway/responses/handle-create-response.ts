@@ -45,7 +45,7 @@ export async function handleCreateResponse(
   const owner = key?.id ?? LOCAL_OWNER;
   const stream = json.stream === true;
   const state = new AttemptState(res);
-  noteStickyKeys(state, req, json.user);
+  noteStickyKeys(state, req, json.user, json.prompt_cache_key);
   const createdAt = Math.floor(Date.now() / 1000);
   let request: ResponsesRequest | undefined;
   // The stored conversation previous_response_id names, when the gateway holds it (read once,

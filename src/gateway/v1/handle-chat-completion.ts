@@ -38,7 +38,7 @@ export async function handleChatCompletion(
   const options = json.stream_options as { include_usage?: unknown } | null | undefined;
   const clientWantsUsage = stream && options?.include_usage === true;
   const state = new AttemptState(res);
-  noteStickyKeys(state, req, json.user);
+  noteStickyKeys(state, req, json.user, json.prompt_cache_key);
   let chatRequest: ChatRequest | undefined;
   const created = Math.floor(Date.now() / 1000);
 
