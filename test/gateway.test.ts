@@ -69,6 +69,26 @@ describe("OpenAI-compatible upstreams: bytes forwarded as they are", () => {
     assert.ok((row!.cost_usd as number) > 0);
   });
 
+  test("a whole answer the upstream sent chunked goes out with its length; one over 1 MiB goes on chunked, intact", async () => {
+    const large = {
+      ...(openAIText.json as object),
+      choices: [
+        { index: 0, message: { role: "assistant", content: "x".repeat(1_500_000) }, finish_reason: "stop" },
+      ],
+    };
+    // The loopback server sends both chunked (no content-length).
+    const server = await openai([{ fixture: "openai/chat/openai-text" }, { json: large }]);
+    const { gateway: gw } = await gateway(openaiEnv(server));
+    const request = { model: "openai:gpt-4.1-nano", messages: hi };
+    const small = await postRaw(gw, "/v1/chat/completions", request);
+    assert.equal(small.text, openAIText.jsonText);
+    assert.equal(small.headers.get("content-length"), String(Buffer.byteLength(small.text)));
+    const big = await postRaw(gw, "/v1/chat/completions", request);
+    assert.equal(big.status, 200);
+    assert.equal(big.text, JSON.stringify(large));
+    assert.equal(big.headers.get("content-length"), null);
+  });
+
   test("streaming with include_usage: the SSE bytes are the upstream's, usage chunk included", async () => {
     const server = await openai([{ fixture: "openai/chat/openai-text" }]);
     const { gateway: gw } = await gateway(openaiEnv(server));

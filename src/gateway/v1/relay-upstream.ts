@@ -9,7 +9,7 @@ export type UpstreamHeaders = Record<string, string | string[] | undefined>;
 
 /** Turns an upstream's 2xx body into what the client gets: the same bytes, or a translation. */
 export interface Relay {
-  /** Headers for the client's response (content type, request id), from the upstream's. */
+  /** Headers for the client's response (content type, length, request id), from the upstream's. */
   headers(upstream: UpstreamHeaders): Record<string, string>;
   /** What one chunk of the upstream body gives the client now; empty when nothing is due yet. */
   data(chunk: Buffer): Buffer | string;
@@ -63,12 +63,15 @@ const dispatcher = new Agent({ connections: null, pipelining: 1, keepAliveTimeou
 
 // An upstream error body is read whole only up to this size.
 const ERROR_BODY_LIMIT = 65536;
+// A whole answer that came without its length is held up to this size, then sent as it comes.
+const HOLD_LIMIT = 1024 * 1024;
 
 /**
  * POSTs `body` upstream and writes what `relay` makes of the response to the client as it
- * arrives. The status line waits for the relay's first output, so a failure before it (an error
- * status, a dropped connection, an error event, the timeout) rejects with nothing sent and the
- * caller may retry or fall back.
+ * arrives (a whole answer sent without its length: at its end, up to HOLD_LIMIT). The status line
+ * waits for the relay's first output, so a failure before it (an error status, a dropped
+ * connection, an error event, the timeout) rejects with nothing sent and the caller may retry or
+ * fall back.
  */
 export function relayUpstream(options: RelayOptions): Promise<RelayResult> {
   return new Promise<RelayResult>((resolve, reject) => {
@@ -104,7 +107,9 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   private errorBytes = 0;
   // A whole answer the upstream sent without its length (chunked), held until it ends: the
   // client then gets it in one write with its length, as from an upstream that gave it.
-  private held: Buffer[] | undefined;
+  private holding = false;
+  private held: Buffer[] = [];
+  private heldBytes = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -136,6 +141,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   ): void {
     this.status = statusCode;
     this.headers = headers;
+    this.holding = !this.options.stream && headers["content-length"] === undefined;
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -149,17 +155,21 @@ class RelayHandler implements Dispatcher.DispatchHandler {
       return;
     }
     const { relay, res } = this.options;
-    const out = relay.data(chunk);
+    let out = relay.data(chunk);
     if (relay.error) {
       controller.abort(relay.error);
       this.fail(relay.error);
       return;
     }
     if (out.length === 0) return;
-    if (!this.options.stream && this.headers["content-length"] === undefined) {
-      this.held ??= [];
+    if (this.holding) {
       this.held.push(toBuffer(out));
-      return;
+      this.heldBytes += out.length;
+      if (this.heldBytes <= HOLD_LIMIT) return;
+      // Too large to hold: it goes on as it comes, chunked.
+      this.holding = false;
+      out = Buffer.concat(this.held);
+      this.held = [];
     }
     if (!this.options.state.committed) this.commit(undefined);
     if (this.options.stream) this.options.state.countEvents(out);
@@ -181,7 +191,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
       this.fail(relay.error);
       return;
     }
-    const out = this.held ? Buffer.concat([...this.held, toBuffer(last)]) : last;
+    const out = this.holding ? Buffer.concat([...this.held, toBuffer(last)]) : last;
     if (!state.committed) this.commit(out);
     res.end(out);
     this.succeed(relay.lateError);
