@@ -42,8 +42,10 @@ test("a message that merely mentions an error is no error", () => {
 
 test("a whole answer passes untouched, whatever it quotes: its length was forwarded", () => {
   const relay = createOllamaRelay("http://x/api/chat", false);
+  // A tool call whose arguments hold an "error" key and a key-shaped string: a stream's line
+  // like it would be scrubbed.
   const whole = Buffer.from(
-    '{"message":{"content":"{\\"error\\": \\"sk-proj-abcdefghijklmnopqrstuvwx\\"}"},"done":true,"eval_count":2}',
+    '{"message":{"content":"","tool_calls":[{"function":{"name":"report","arguments":{"error":"sk-proj-abcdefghijklmnopqrstuvwx"}}}]},"done":true,"eval_count":2}',
   );
   assert.equal(relay.data(whole), whole);
   assert.equal(relay.lateError, undefined);
