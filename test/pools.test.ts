@@ -205,7 +205,8 @@ describe("routing", () => {
         body: { model: "pooled", max_tokens: 16, messages: hi },
         headers: { "x-claude-code-session-id": "conv-c" },
       },
-      { path: "/v1/responses", body: { model: "pooled", input: "hi" }, headers: { "session-id": "conv-d" } },
+      { path: "/v1/responses", body: { model: "pooled", input: "hi" }, headers: { session_id: "conv-d" } },
+      { path: "/v1/responses", body: { model: "pooled", input: "hi" }, headers: { "session-id": "conv-e" } },
     ];
     for (const { path, body, headers } of conversations) {
       const before = ups.map((up) => up.answered);

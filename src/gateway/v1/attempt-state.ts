@@ -39,7 +39,7 @@ export class AttemptState {
   readonly attempts: AttemptRecord[] = [];
   /** The request's user id (OpenAI `user`, Anthropic `metadata.user_id`): a sticky pool keeps it on one deployment. */
   stickyUser: string | undefined = undefined;
-  /** The `x-llmux-session` header: a pool sticky by conversation keeps it on one deployment. */
+  /** The conversation's id (see noteStickyKeys): a pool sticky by conversation keeps it on one deployment. */
   stickySession: string | undefined = undefined;
 
   /** Counts the events in `out`, bytes about to be written to a streaming client. */
