@@ -311,31 +311,55 @@ describe("OpenTelemetry's per-signal settings", () => {
   // Long enough for several metrics exports at a 50 ms interval, had metrics been on.
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
-  test("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT alone: spans go to that URL, no metrics are sent anywhere", async () => {
-    const otlp = await receiver();
+  /** The paths a gateway with `env` exported to, after one chat completion (and time for metrics). */
+  async function exportedPaths(otlp: OtlpReceiver, env: Record<string, string>): Promise<string[]> {
     const server = await openai([{ fixture: "openai/chat/openai-text" }]);
     const { gateway: gw, client } = await gateway(
-      { ...openaiEnv(server), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${otlp.url}/v1/traces` },
+      { ...openaiEnv(server), ...env },
       { telemetry: { metricsIntervalMs: 50 } },
     );
     await client().chat.completions.create({ model: "openai:gpt-4.1-nano", messages });
     await settle();
     await gw.close();
+    return [...new Set(otlp.requests.map((r) => r.path))].sort();
+  }
+
+  test("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT alone: spans go to that URL as it is, no metrics anywhere", async () => {
+    const otlp = await receiver();
+    const paths = await exportedPaths(otlp, {
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${otlp.url}/custom/spans`,
+    });
+    assert.deepEqual(paths, ["/custom/spans"]);
     assert.ok(otlp.spans().some((span) => span.kind === SERVER));
-    assert.deepEqual([...new Set(otlp.requests.map((r) => r.path))], ["/v1/traces"]);
   });
 
-  test("OTEL_TRACES_EXPORTER=none keeps the metrics of a base endpoint and sends no spans", async () => {
+  test("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT wins over the base URL for metrics; traces keep the base", async () => {
     const otlp = await receiver();
-    const server = await openai([{ fixture: "openai/chat/openai-text" }]);
-    const { gateway: gw, client } = await gateway(
-      { ...openaiEnv(server), OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_TRACES_EXPORTER: "none" },
-      { telemetry: { metricsIntervalMs: 50 } },
+    const paths = await exportedPaths(otlp, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${otlp.url}/custom/metrics`,
+    });
+    assert.deepEqual(paths, ["/custom/metrics", "/v1/traces"]);
+    assert.ok(otlp.metrics().some((m) => m.name === "gen_ai.client.token.usage"));
+  });
+
+  test("OTEL_TRACES_EXPORTER=none and OTEL_METRICS_EXPORTER=none each turn one signal off", async () => {
+    const noTraces = await receiver();
+    assert.deepEqual(
+      await exportedPaths(noTraces, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: noTraces.url,
+        OTEL_TRACES_EXPORTER: "none",
+      }),
+      ["/v1/metrics"],
     );
-    await client().chat.completions.create({ model: "openai:gpt-4.1-nano", messages });
-    await otlp.waitFor((r) => r.metrics().some((m) => m.name === "gen_ai.client.token.usage"));
-    await gw.close();
-    assert.deepEqual([...new Set(otlp.requests.map((r) => r.path))], ["/v1/metrics"]);
+    const noMetrics = await receiver();
+    assert.deepEqual(
+      await exportedPaths(noMetrics, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: noMetrics.url,
+        OTEL_METRICS_EXPORTER: "none",
+      }),
+      ["/v1/traces"],
+    );
   });
 });
 

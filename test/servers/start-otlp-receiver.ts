@@ -94,7 +94,8 @@ const flatAttributes = (list: OtlpAttributes = []) =>
 
 /**
  * A loopback OpenTelemetry collector: answers OTLP/HTTP exports (JSON, the encoding of the
- * @opentelemetry/exporter-*-otlp-http packages) at /v1/traces and /v1/metrics and keeps them.
+ * @opentelemetry/exporter-*-otlp-http packages) POSTed to any path, keeps them, and tells traces
+ * from metrics by their content (a signal's own endpoint may have any path).
  */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const requests: OtlpReceiver["requests"] = [];
@@ -103,7 +104,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const path = req.url ?? "";
-      if (req.method !== "POST" || (path !== "/v1/traces" && path !== "/v1/metrics")) {
+      if (req.method !== "POST") {
         res.writeHead(404).end();
         return;
       }
@@ -113,13 +114,12 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const bodies = (path: string) =>
-    requests.filter((r) => r.path === path).map((r) => JSON.parse(r.body.toString()) as OtlpExport);
+  const bodies = () => requests.map((r) => JSON.parse(r.body.toString()) as OtlpExport);
   const receiver: OtlpReceiver = {
     url: `http://127.0.0.1:${port}`,
     requests,
     spans() {
-      return bodies("/v1/traces").flatMap((body) =>
+      return bodies().flatMap((body) =>
         (body.resourceSpans ?? []).flatMap((resourceSpans) =>
           resourceSpans.scopeSpans.flatMap((scope) =>
             scope.spans.map((span) => ({
@@ -139,7 +139,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       );
     },
     metrics() {
-      return bodies("/v1/metrics").flatMap((body) =>
+      return bodies().flatMap((body) =>
         (body.resourceMetrics ?? []).flatMap((resourceMetrics) =>
           resourceMetrics.scopeMetrics.flatMap((scope) =>
             scope.metrics.map((metric) => ({

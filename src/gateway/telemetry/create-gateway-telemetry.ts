@@ -35,18 +35,21 @@ export function createGatewayTelemetry(
   settings: TelemetrySettings,
   log: (line: string) => void,
 ): GatewayTelemetry {
-  // One line when a collector stops answering, none while it stays down (the SDK drops the data).
-  // Keyed by origin: traces and metrics sent to one collector fail together.
+  // One line when an export URL starts failing, none while it stays down (the SDK drops the data),
+  // and none when another URL of the same collector already said so: traces and metrics sent to
+  // one collector that is down fail together.
   const failing = new Set<string>();
   const report = (url: string) => {
     const { origin } = new URL(url);
     return (result: ExportOutcome) => {
       if (result.code === 0) {
-        failing.delete(origin);
+        failing.delete(url);
         return;
       }
-      if (failing.has(origin)) return;
-      failing.add(origin);
+      if (failing.has(url)) return;
+      const told = [...failing].some((other) => new URL(other).origin === origin);
+      failing.add(url);
+      if (told) return;
       const why = result.error?.message ?? "no reason given";
       log(
         redactSecrets(
