@@ -23,12 +23,12 @@ import { medianLoad } from "./support/median-load.ts";
 import { writeWrkScript } from "./support/write-wrk-script.ts";
 
 const { rounds, duration, connections } = benchOptions();
-const BODY = JSON.stringify({
+const BODY = {
   model: "openai:gpt-4.1-nano",
   temperature: 0,
   max_tokens: 16,
   messages: [{ role: "user", content: "Hi" }],
-});
+};
 
 // The gateway under test alone on cpu1; this process, its upstream and wrk on cpu0.
 execFileSync("taskset", ["-a", "-cp", "0", String(process.pid)], { stdio: "ignore" });
@@ -40,7 +40,7 @@ const targets = [
 ];
 
 const dir = makeTempDir("llmux-cache-bench-");
-const script = writeWrkScript(join(dir, "chat.lua"), JSON.parse(BODY));
+const script = writeWrkScript(join(dir, "chat.lua"), BODY);
 const started: { name: string; child: ChildProcess; url: string }[] = [];
 for (const target of targets) {
   const home = makeHome();
@@ -55,7 +55,7 @@ for (const target of targets) {
   const primed = await fetch(`${url}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: BODY,
+    body: JSON.stringify(BODY),
   });
   await primed.arrayBuffer();
   const expected = target.cache ? "miss" : null;

@@ -35,6 +35,10 @@ const GOALS = { passthrough: 1.2, translated: 2 };
 // The gateway alone on cpu1; this process, the upstreams and wrk on cpu0.
 execFileSync("taskset", ["-a", "-cp", "0", String(process.pid)], { stdio: "ignore" });
 const children: ChildProcess[] = [];
+// However the run ends (a route that fails its check throws), the gateway and mocks go with it.
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGTERM");
+});
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, "127.0.0.1");
@@ -47,7 +51,12 @@ async function freePort(): Promise<number> {
 async function start(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const child = spawn(args[0]!, args.slice(1), { env, stdio: ["ignore", "pipe", "inherit"] });
   children.push(child);
-  const [line] = (await once(child.stdout!, "data")) as [Buffer];
+  const ready = (await Promise.race([
+    once(child.stdout!, "data"),
+    once(child, "exit").then(() => undefined),
+  ])) as [Buffer] | undefined;
+  if (!ready) throw new Error(`${args.join(" ")} exited before it was ready`);
+  const [line] = ready;
   return line.toString();
 }
 

@@ -5,7 +5,7 @@
 //
 //   npx tsx bench/gguf-reader.bench.ts [--runs 15]
 import { spawnSync } from "node:child_process";
-import { copyFileSync, openSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, copyFileSync, openSync, truncateSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readGgufFileInfo } from "node-llama-cpp";
 import { readGgufHeader } from "../src/local/read-gguf-header.ts";
@@ -70,6 +70,7 @@ const length = Buffer.alloc(8);
 length.writeBigUInt64LE(3n * 1024n ** 3n);
 const fd = openSync(hugeString, "r+");
 writeSync(fd, length, 0, 8, 24);
+closeSync(fd);
 
 const READERS = {
   llmux: `const { readGgufHeader } = await import(${JSON.stringify(resolve("src/local/read-gguf-header.ts"))}); await readGgufHeader(process.argv[1]);`,

@@ -5,6 +5,8 @@ import { writeFileSync } from "node:fs";
  * added to its JSON content type: what measureLoad's `script` takes.
  */
 export function writeWrkScript(path: string, body: unknown, headers: Record<string, string> = {}): string {
+  const json = JSON.stringify(body);
+  if (json.includes("]==]")) throw new Error("The body holds ]==], which would end its Lua string");
   const lines = [
     'wrk.method = "POST"',
     'wrk.headers["Content-Type"] = "application/json"',
@@ -12,7 +14,7 @@ export function writeWrkScript(path: string, body: unknown, headers: Record<stri
       ([name, value]) => `wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`,
     ),
     // A Lua long string: the JSON goes in as it is, quotes and backslashes included.
-    `wrk.body = [==[${JSON.stringify(body)}]==]`,
+    `wrk.body = [==[${json}]==]`,
   ];
   writeFileSync(path, `${lines.join("\n")}\n`);
   return path;
