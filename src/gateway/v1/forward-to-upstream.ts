@@ -1,18 +1,9 @@
-import { ByteTail } from "./byte-tail.ts";
-import {
-  type Relay,
-  type RelayOptions,
-  type RelayResult,
-  relayUpstream,
-  type UpstreamHeaders,
-} from "./relay-upstream.ts";
-import { relayedHeaders } from "./relayed-headers.ts";
+import { PassthroughRelay, type PassthroughWire } from "./passthrough-relay.ts";
+import { type RelayOptions, type RelayResult, relayUpstream } from "./relay-upstream.ts";
 import { removeUsageEvent } from "./remove-usage-event.ts";
 import type { PassthroughTarget } from "./resolve-passthrough-target.ts";
-import { scanFinishReason } from "./scan-finish-reason.ts";
 import { scanUsage } from "./scan-usage.ts";
 import { scrubErrorEvent } from "./scrub-error-event.ts";
-import { toErrorInStream } from "./to-error-in-stream.ts";
 
 interface ForwardOptions
   extends Pick<RelayOptions, "res" | "stream" | "timeoutMs" | "extraHeaders" | "state"> {
@@ -55,7 +46,7 @@ export function forwardToUpstream(options: ForwardOptions): Promise<RelayResult>
       accept: stream ? "text/event-stream" : "application/json",
     },
     body: options.body,
-    relay: new PassthroughRelay(`${origin}${path}`, stream, options.stripUsage),
+    relay: new OpenAIPassthroughRelay(`${origin}${path}`, stream, options.stripUsage),
     res: options.res,
     stream,
     timeoutMs: options.timeoutMs,
@@ -64,59 +55,35 @@ export function forwardToUpstream(options: ForwardOptions): Promise<RelayResult>
   });
 }
 
-// Enough of a stream's end to hold its usage event.
-const TAIL_BYTES = 8192;
+const OPENAI_WIRE: PassthroughWire = {
+  streamType: "text/event-stream",
+  wholeType: "application/json",
+  requestIdHeader: "x-request-id",
+  finishKey: "finish_reason",
+};
 
 /** The upstream's bytes as they are (bar a usage event the client did not ask for). */
-class PassthroughRelay implements Relay {
-  error: Error | undefined = undefined;
-  private readonly tail: ByteTail;
-  private first = true;
-
+class OpenAIPassthroughRelay extends PassthroughRelay {
   constructor(
-    private readonly url: string,
-    private readonly stream: boolean,
+    url: string,
+    stream: boolean,
     private readonly stripUsage: boolean,
   ) {
-    // Non-streamed bodies are kept whole: some servers put usage before the choices.
-    this.tail = new ByteTail(TAIL_BYTES, stream);
+    super(url, stream, OPENAI_WIRE);
   }
 
-  headers(upstream: UpstreamHeaders): Record<string, string> {
-    const { stream } = this;
-    return relayedHeaders(
-      upstream,
-      stream,
-      stream ? "text/event-stream" : "application/json",
-      "x-request-id",
-    );
+  protected errorAtStart(chunk: Buffer): string | undefined {
+    return startsWithErrorEvent(chunk) ? chunk.toString("utf8").replace(/^data:\s*/, "") : undefined;
   }
 
-  data(chunk: Buffer): Buffer {
-    if (this.first) {
-      this.first = false;
-      if (this.stream && startsWithErrorEvent(chunk)) {
-        this.error = toErrorInStream(this.url, chunk.toString("utf8").replace(/^data:\s*/, ""));
-        return chunk;
-      }
-    }
-    this.tail.push(chunk);
+  protected pass(chunk: Buffer): Buffer {
     const out = this.stripUsage ? (removeUsageEvent(chunk) ?? chunk) : chunk;
     return this.stream ? scrubErrorEvent(out) : out;
-  }
-
-  end(): string {
-    return "";
   }
 
   usage() {
     const tail = this.tail.joined();
     return tail && scanUsage(tail);
-  }
-
-  finishReason() {
-    const tail = this.tail.joined();
-    return tail && scanFinishReason(tail, "finish_reason");
   }
 }
 
