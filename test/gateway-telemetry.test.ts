@@ -1,11 +1,12 @@
 // OpenTelemetry: the gateway in-process exports its spans and metrics over OTLP/HTTP to a loopback
 // receiver; what it receives is checked the way a collector would see it.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { describe, test } from "node:test";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
 import type { APIError } from "openai";
 import { anthropicEnv, gatewayTestServers, openaiEnv, postRaw } from "./gateway-support.ts";
 import { readFixture } from "./servers/index.ts";
@@ -13,8 +14,14 @@ import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "./serve
 import { closedLoopbackUrl } from "./support/closed-loopback-url.ts";
 import { makeTempDir } from "./support/make-temp-dir.ts";
 import { collect } from "./support/run-cli.ts";
+import { serveBinary } from "./support/serve-binary.ts";
 
 const { keep, openai, anthropic, gateway } = gatewayTestServers();
+// `llmux serve` processes a test started, killed if it failed before stopping them.
+const children: ChildProcess[] = [];
+after(() => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+});
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -428,36 +435,17 @@ describe("OpenTelemetry off, or its collector away", () => {
       JSON.stringify({ telemetry: { otlpEndpoint: otlp.url, metricsIntervalMs: 200 } }),
     );
     const collector = await closedLoopbackUrl();
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", resolve("src/cli/main.ts"), "serve", "--port", "0"],
+    const { child, url, stderr } = await serveBinary(
+      children,
       {
-        env: {
-          PATH: process.env.PATH ?? "",
-          LLMUX_HOME: home,
-          ...openaiEnv(server),
-          OTEL_EXPORTER_OTLP_ENDPOINT: collector,
-          OTEL_EXPORTER_OTLP_HEADERS: "x-collector-token=otel-secret-4711-abcdef",
-          // How long an export retries a collector that does not answer (default 10 s).
-          OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
-        },
-        stdio: ["ignore", "pipe", "pipe"],
+        ...openaiEnv(server),
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector,
+        OTEL_EXPORTER_OTLP_HEADERS: "x-collector-token=otel-secret-4711-abcdef",
+        // How long an export retries a collector that does not answer (default 10 s).
+        OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
       },
+      home,
     );
-    const exited = collect(child, 60_000);
-    const url = await new Promise<string>((found, fail) => {
-      let out = "";
-      child.stdout!.on("data", (d: Buffer) => {
-        out += d.toString();
-        const line = /^(http:\/\/\S+)\n/.exec(out);
-        if (line) found(line[1]!);
-      });
-      child.on("exit", (code) => fail(new Error(`llmux serve exited with ${code}`)));
-    });
-    let stderr = "";
-    child.stderr!.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
     const ask = () =>
       fetch(`${url}/v1/chat/completions`, {
         method: "POST",
@@ -466,16 +454,18 @@ describe("OpenTelemetry off, or its collector away", () => {
       });
     for (const response of await Promise.all([ask(), ask(), ask()])) assert.equal(response.status, 200);
     const deadline = Date.now() + 20_000;
-    while (!stderr.includes("OpenTelemetry") && Date.now() < deadline)
+    while (!stderr().includes("OpenTelemetry") && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
     assert.equal((await ask()).status, 200);
+    const exited = once(child, "exit");
     child.kill("SIGTERM");
-    const run = await exited;
-    assert.equal(run.code, 0, run.stderr);
-    const lines = run.stderr.split("\n").filter((line) => line.includes("OpenTelemetry"));
-    assert.equal(lines.length, 1, run.stderr);
+    assert.equal((await exited)[0], 0, stderr());
+    const lines = stderr()
+      .split("\n")
+      .filter((line) => line.includes("OpenTelemetry"));
+    assert.equal(lines.length, 1, stderr());
     assert.match(lines[0]!, new RegExp(`^llmux: OpenTelemetry export to ${collector} failed`));
-    assert.ok(!run.stderr.includes("otel-secret-4711"));
+    assert.ok(!stderr().includes("otel-secret-4711"));
     assert.equal(otlp.requests.length, 0);
   });
 });

@@ -3,12 +3,13 @@
 // Limits and budgets hold across the three, a revocation reaches all within a second, and
 // PostgreSQL or Redis restarting under load crashes nothing and loses no usage row.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { after, before, describe, test } from "node:test";
 import { OPENAI_KEY } from "./gateway-support.ts";
 import { type ProviderServer, startOpenAIServer } from "./servers/index.ts";
-import { CLI, makeHome, parseJsonLines, runCli } from "./support/run-cli.ts";
+import { makeHome, parseJsonLines, runCli } from "./support/run-cli.ts";
+import { serveBinary } from "./support/serve-binary.ts";
 import { type PostgresServer, startPostgres } from "./support/start-postgres.ts";
 import { type RedisServer, startRedis } from "./support/start-redis.ts";
 
@@ -63,31 +64,12 @@ async function deployment(options: { redis?: boolean } = {}) {
 
 /** One `llmux serve` on a free port, with its own LLMUX_HOME (another machine, as it were). */
 async function serve(env: Record<string, string>): Promise<Replica> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
-    env: { PATH: process.env.PATH ?? "", LLMUX_HOME: makeHome(), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      stdout += d.toString();
-      const line = /^(http:\/\/\S+)\n/.exec(stdout);
-      if (line) resolve(line[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`llmux serve exited with ${code}: ${stderr}`)));
-  });
+  const replica = await serveBinary(children, env, makeHome());
   return {
-    url,
-    child,
-    stderr: () => stderr,
+    ...replica,
     async stop() {
-      const exited = once(child, "exit");
-      child.kill("SIGTERM");
+      const exited = once(replica.child, "exit");
+      replica.child.kill("SIGTERM");
       return (await exited)[0] as number | null;
     },
   };
