@@ -95,6 +95,6 @@ export async function handleAnthropicMessages(
         typeof json.max_tokens === "number" && json.max_tokens > 0 ? Math.ceil(json.max_tokens) : undefined,
       ),
     attempt,
-    cacheable: json,
+    json,
   });
 }

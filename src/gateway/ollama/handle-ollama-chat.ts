@@ -112,7 +112,7 @@ export async function handleOllamaChat(
     state,
     worstCase: () => requestWorstCase(body, outputCap(json)),
     attempt,
-    cacheable: json,
+    json,
   });
 }
 

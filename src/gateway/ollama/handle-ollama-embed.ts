@@ -80,6 +80,6 @@ export async function handleOllamaEmbed(
     state,
     worstCase: () => embeddingWorstCase(values as string[]),
     attempt,
-    cacheable: json,
+    json,
   });
 }

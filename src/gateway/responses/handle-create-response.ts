@@ -120,7 +120,7 @@ export async function handleCreateResponse(
       return requestWorstCase(body, outputCap(json.max_output_tokens), history);
     },
     attempt,
-    cacheable: json,
+    json,
   });
 }
 

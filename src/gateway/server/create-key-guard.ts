@@ -26,7 +26,7 @@ export interface KeyGuard {
    */
   limitRate(key: GatewayKey): Promise<void>;
   /** Counts a finished request's tokens against its key's tpm (nothing for keys without one). */
-  countTokens(keyId: string, tokens: number): void;
+  countTokens(key: GatewayKey, tokens: number): void;
   /** allow, then limitRate: what every model request goes through. */
   authorize(key: GatewayKey, names: readonly string[]): Promise<void>;
   /**
@@ -66,7 +66,6 @@ export async function createKeyGuard(
 ): Promise<KeyGuard> {
   const { reloadMs = 500, log = (line: string) => process.stderr.write(`llmux: ${line}\n`) } = options;
   let byHash = new Map<string, GatewayKey>();
-  let byId = new Map<string, GatewayKey>();
   // Revoking the last key must not open the gateway to everyone: any key, even revoked, closes it.
   let required = false;
   const limits = options.limits ?? createLocalLimits(await store.spend());
@@ -76,7 +75,6 @@ export async function createKeyGuard(
     required = all.length > 0;
     const active = all.filter((k) => k.revokedAt === null);
     byHash = new Map(active.map((k) => [k.tokenSha256, k]));
-    byId = new Map(active.map((k) => [k.id, k]));
   };
   await reload();
   let reloading = false;
@@ -129,8 +127,8 @@ export async function createKeyGuard(
     },
     allow,
     limitRate,
-    countTokens(keyId, tokens) {
-      if (byId.get(keyId)?.tpm != null) limits.addTokens(keyId, tokens);
+    countTokens(key, tokens) {
+      if (key.tpm !== null) limits.addTokens(key.id, tokens);
     },
     async authorize(key, names) {
       allow(key, names);

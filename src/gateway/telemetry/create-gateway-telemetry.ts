@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import { type Attributes, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
@@ -100,19 +99,10 @@ export function createGatewayTelemetry(
     unit: "s",
     advice: { explicitBucketBoundaries: HTTP_DURATION_BUCKETS },
   });
-  // Parsed bodies of requests in flight, by request: dropped with the request if it never gets a record.
-  const bodies = new WeakMap<IncomingMessage, Record<string, unknown>>();
-
   return {
-    noteRequest(req, json) {
-      bodies.set(req, json);
-    },
-
     recordRequest(record) {
       const end = performance.now();
-      const req = record.request;
-      const json = bodies.get(req);
-      bodies.delete(req);
+      const { request: req, json } = record;
       const operation = operationName(record.route);
       const path = req.url?.split("?")[0] ?? "";
       const parent = parseTraceparent(req.headers.traceparent);
@@ -226,9 +216,8 @@ function operationName(route: string): string {
 }
 
 /** The request's sampling parameters the conventions name, where the client set them. */
-function parameters(operation: string, json: Record<string, unknown> | undefined): Attributes {
+function parameters(operation: string, json: Record<string, unknown>): Attributes {
   const attributes: Attributes = { "gen_ai.operation.name": operation };
-  if (json === undefined) return attributes;
   const options = (typeof json.options === "object" && json.options) || {}; // Ollama's
   const maxTokens =
     json.max_tokens ??
@@ -257,8 +246,7 @@ function finishAttributes(reason: string | undefined): Attributes {
  * The prompt as the client sent it, in its own dialect's JSON (chat messages, Anthropic's system
  * and messages, Responses' instructions and input, Ollama's prompt), for captureMessageContent.
  */
-function promptAttributes(json: Record<string, unknown> | undefined): Attributes {
-  if (json === undefined) return {};
+function promptAttributes(json: Record<string, unknown>): Attributes {
   const attributes: Attributes = {};
   const input = json.messages ?? json.input ?? json.prompt;
   const system = json.system ?? json.instructions;

@@ -1,10 +1,7 @@
-import type { IncomingMessage } from "node:http";
 import type { RequestRecord } from "../v1/record-request.ts";
 
 /** The gateway's OpenTelemetry traces and metrics, present only when turned on (openTelemetry). */
 export interface GatewayTelemetry {
-  /** Keeps a model request's parsed body until its record: the request's parameters (and its prompt, when captured). */
-  noteRequest(req: IncomingMessage, json: Record<string, unknown>): void;
   /** One finished model request: its span, a child span per upstream call, and the metrics. */
   recordRequest(record: RequestRecord): void;
   /** Sends what is still queued (bounded by the exporter's timeout) and stops. */

@@ -32,8 +32,8 @@ interface AnswerOptions {
   /** The request's prompt tokens and output cap; called at most once, and only when needed. */
   worstCase(): WorstCase;
   attempt(route: ModelRoute): Promise<RelayResult>;
-  /** The parsed request, when its answer may come from (and go to) the response cache. */
-  cacheable?: Record<string, unknown>;
+  /** The request as parsed: the response cache's key, and the parameters traces show. */
+  json: Record<string, unknown>;
 }
 
 // What a cached answer costs the memory cache beyond its body (headers, usage, the entry itself).
@@ -55,9 +55,13 @@ export async function answerWithFallbacks(context: GatewayContext, options: Answ
     return counted;
   };
   const settings = context.config.file.gateway.cache;
-  const plan =
-    options.cacheable &&
-    planCaching(settings, options.key, res.req.headers["x-llmux-cache"], options.route, options.cacheable);
+  const plan = planCaching(
+    settings,
+    options.key,
+    res.req.headers["x-llmux-cache"],
+    options.route,
+    options.json,
+  );
   let captured: ReturnType<typeof captureResponse> | undefined;
   if (plan === "skip") context.metrics.cached("skip");
   else if (plan) {
@@ -101,26 +105,16 @@ export async function answerWithFallbacks(context: GatewayContext, options: Answ
       };
       context.cache.set(plan.key, answer, whole.bytes + ENTRY_OVERHEAD_BYTES);
     }
-    recordRequest(context, {
-      route: options.route,
-      dialect: dialect.name,
+    record(context, options, dialect.name, worstCase, {
       resolved: result.route?.resolved,
-      name: options.name,
-      keyId: options.key?.id ?? null,
-      started: options.started,
       status: state.clientGone ? 499 : status,
       outcome,
       usage: result.ok ? result.value.usage : undefined,
       finishReason: result.ok ? result.value.finishReason : undefined,
       errorKind,
-      firstByteAt: state.firstByteAt,
-      stream: options.stream,
       committed: state.committed,
       streamedEvents: state.streamedEvents,
-      worstCase,
       reservation,
-      request: res.req,
-      attempts: state.attempts,
     });
   } finally {
     // Settled already unless recording failed: then the hold stays charged, never silently freed.
@@ -141,33 +135,61 @@ function replayHit(
 ): boolean {
   let resolved: ResolvedModel;
   try {
-    resolved = context.registry.resolve(answer.reference);
+    resolved = context.modelRoutes.get(answer.reference).resolved;
   } catch {
     return false;
   }
   context.metrics.cached("hit");
   replayResponse(options.res, answer, options.state);
-  recordRequest(context, {
-    route: options.route,
-    dialect,
+  record(context, options, dialect, worstCase, {
     resolved,
-    name: options.name,
-    keyId: options.key?.id ?? null,
-    started: options.started,
     status: 200,
     outcome: "ok",
     usage: answer.usage,
     finishReason: answer.finishReason,
     errorKind: null,
-    firstByteAt: options.state.firstByteAt,
-    stream: options.stream,
     committed: true,
     streamedEvents: 0,
-    worstCase,
     reservation: undefined,
-    request: options.res.req,
-    attempts: options.state.attempts,
     cached: true,
   });
   return true;
+}
+
+/** The request's record (recordRequest): what every ending shares, from the request, with `ending`. */
+function record(
+  context: GatewayContext,
+  options: AnswerOptions,
+  dialect: string,
+  worstCase: () => WorstCase,
+  ending: Omit<
+    RequestRecord,
+    | "route"
+    | "dialect"
+    | "name"
+    | "key"
+    | "json"
+    | "started"
+    | "firstByteAt"
+    | "stream"
+    | "worstCase"
+    | "request"
+    | "attempts"
+  >,
+): void {
+  const { state } = options;
+  recordRequest(context, {
+    route: options.route,
+    dialect,
+    name: options.name,
+    key: options.key,
+    json: options.json,
+    started: options.started,
+    firstByteAt: state.firstByteAt,
+    stream: options.stream,
+    worstCase,
+    request: options.res.req,
+    attempts: state.attempts,
+    ...ending,
+  });
 }

@@ -78,7 +78,7 @@ export async function handleChatCompletion(
     state,
     worstCase: () => requestWorstCase(body, outputCap(json)),
     attempt,
-    cacheable: json,
+    json,
   });
 }
 

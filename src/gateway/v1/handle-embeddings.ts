@@ -104,6 +104,6 @@ export async function handleEmbeddings(
     state,
     worstCase: () => embeddingWorstCase(values as string[]),
     attempt,
-    cacheable: json,
+    json,
   });
 }

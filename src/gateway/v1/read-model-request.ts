@@ -19,6 +19,5 @@ export async function readModelRequest(
       code: "invalid_value",
     });
   }
-  context.telemetry?.noteRequest(req, json);
   return { body, json, name };
 }

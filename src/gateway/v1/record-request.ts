@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { TokenUsage } from "../../catalog/compute-cost.ts";
 import { priceCall } from "../../catalog/price-call.ts";
 import type { ResolvedModel } from "../../providers/provider-registry.ts";
+import type { GatewayKey } from "../../store/gateway-keys.ts";
 import type { UsageRow } from "../../store/usage-log.ts";
 import type { Reservation } from "../server/create-key-guard.ts";
 import type { AttemptRecord } from "./attempt-state.ts";
@@ -17,7 +18,10 @@ export interface RequestRecord {
   resolved: ResolvedModel | undefined;
   /** The model name as the client sent it (used when nothing resolved). */
   name: string;
-  keyId: string | null;
+  /** The gateway key the request came with; undefined on an open gateway. */
+  key: GatewayKey | undefined;
+  /** The request as the client sent it, parsed (its parameters, and its prompt when captured, for traces). */
+  json: Record<string, unknown>;
   started: number;
   status: number;
   outcome: UsageRow["outcome"];
@@ -69,8 +73,8 @@ export function recordRequest(context: GatewayContext, record: RequestRecord): v
   // A request that failed before anything was used costs nothing.
   record.reservation?.settle(costUsd ?? 0);
   // Its tokens count in its key's window (tpm), in the background: never in the answer's way.
-  if (record.keyId !== null && usage !== undefined && !record.cached) {
-    context.keys.countTokens(record.keyId, (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0));
+  if (record.key && usage !== undefined && !record.cached) {
+    context.keys.countTokens(record.key, (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0));
   }
   const provider = resolved?.provider ?? "unknown";
   const model = resolved?.modelId ?? "unknown";
@@ -88,7 +92,7 @@ export function recordRequest(context: GatewayContext, record: RequestRecord): v
       outcome: record.outcome,
       errorKind: record.errorKind,
       source: "gateway",
-      gatewayKeyId: record.keyId,
+      gatewayKeyId: record.key?.id ?? null,
       estimated,
       cached: record.cached,
     });
