@@ -1,13 +1,14 @@
 import { createClient, RESP_TYPES } from "@redis/client";
 import { redactSecrets } from "../../core/redact-secrets.ts";
 import { redactDatabaseUrl } from "../../store/redact-database-url.ts";
+import { createCommandWatchdog } from "../server/create-command-watchdog.ts";
 import { decodeCachedAnswer } from "./decode-cached-answer.ts";
 import { encodeCachedAnswer } from "./encode-cached-answer.ts";
 import type { ResponseCache } from "./response-cache.ts";
 
-// A cache that answers late is worse than none: past this a look-up is a miss. The client's own
-// command timeout only covers a command waiting to be sent, not one waiting for its reply.
+// A cache that answers late is worse than none: past this a look-up is a miss.
 const COMMAND_TIMEOUT_MS = 500;
+const WATCHDOG_INTERVAL_MS = 100;
 
 /**
  * Answers in Redis, shared by every replica: one value per answer (SET with PX, so Redis drops it
@@ -25,7 +26,7 @@ export function createRedisCache(options: {
     url: options.url,
     // A look-up must not wait for a reconnection.
     disableOfflineQueue: true,
-    // 0: no per-command AbortSignal; look-ups have their own deadline below.
+    // 0: no per-command timer; the watchdog below keeps the look-ups' deadline.
     commandOptions: { timeout: 0, typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } },
     socket: {
       connectTimeout: 2000,
@@ -58,6 +59,7 @@ export function createRedisCache(options: {
     return client.isReady;
   };
   const name = (key: string) => `llmux:cache:${key}`;
+  const watchdog = createCommandWatchdog(COMMAND_TIMEOUT_MS, WATCHDOG_INTERVAL_MS);
   // Look-ups Redis has not answered within the deadline (it is frozen or overloaded): while any
   // is, the cache is passed over, so a stalled Redis costs one request 500 ms, not every one.
   let late = 0;
@@ -65,25 +67,17 @@ export function createRedisCache(options: {
     async get(key) {
       if (late > 0 || !(await ready())) return undefined;
       const reply = client.get(name(key)) as Promise<Buffer | null>;
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<"late">((resolve) => {
-        timer = setTimeout(resolve, COMMAND_TIMEOUT_MS, "late");
-      });
       try {
-        const value = await Promise.race([reply, deadline]);
-        if (value === "late") {
-          late++;
-          reply.then(
-            () => late--,
-            () => late--,
-          );
-          return undefined;
-        }
+        const value = await watchdog.watch(reply);
         return value === null ? undefined : decodeCachedAnswer(value);
       } catch {
+        // Passed over until the reply comes (at once when Redis failed it, not at all when frozen).
+        late++;
+        reply.then(
+          () => late--,
+          () => late--,
+        );
         return undefined;
-      } finally {
-        clearTimeout(timer);
       }
     },
     set(key, answer) {
@@ -94,6 +88,7 @@ export function createRedisCache(options: {
     },
     bytes: () => undefined,
     async close() {
+      watchdog.close();
       if (opened) client.destroy();
     },
   };

@@ -3,6 +3,7 @@ import { createClient } from "@redis/client";
 import { LlmuxError } from "../../core/errors.ts";
 import { redactSecrets } from "../../core/redact-secrets.ts";
 import { redactDatabaseUrl } from "../../store/redact-database-url.ts";
+import { createCommandWatchdog } from "./create-command-watchdog.ts";
 import type { BudgetHold, Limits } from "./limits.ts";
 
 interface RedisLimitsOptions {
@@ -20,8 +21,6 @@ interface RedisLimitsOptions {
 }
 
 // A command Redis does not answer in time fails the request's check (as Redis being down would).
-// One watchdog timer checks the oldest command in flight: the client's own per-command timeout
-// costs an AbortSignal, a timer and a DOMException per command, a tenth of the gateway's CPU.
 const COMMAND_TIMEOUT_MS = 2000;
 const WATCHDOG_INTERVAL_MS = 250;
 const RETRY_AFTER_SECONDS = 2;
@@ -142,25 +141,8 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Li
   let sequence = 0;
   const nextId = () => `${instance}:${++sequence}`;
 
-  // Commands in flight, oldest first (a Set keeps insertion order), each with its start and reject.
-  const inFlight = new Set<{ at: number; reject: (error: Error) => void }>();
-  const watchdog = setInterval(() => {
-    const deadline = performance.now() - COMMAND_TIMEOUT_MS;
-    for (const command of inFlight) {
-      if (command.at > deadline) break;
-      inFlight.delete(command);
-      command.reject(new Error(`Redis did not answer within ${COMMAND_TIMEOUT_MS} ms`));
-    }
-  }, WATCHDOG_INTERVAL_MS).unref();
-  const send = (args: string[]) =>
-    new Promise<unknown>((resolve, reject) => {
-      const command = { at: performance.now(), reject };
-      inFlight.add(command);
-      client.sendCommand(args).then(
-        (reply) => inFlight.delete(command) && resolve(reply),
-        (error: Error) => inFlight.delete(command) && reject(error),
-      );
-    });
+  const watchdog = createCommandWatchdog(COMMAND_TIMEOUT_MS, WATCHDOG_INTERVAL_MS);
+  const send = (args: string[]) => watchdog.watch(client.sendCommand(args));
   const run = async (name: ScriptName, keys: string[], args: string[]): Promise<unknown> => {
     if (!up) throw new Error("not connected");
     try {
@@ -273,7 +255,7 @@ export async function createRedisLimits(options: RedisLimitsOptions): Promise<Li
     balance: (keyId) => local.balance(keyId),
     async close() {
       await flushReleases();
-      clearInterval(watchdog);
+      watchdog.close();
       client.destroy();
     },
   };
