@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadConfig } from "../src/core/load-config.ts";
-import type { DeploymentReport } from "../src/gateway/pools/create-pools.ts";
+import type { VerboseHealth } from "../src/gateway/server/create-status-routes.ts";
 import { startGateway } from "../src/gateway/start-gateway.ts";
 import { gatewayTestServers, homeWithKeys, postRaw, type TestGateway } from "./gateway-support.ts";
 import {
@@ -19,11 +19,6 @@ import { runCli } from "./support/run-cli.ts";
 import { startRedis } from "./support/start-redis.ts";
 
 const servers = gatewayTestServers();
-
-type Verbose = {
-  status: string;
-  pools: Record<string, { strategy: string; deployments: DeploymentReport[] }>;
-};
 
 async function upstreams(latencies: number[]): Promise<ControllableOpenAIServer[]> {
   return Promise.all(
@@ -87,12 +82,12 @@ async function load(
   return { ok, failed };
 }
 
-async function verbose(gateway: TestGateway, key?: string): Promise<Verbose> {
+async function verbose(gateway: TestGateway, key?: string): Promise<VerboseHealth> {
   const response = await fetch(`${gateway.gateway.url}/healthz?verbose`, {
     headers: key ? { authorization: `Bearer ${key}` } : {},
   });
   assert.equal(response.status, 200);
-  return (await response.json()) as Verbose;
+  return (await response.json()) as VerboseHealth;
 }
 
 async function waitFor(
@@ -454,7 +449,7 @@ describe("/healthz?verbose and llmux pools", () => {
     const json = await runCli(["pools", "--url", gateway.gateway.url, "--key", token, "--json"]);
     assert.equal(json.code, 0, json.stderr);
     assert.deepEqual(
-      (JSON.parse(json.stdout) as Verbose).pools.pooled!.deployments.map((d) => d.model),
+      (JSON.parse(json.stdout) as VerboseHealth).pools.pooled!.deployments.map((d) => d.model),
       ["up0:m", "up1:m", "up2:m"],
     );
 

@@ -1,6 +1,6 @@
 import { classifyNetworkError } from "../core/classify-network-error.ts";
 import { LlmuxError } from "../core/errors.ts";
-import type { DeploymentReport } from "../gateway/pools/create-pools.ts";
+import type { VerboseHealth } from "../gateway/server/create-status-routes.ts";
 import type { Command } from "./command.ts";
 import { defineOptions, renderOptionsHelp } from "./define-options.ts";
 import { formatTable } from "./format-table.ts";
@@ -22,11 +22,6 @@ const options = defineOptions({
   },
   json: { type: "boolean", description: "the gateway's answer as one JSON line: {status, pools}" },
 });
-
-interface PoolsAnswer {
-  status: string;
-  pools: Record<string, { strategy: string; deployments: DeploymentReport[] }>;
-}
 
 export const poolsCommand: Command<typeof options> = {
   usage: `[--url URL] [--key KEY] [--json]
@@ -83,7 +78,7 @@ Behind several replicas, each one answers for itself (ejections are shared throu
 };
 
 /** GET /healthz?verbose, as one clear error when the gateway is not there or refuses the key. */
-async function fetchPools(base: string, key: string | undefined): Promise<PoolsAnswer> {
+async function fetchPools(base: string, key: string | undefined): Promise<VerboseHealth> {
   let response: Response;
   try {
     response = await fetch(`${base}/healthz?verbose`, {
@@ -109,7 +104,7 @@ async function fetchPools(base: string, key: string | undefined): Promise<PoolsA
       },
     );
   }
-  const body = (await response.json().catch(() => undefined)) as Partial<PoolsAnswer> | undefined;
+  const body = (await response.json().catch(() => undefined)) as Partial<VerboseHealth> | undefined;
   if (!response.ok || typeof body?.pools !== "object" || body.pools === null) {
     throw new LlmuxError(
       "http_status",
@@ -117,5 +112,5 @@ async function fetchPools(base: string, key: string | undefined): Promise<PoolsA
       { hint: "Give the address of `llmux serve` with --url" },
     );
   }
-  return body as PoolsAnswer;
+  return body as VerboseHealth;
 }

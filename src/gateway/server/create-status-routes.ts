@@ -4,6 +4,13 @@ import type { GatewayMetrics } from "./create-metrics.ts";
 import type { HttpRoute } from "./create-route-table.ts";
 import { sendText } from "./send-text.ts";
 
+/** What `GET /healthz?verbose` answers (and `llmux pools` shows). */
+export interface VerboseHealth {
+  /** Degraded while some pool has no deployment in: its requests go to a cooling one, or fail. */
+  status: "ok" | "degraded";
+  pools: ReturnType<Pools["report"]>;
+}
+
 /**
  * `GET /healthz`, open to all (load balancers send no key), and `GET /metrics` (Prometheus),
  * which needs a gateway key once keys exist but never counts against its requests per minute.
@@ -25,10 +32,9 @@ export function createStatusRoutes(metrics: GatewayMetrics, keys: KeyGuard, pool
         }
         keys.authenticate(req.headers);
         const report = pools.report();
-        // Degraded while some pool has no deployment in: its requests go to a cooling one, or fail.
         const degraded = Object.values(report).some((pool) => pool.deployments.every((d) => !d.healthy));
-        const status = degraded ? "degraded" : "ok";
-        return sendText(res, 200, "application/json", JSON.stringify({ status, pools: report }));
+        const answer: VerboseHealth = { status: degraded ? "degraded" : "ok", pools: report };
+        return sendText(res, 200, "application/json", JSON.stringify(answer));
       },
     },
     {
