@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import type { z } from "zod";
 import { LlmuxError } from "./errors.ts";
+import { headerSecrets } from "./header-secrets.ts";
 import { type LlmuxPaths, resolvePaths } from "./paths.ts";
 import { registerSecrets, SECRET_NAME } from "./redact-secrets.ts";
 
@@ -272,15 +273,11 @@ function resolvedSecrets(file: ConfigFile, env: Readonly<Record<string, string |
   for (const [name, value] of Object.entries(env)) if (value && SECRET_NAME.test(name)) secrets.push(value);
   for (const settings of [...Object.values(file.providers), ...Object.values(file.endpoints)]) {
     if (settings.apiKey) secrets.push(settings.apiKey);
-    for (const value of Object.values(settings.headers ?? {})) {
-      // "Bearer <token>": the token alone may come back too.
-      secrets.push(value, value.trim().split(/\s+/).at(-1) ?? "");
-    }
+    for (const value of Object.values(settings.headers ?? {})) secrets.push(...headerSecrets(value));
     const keyEnv = "apiKeyEnv" in settings ? settings.apiKeyEnv : undefined;
     if (keyEnv) secrets.push(env[keyEnv] ?? "");
   }
-  for (const value of Object.values(file.telemetry.headers))
-    secrets.push(value, value.trim().split(/\s+/).at(-1) ?? "");
+  for (const value of Object.values(file.telemetry.headers)) secrets.push(...headerSecrets(value));
   // The database's and Redis's URLs' passwords (their own words: not secret-named variables).
   for (const url of [env.LLMUX_DATABASE_URL, file.database.url, env.LLMUX_REDIS_URL, file.redis.url]) {
     secrets.push(databasePassword(url));

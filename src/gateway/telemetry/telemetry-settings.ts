@@ -1,4 +1,5 @@
 import { LlmuxError } from "../../core/errors.ts";
+import { headerSecrets } from "../../core/header-secrets.ts";
 import type { LlmuxConfig } from "../../core/load-config.ts";
 import { registerSecrets } from "../../core/redact-secrets.ts";
 
@@ -38,9 +39,11 @@ export function telemetrySettings(config: LlmuxConfig): TelemetrySettings | unde
   const tracesUrl = signalUrl("traces");
   const metricsUrl = signalUrl("metrics");
   if (!tracesUrl && !metricsUrl) return undefined;
-  const headers = { ...file.headers, ...parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS) };
-  // Header values are credentials (an API key, "Bearer <token>"): never shown in a message.
-  registerSecrets(Object.values(headers).flatMap((value) => [value, value.trim().split(/\s+/).at(-1)]));
+  const fromEnv = parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS);
+  // Header values are credentials (an API key, "Bearer <token>"): never shown in a message (the
+  // config file's are registered with the rest of its secrets by loadConfig).
+  registerSecrets(Object.values(fromEnv).flatMap(headerSecrets));
+  const headers = { ...file.headers, ...fromEnv };
   const capture = env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.trim().toLowerCase();
   return {
     tracesUrl,
