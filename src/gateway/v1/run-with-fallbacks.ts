@@ -50,31 +50,28 @@ export async function runWithFallbacks<T>(
   let last: AttemptResult<T> | undefined;
   for (let index = 0; index < candidates.length; index++) {
     const pool = context.pools.get(candidates[index]!);
-    if (pool) {
-      if (index === 0) {
-        candidates.push(...(gateway.fallbacks[name] ?? []));
-        primary = name;
-      } else {
-        context.metrics.fellBack(primary ?? name, pool.name);
+    let route: ModelRoute | undefined;
+    if (!pool) {
+      try {
+        route = context.modelRoutes.get(candidates[index]!);
+      } catch (error) {
+        last = { ok: false, route: undefined, error: error as LlmuxError };
       }
+    }
+    // What the metrics call it: the pool's name, the model's reference.
+    const label = pool?.name ?? route?.resolved.reference;
+    if (index === 0) {
+      candidates.push(...(route?.fallbacks ?? gateway.fallbacks[name] ?? []));
+      primary = label;
+    } else if (label !== undefined) {
+      context.metrics.fellBack(primary ?? name, label);
+    }
+    if (pool) {
       last = await runOnPool(context, pool, state, attempt, labels);
       if (last.ok || isFinal(last.error, state)) return last;
       continue;
     }
-    let route: ModelRoute;
-    try {
-      route = context.modelRoutes.get(candidates[index]!);
-    } catch (error) {
-      last = { ok: false, route: undefined, error: error as LlmuxError };
-      if (index === 0) candidates.push(...(gateway.fallbacks[name] ?? []));
-      continue;
-    }
-    if (index === 0) {
-      candidates.push(...route.fallbacks);
-      primary = route.resolved.reference;
-    } else {
-      context.metrics.fellBack(primary ?? name, route.resolved.reference);
-    }
+    if (!route) continue;
     for (let retry = 0; ; retry++) {
       last = await attemptOnce(context, route, state, attempt);
       if (last.ok) return last;
