@@ -151,14 +151,12 @@ export function createGatewayTelemetry(
       const prompt = settings.captureMessageContent ? promptAttributes(json) : undefined;
       const last = record.attempts.length - 1;
       record.attempts.forEach((attempt, index) => {
-        const modelId = attempt.reference.startsWith(`${attempt.provider}:`)
-          ? attempt.reference.slice(attempt.provider.length + 1)
-          : attempt.reference;
+        const { modelId, provider: tried, reference } = attempt.resolved;
         // The request's usage is the answering call's: the last one, when it did not fail.
         const answering = index === last && attempt.errorKind === undefined;
         const attributes: Attributes = {
           "gen_ai.operation.name": operation,
-          "gen_ai.provider.name": genAiProviderName(attempt.provider),
+          "gen_ai.provider.name": genAiProviderName(tried),
           "gen_ai.request.model": modelId,
           ...(attempt.errorKind !== undefined && { "error.type": attempt.errorKind }),
           ...(answering && { "gen_ai.response.model": modelId }),
@@ -171,7 +169,7 @@ export function createGatewayTelemetry(
             attributes: {
               ...attributes,
               ...requestParameters,
-              "llmux.model.reference": attempt.reference,
+              "llmux.model.reference": reference,
               ...(answering && usageAttributes(usage)),
               ...(answering && finishAttributes(record.finishReason)),
               ...prompt,

@@ -1,12 +1,12 @@
 import type { ServerResponse } from "node:http";
+import type { ResolvedModel } from "../../providers/provider-registry.ts";
 
 const DATA = Buffer.from("data:");
 
 /** One call of one model while answering a request (a retry or a fallback is another). */
 export interface AttemptRecord {
-  /** The model reference tried ("openai:gpt-4.1-mini"). */
-  reference: string;
-  provider: string;
+  /** The model tried. */
+  resolved: ResolvedModel;
   /** performance.now() when the call started and when it settled. */
   startedAt: number;
   endedAt: number;

@@ -158,8 +158,7 @@ async function attemptOnce<T>(
   attempt: (route: ModelRoute) => Promise<T>,
 ): Promise<AttemptResult<T>> {
   const record: AttemptRecord = {
-    reference: route.resolved.reference,
-    provider: route.resolved.provider,
+    resolved: route.resolved,
     startedAt: performance.now(),
     endedAt: 0,
     errorKind: undefined,
