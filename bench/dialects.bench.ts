@@ -13,18 +13,18 @@
 // upstream, the others to Anthropic) against chat completions translated to Anthropic.
 //
 // Needs wrk, taskset and two CPUs.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { once } from "node:events";
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { makeTempDir } from "../test/support/make-temp-dir.ts";
 import { CLI, makeHome } from "../test/support/run-cli.ts";
 import { alternateRounds } from "./support/alternate-rounds.ts";
 import { benchOptions } from "./support/bench-options.ts";
+import { freePort } from "./support/free-port.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { median } from "./support/median.ts";
 import { medianLoad } from "./support/median-load.ts";
+import { startBenchProcess } from "./support/start-bench-process.ts";
 import { writeWrkScript } from "./support/write-wrk-script.ts";
 
 const { rounds, duration, connections } = benchOptions({ rounds: 5, duration: 3, connections: 64 });
@@ -34,41 +34,15 @@ const GOALS = { passthrough: 1.2, translated: 2 };
 
 // The gateway alone on cpu1; this process, the upstreams and wrk on cpu0.
 execFileSync("taskset", ["-a", "-cp", "0", String(process.pid)], { stdio: "ignore" });
-const children: ChildProcess[] = [];
-// However the run ends (a route that fails its check throws), the gateway and mocks go with it.
-process.on("exit", () => {
-  for (const child of children) child.kill("SIGTERM");
-});
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-async function start(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const child = spawn(args[0]!, args.slice(1), { env, stdio: ["ignore", "pipe", "inherit"] });
-  children.push(child);
-  const ready = (await Promise.race([
-    once(child.stdout!, "data"),
-    once(child, "exit").then(() => undefined),
-  ])) as [Buffer] | undefined;
-  if (!ready) throw new Error(`${args.join(" ")} exited before it was ready`);
-  const [line] = ready;
-  return line.toString();
-}
-
 const mockPort = await freePort();
 const dialectPort = await freePort();
-await start([
+await startBenchProcess([
   process.execPath,
   resolve("../shared/gateway-bench/harness/mock-upstream.mjs"),
   "--port",
   String(mockPort),
 ]);
-await start([process.execPath, "bench/dialect-mock-upstream.mjs", "--port", String(dialectPort)]);
+await startBenchProcess([process.execPath, "bench/dialect-mock-upstream.mjs", "--port", String(dialectPort)]);
 const mock = `http://127.0.0.1:${mockPort}/v1`;
 const dialect = `http://127.0.0.1:${dialectPort}`;
 
@@ -88,8 +62,9 @@ writeFileSync(
     },
   }),
 );
-const gateway = (
-  await start(["taskset", "-c", "1", process.execPath, CLI, "serve", "--port", "0"], {
+const { line: gateway, pid: gatewayPid } = await startBenchProcess(
+  ["taskset", "-c", "1", process.execPath, CLI, "serve", "--port", "0"],
+  {
     PATH: process.env.PATH ?? "",
     LLMUX_HOME: home,
     OPENAI_API_KEY: "sk-mock",
@@ -99,11 +74,8 @@ const gateway = (
     AZURE_API_KEY: "az-mock",
     AZURE_BASE_URL: `${dialect}/v1`,
     OLLAMA_HOST: dialect,
-  })
-)
-  .trim()
-  .split("\n")[0]!;
-const gatewayPid = children.at(-1)!.pid!;
+  },
+);
 
 // The shared harness's conversation (harness/bench.mjs), in each dialect.
 const system = "You are a helpful assistant.";
@@ -221,8 +193,4 @@ for (const target of targets) {
   );
 }
 
-for (const child of children) {
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  await exited;
-}
+process.exit(0);
