@@ -8,8 +8,7 @@
 //   npm run build && npx tsx bench/cache.bench.ts [--rounds 3] [--duration 5] [--connections 32]
 //
 // Needs wrk, taskset and two CPUs.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { once } from "node:events";
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startOpenAIServer } from "../test/servers/index.ts";
@@ -20,6 +19,7 @@ import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { median } from "./support/median.ts";
 import { medianLoad } from "./support/median-load.ts";
+import { startBenchProcess } from "./support/start-bench-process.ts";
 import { writeWrkScript } from "./support/write-wrk-script.ts";
 
 const { rounds, duration, connections } = benchOptions();
@@ -41,16 +41,18 @@ const targets = [
 
 const dir = makeTempDir("llmux-cache-bench-");
 const script = writeWrkScript(join(dir, "chat.lua"), BODY);
-const started: { name: string; child: ChildProcess; url: string }[] = [];
+const started: { name: string; pid: number; url: string; stop(): Promise<void> }[] = [];
 for (const target of targets) {
   const home = makeHome();
   writeFileSync(join(home, "config.json"), JSON.stringify({ gateway: { cache: { enabled: target.cache } } }));
-  const child = spawn("taskset", ["-c", "1", process.execPath, CLI, "serve", "--port", "0"], {
-    env: { PATH: process.env.PATH ?? "", LLMUX_HOME: home, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve) => {
-    child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim().split("\n")[0]!));
+  const {
+    line: url,
+    pid,
+    stop,
+  } = await startBenchProcess(["taskset", "-c", "1", process.execPath, CLI, "serve", "--port", "0"], {
+    PATH: process.env.PATH ?? "",
+    LLMUX_HOME: home,
+    ...env,
   });
   const primed = await fetch(`${url}/v1/chat/completions`, {
     method: "POST",
@@ -64,7 +66,7 @@ for (const target of targets) {
       `${target.name}: priming answered ${primed.status}, x-llmux-cache ${primed.headers.get("x-llmux-cache")}`,
     );
   }
-  started.push({ name: target.name, child, url });
+  started.push({ name: target.name, pid, url, stop });
 }
 
 /** wrk's duration ("812.00us", "1.20ms", "2.01s") in ms. */
@@ -77,7 +79,7 @@ function toMs(text: string): number {
 async function load(target: (typeof started)[number]) {
   const options = {
     name: target.name,
-    pid: target.child.pid!,
+    pid: target.pid,
     url: `${target.url}/v1/chat/completions`,
     script,
     duration,
@@ -109,9 +111,5 @@ console.log(
   `\nhit / miss: ${(hit.cpu / miss.cpu).toFixed(2)}x CPU per request, ${(hit.p50 / miss.p50).toFixed(2)}x p50 latency, ${(hit.rps / miss.rps).toFixed(2)}x requests/s`,
 );
 
-for (const { child } of started) {
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  await exited;
-}
+for (const gateway of started) await gateway.stop();
 await upstream.close();

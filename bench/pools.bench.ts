@@ -7,8 +7,7 @@
 //   npm run build && npx tsx bench/pools.bench.ts [--rounds 3] [--duration 5] [--connections 32]
 //
 // Needs wrk, taskset and two CPUs.
-import { execFileSync, spawn } from "node:child_process";
-import { once } from "node:events";
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startControllableOpenAIServer } from "../test/servers/start-controllable-openai-server.ts";
@@ -19,6 +18,7 @@ import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { median } from "./support/median.ts";
 import { medianLoad } from "./support/median-load.ts";
+import { startBenchProcess } from "./support/start-bench-process.ts";
 import { writeWrkScript } from "./support/write-wrk-script.ts";
 
 const { rounds, duration, connections } = benchOptions();
@@ -35,13 +35,14 @@ writeFileSync(
     gateway: { pools: { pooled: { deployments: upstreams.map((_, i) => ({ model: `up${i}:m` })) } } },
   }),
 );
-const child = spawn("taskset", ["-c", "1", process.execPath, CLI, "serve", "--port", "0"], {
-  env: { PATH: process.env.PATH ?? "", LLMUX_HOME: home },
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const url = await new Promise<string>((resolve) => {
-  child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim().split("\n")[0]!));
-});
+const gateway = await startBenchProcess(
+  ["taskset", "-c", "1", process.execPath, CLI, "serve", "--port", "0"],
+  {
+    PATH: process.env.PATH ?? "",
+    LLMUX_HOME: home,
+  },
+);
+const url = gateway.line;
 
 const dir = makeTempDir("llmux-pools-bench-");
 const targets = [
@@ -59,7 +60,7 @@ const targets = [
 const results = await alternateRounds(targets, rounds, (target) =>
   measureLoad({
     name: target.name,
-    pid: child.pid!,
+    pid: gateway.pid,
     url: `${url}/v1/chat/completions`,
     script: target.script,
     connections,
@@ -85,7 +86,5 @@ console.log(
 const served = upstreams.map((up) => up.answered);
 console.log(`requests answered per upstream (up0 also serves the alias): ${served.join(", ")}`);
 
-const exited = once(child, "exit");
-child.kill("SIGTERM");
-await exited;
+await gateway.stop();
 for (const up of upstreams) await up.close();

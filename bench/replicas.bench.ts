@@ -7,8 +7,7 @@
 //   npm run build && npx tsx bench/replicas.bench.ts [--rounds 3] [--duration 5] [--connections 32]
 //
 // Needs wrk, taskset and two CPUs, redis-server and PostgreSQL (.ci/run installs the last two).
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { once } from "node:events";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { startOpenAIServer } from "../test/servers/index.ts";
 import { makeTempDir } from "../test/support/make-temp-dir.ts";
@@ -19,6 +18,7 @@ import { alternateRounds } from "./support/alternate-rounds.ts";
 import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { medianLoad } from "./support/median-load.ts";
+import { startBenchProcess } from "./support/start-bench-process.ts";
 import { writeWrkScript } from "./support/write-wrk-script.ts";
 
 const { rounds, duration, connections } = benchOptions();
@@ -41,31 +41,33 @@ const targets = [
 ];
 
 const dir = makeTempDir("llmux-replicas-bench-");
-const started: { name: string; child: ChildProcess; url: string; script: string }[] = [];
+const started: { name: string; pid: number; url: string; script: string; stop(): Promise<void> }[] = [];
 for (const target of targets) {
   const home = makeHome();
   const created = await runCli(["keys", "create", "--rpm", "100000000", "--json"], { env: target.env, home });
   if (created.code !== 0) throw new Error(created.stderr);
   const { token } = parseJsonLines<{ token: string }>(created.stdout)[0]!;
-  const child = spawn("taskset", ["-c", "1", process.execPath, CLI, "serve", "--port", "0"], {
-    env: { PATH: process.env.PATH ?? "", LLMUX_HOME: home, ...target.env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve) => {
-    child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim().split("\n")[0]!));
+  const {
+    line: url,
+    pid,
+    stop,
+  } = await startBenchProcess(["taskset", "-c", "1", process.execPath, CLI, "serve", "--port", "0"], {
+    PATH: process.env.PATH ?? "",
+    LLMUX_HOME: home,
+    ...target.env,
   });
   const script = writeWrkScript(
     join(dir, `${started.length}.lua`),
     { model: "openai:gpt-4.1-nano", max_tokens: 16, messages: [{ role: "user", content: "Hi" }] },
     { Authorization: `Bearer ${token}` },
   );
-  started.push({ name: target.name, child, url, script });
+  started.push({ name: target.name, pid, url, script, stop });
 }
 
 const results = await alternateRounds(started, rounds, (target) =>
   measureLoad({
     name: target.name,
-    pid: target.child.pid!,
+    pid: target.pid,
     url: `${target.url}/v1/chat/completions`,
     script: target.script,
     connections,
@@ -90,11 +92,7 @@ console.log(
   `\nPostgreSQL + Redis / SQLite: ${(shared.rps / sqlite.rps).toFixed(2)}x requests/s, ${(sqlite.cpu / shared.cpu).toFixed(2)}x requests/s per gateway core (goal >= 0.8x), ${(shared.cpu / sqlite.cpu).toFixed(2)}x CPU per request`,
 );
 
-for (const { child } of started) {
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  await exited;
-}
+for (const gateway of started) await gateway.stop();
 await upstream.close();
 await redis.stop();
 await postgres.stop();

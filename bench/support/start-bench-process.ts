@@ -9,12 +9,13 @@ process.on("exit", () => {
 
 /**
  * Starts `args` (a mock upstream, `llmux serve`...) and resolves once it has printed its first
- * line (its URL), with that line and its pid; rejects when it exits first.
+ * line (its URL), with that line, its pid and how to stop it (SIGTERM, resolved once it has
+ * exited); rejects when it exits first.
  */
 export async function startBenchProcess(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ pid: number; line: string }> {
+): Promise<{ pid: number; line: string; stop(): Promise<void> }> {
   const child = spawn(args[0]!, args.slice(1), { env, stdio: ["ignore", "pipe", "inherit"] });
   started.push(child);
   const ready = (await Promise.race([
@@ -22,5 +23,11 @@ export async function startBenchProcess(
     once(child, "exit").then(() => undefined),
   ])) as [Buffer] | undefined;
   if (!ready) throw new Error(`${args.join(" ")} exited before it was ready`);
-  return { pid: child.pid!, line: ready[0].toString().trim().split("\n")[0]! };
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    await exited;
+  };
+  return { pid: child.pid!, line: ready[0].toString().trim().split("\n")[0]!, stop };
 }
