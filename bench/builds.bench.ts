@@ -15,10 +15,10 @@ import { makeTempDir } from "../test/support/make-temp-dir.ts";
 import { CLI, makeHome } from "../test/support/run-cli.ts";
 import { alternateRounds } from "./support/alternate-rounds.ts";
 import { benchOptions } from "./support/bench-options.ts";
-import { freePort } from "./support/free-port.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { median } from "./support/median.ts";
-import { startBenchProcess } from "./support/start-bench-process.ts";
+import { startBenchGateway } from "./support/start-bench-gateway.ts";
+import { startSharedMock } from "./support/start-shared-mock.ts";
 import { writeWrkScript } from "./support/write-wrk-script.ts";
 
 const { rounds, duration, connections } = benchOptions({ rounds: 7, duration: 2, connections: 64 });
@@ -28,23 +28,18 @@ const before = resolve(process.argv[at + 1]!);
 
 // The gateways alone on cpu1, in turn; this process, the mock and wrk on cpu0.
 execFileSync("taskset", ["-a", "-cp", "0", String(process.pid)], { stdio: "ignore" });
-const mockPort = await freePort();
-await startBenchProcess([
-  process.execPath,
-  resolve("../shared/gateway-bench/harness/mock-upstream.mjs"),
-  "--port",
-  String(mockPort),
-]);
-const mock = `http://127.0.0.1:${mockPort}/v1`;
-// Each name the client sends is its upstream's model id, so no route rewrites the body.
-const home = makeHome();
-writeFileSync(
-  join(home, "config.json"),
-  JSON.stringify({ aliases: { mock: "openai:mock", "mock-an": "anthropic:mock-an" } }),
-);
+const mock = await startSharedMock();
+// Each its own home (its usage log); each name the client sends is its upstream's model id, so no
+// route rewrites the body.
+const homeWithAliases = () => {
+  const home = makeHome();
+  writeFileSync(
+    join(home, "config.json"),
+    JSON.stringify({ aliases: { mock: "openai:mock", "mock-an": "anthropic:mock-an" } }),
+  );
+  return home;
+};
 const env = {
-  PATH: process.env.PATH ?? "",
-  LLMUX_HOME: home,
   OPENAI_API_KEY: "sk-mock",
   OPENAI_BASE_URL: mock,
   ANTHROPIC_API_KEY: "sk-ant-mock",
@@ -57,7 +52,7 @@ const builds = [
 const gateways = await Promise.all(
   builds.map(async ({ build, cli }) => ({
     build,
-    ...(await startBenchProcess(["taskset", "-c", "1", process.execPath, cli, "serve", "--port", "0"], env)),
+    ...(await startBenchGateway(homeWithAliases(), env, cli)),
   })),
 );
 

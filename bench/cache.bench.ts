@@ -13,13 +13,13 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startOpenAIServer } from "../test/servers/index.ts";
 import { makeTempDir } from "../test/support/make-temp-dir.ts";
-import { CLI, makeHome } from "../test/support/run-cli.ts";
+import { makeHome } from "../test/support/run-cli.ts";
 import { alternateRounds } from "./support/alternate-rounds.ts";
 import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { median } from "./support/median.ts";
 import { medianLoad } from "./support/median-load.ts";
-import { startBenchProcess } from "./support/start-bench-process.ts";
+import { startBenchGateway } from "./support/start-bench-gateway.ts";
 import { writeWrkScript } from "./support/write-wrk-script.ts";
 
 const { rounds, duration, connections } = benchOptions();
@@ -45,15 +45,7 @@ const started: { name: string; pid: number; url: string; stop(): Promise<void> }
 for (const target of targets) {
   const home = makeHome();
   writeFileSync(join(home, "config.json"), JSON.stringify({ gateway: { cache: { enabled: target.cache } } }));
-  const {
-    line: url,
-    pid,
-    stop,
-  } = await startBenchProcess(["taskset", "-c", "1", process.execPath, CLI, "serve", "--port", "0"], {
-    PATH: process.env.PATH ?? "",
-    LLMUX_HOME: home,
-    ...env,
-  });
+  const { line: url, pid, stop } = await startBenchGateway(home, env);
   const primed = await fetch(`${url}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },

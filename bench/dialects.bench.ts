@@ -15,16 +15,18 @@
 // Needs wrk, taskset and two CPUs.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { makeTempDir } from "../test/support/make-temp-dir.ts";
-import { CLI, makeHome } from "../test/support/run-cli.ts";
+import { makeHome } from "../test/support/run-cli.ts";
 import { alternateRounds } from "./support/alternate-rounds.ts";
 import { benchOptions } from "./support/bench-options.ts";
 import { freePort } from "./support/free-port.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { median } from "./support/median.ts";
 import { medianLoad } from "./support/median-load.ts";
+import { startBenchGateway } from "./support/start-bench-gateway.ts";
 import { startBenchProcess } from "./support/start-bench-process.ts";
+import { startSharedMock } from "./support/start-shared-mock.ts";
 import { writeWrkScript } from "./support/write-wrk-script.ts";
 
 const { rounds, duration, connections } = benchOptions({ rounds: 5, duration: 3, connections: 64 });
@@ -34,16 +36,9 @@ const GOALS = { passthrough: 1.2, translated: 2 };
 
 // The gateway alone on cpu1; this process, the upstreams and wrk on cpu0.
 execFileSync("taskset", ["-a", "-cp", "0", String(process.pid)], { stdio: "ignore" });
-const mockPort = await freePort();
+const mock = await startSharedMock();
 const dialectPort = await freePort();
-await startBenchProcess([
-  process.execPath,
-  resolve("../shared/gateway-bench/harness/mock-upstream.mjs"),
-  "--port",
-  String(mockPort),
-]);
 await startBenchProcess([process.execPath, "bench/dialect-mock-upstream.mjs", "--port", String(dialectPort)]);
-const mock = `http://127.0.0.1:${mockPort}/v1`;
 const dialect = `http://127.0.0.1:${dialectPort}`;
 
 // Each name the client sends is its upstream's model id, so no route rewrites the body.
@@ -62,20 +57,15 @@ writeFileSync(
     },
   }),
 );
-const { line: gateway, pid: gatewayPid } = await startBenchProcess(
-  ["taskset", "-c", "1", process.execPath, CLI, "serve", "--port", "0"],
-  {
-    PATH: process.env.PATH ?? "",
-    LLMUX_HOME: home,
-    OPENAI_API_KEY: "sk-mock",
-    OPENAI_BASE_URL: mock,
-    ANTHROPIC_API_KEY: "sk-ant-mock",
-    ANTHROPIC_BASE_URL: mock,
-    AZURE_API_KEY: "az-mock",
-    AZURE_BASE_URL: `${dialect}/v1`,
-    OLLAMA_HOST: dialect,
-  },
-);
+const { line: gateway, pid: gatewayPid } = await startBenchGateway(home, {
+  OPENAI_API_KEY: "sk-mock",
+  OPENAI_BASE_URL: mock,
+  ANTHROPIC_API_KEY: "sk-ant-mock",
+  ANTHROPIC_BASE_URL: mock,
+  AZURE_API_KEY: "az-mock",
+  AZURE_BASE_URL: `${dialect}/v1`,
+  OLLAMA_HOST: dialect,
+});
 
 // The shared harness's conversation (harness/bench.mjs), in each dialect.
 const system = "You are a helpful assistant.";

@@ -12,13 +12,13 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startControllableOpenAIServer } from "../test/servers/start-controllable-openai-server.ts";
 import { makeTempDir } from "../test/support/make-temp-dir.ts";
-import { CLI, makeHome } from "../test/support/run-cli.ts";
+import { makeHome } from "../test/support/run-cli.ts";
 import { alternateRounds } from "./support/alternate-rounds.ts";
 import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { median } from "./support/median.ts";
 import { medianLoad } from "./support/median-load.ts";
-import { startBenchProcess } from "./support/start-bench-process.ts";
+import { startBenchGateway } from "./support/start-bench-gateway.ts";
 import { writeWrkScript } from "./support/write-wrk-script.ts";
 
 const { rounds, duration, connections } = benchOptions();
@@ -35,13 +35,7 @@ writeFileSync(
     gateway: { pools: { pooled: { deployments: upstreams.map((_, i) => ({ model: `up${i}:m` })) } } },
   }),
 );
-const gateway = await startBenchProcess(
-  ["taskset", "-c", "1", process.execPath, CLI, "serve", "--port", "0"],
-  {
-    PATH: process.env.PATH ?? "",
-    LLMUX_HOME: home,
-  },
-);
+const gateway = await startBenchGateway(home);
 const url = gateway.line;
 
 const dir = makeTempDir("llmux-pools-bench-");

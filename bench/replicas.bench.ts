@@ -11,14 +11,14 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { startOpenAIServer } from "../test/servers/index.ts";
 import { makeTempDir } from "../test/support/make-temp-dir.ts";
-import { CLI, makeHome, parseJsonLines, runCli } from "../test/support/run-cli.ts";
+import { makeHome, parseJsonLines, runCli } from "../test/support/run-cli.ts";
 import { startPostgres } from "../test/support/start-postgres.ts";
 import { startRedis } from "../test/support/start-redis.ts";
 import { alternateRounds } from "./support/alternate-rounds.ts";
 import { benchOptions } from "./support/bench-options.ts";
 import { measureLoad } from "./support/measure-load.ts";
 import { medianLoad } from "./support/median-load.ts";
-import { startBenchProcess } from "./support/start-bench-process.ts";
+import { startBenchGateway } from "./support/start-bench-gateway.ts";
 import { writeWrkScript } from "./support/write-wrk-script.ts";
 
 const { rounds, duration, connections } = benchOptions();
@@ -47,15 +47,7 @@ for (const target of targets) {
   const created = await runCli(["keys", "create", "--rpm", "100000000", "--json"], { env: target.env, home });
   if (created.code !== 0) throw new Error(created.stderr);
   const { token } = parseJsonLines<{ token: string }>(created.stdout)[0]!;
-  const {
-    line: url,
-    pid,
-    stop,
-  } = await startBenchProcess(["taskset", "-c", "1", process.execPath, CLI, "serve", "--port", "0"], {
-    PATH: process.env.PATH ?? "",
-    LLMUX_HOME: home,
-    ...target.env,
-  });
+  const { line: url, pid, stop } = await startBenchGateway(home, target.env);
   const script = writeWrkScript(
     join(dir, `${started.length}.lua`),
     { model: "openai:gpt-4.1-nano", max_tokens: 16, messages: [{ role: "user", content: "Hi" }] },
