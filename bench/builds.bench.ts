@@ -57,28 +57,18 @@ const gateways = await Promise.all(
 );
 
 const hi = [{ role: "user", content: "Hi" }];
-const requests = [
-  {
-    request: "chat completions, whole",
-    path: "/v1/chat/completions",
-    body: { model: "mock", messages: hi, max_tokens: 64 },
-  },
-  {
-    request: "chat completions, streamed",
-    path: "/v1/chat/completions",
-    body: { model: "mock", messages: hi, max_tokens: 64, stream: true },
-  },
-  {
-    request: "Messages, whole",
-    path: "/v1/messages",
-    body: { model: "mock-an", messages: hi, max_tokens: 64 },
-  },
-  {
-    request: "Messages, streamed",
-    path: "/v1/messages",
-    body: { model: "mock-an", messages: hi, max_tokens: 64, stream: true },
-  },
-];
+const requests = (
+  [
+    ["chat completions", "/v1/chat/completions", "mock"],
+    ["Messages", "/v1/messages", "mock-an"],
+  ] as const
+).flatMap(([route, path, model]) =>
+  [false, true].map((stream) => ({
+    request: `${route}, ${stream ? "streamed" : "whole"}`,
+    path,
+    body: { model, messages: hi, max_tokens: 64, ...(stream && { stream }) },
+  })),
+);
 const dir = makeTempDir("llmux-builds-bench-");
 const targets = requests.flatMap(({ request, path, body }, i) => {
   const script = writeWrkScript(join(dir, `${i}.lua`), body);
